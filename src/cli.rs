@@ -1,0 +1,200 @@
+//! The command line: parses arguments with clap, calls the library, reports, and maps errors
+//! to exit codes (0 ok, 1 a check found problems... never; 2 any error). The only module that
+//! knows clap.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, ErrorKind};
+use crate::gazetteer::Gazetteer;
+use crate::graph::Window;
+use crate::pipeline::{self, BuildConfig, Common, Format};
+use crate::tagger::CaseMode;
+
+#[derive(Parser, Debug)]
+#[command(name = "newsgraph", version, about = "Turn news articles into a knowledge graph of who is mentioned with whom.")]
+struct Cli {
+    #[command(flatten)]
+    common: CommonArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// Gazetteer folder or file.
+    #[arg(long, global = true, value_name = "PATH", default_value = "gazetteer")]
+    gazetteer: PathBuf,
+    /// Match every alias in any case (Unicode lowercase on both sides).
+    #[arg(long, global = true, conflicts_with = "exact_case")]
+    ignore_case: bool,
+    /// Match every alias exactly as written (no capitals-only headline forms).
+    #[arg(long, global = true)]
+    exact_case: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the graph and write graph.json, graph.dot and graph.svg.
+    Build {
+        /// Files, folders (.txt, .md, .jsonl, recursively) or - for standard input.
+        #[arg(value_name = "INPUT", default_value = "seeds")]
+        inputs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        out: PathBuf,
+        /// What counts as mentioned together.
+        #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
+        window: WindowArg,
+        /// Comma-separated formats: json, dot, svg, or all.
+        #[arg(long, value_name = "LIST", default_value = "json,dot,svg")]
+        format: String,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+    /// Print mentions as JSON Lines, one record per document.
+    Tag {
+        /// Files, folders or - for standard input.
+        #[arg(value_name = "INPUT", default_value = "seeds")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Gazetteer tools.
+    Gazetteer {
+        #[command(subcommand)]
+        command: GazetteerCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum GazetteerCommand {
+    /// Validate the gazetteer: duplicate ids, ambiguous aliases, dangling references, bad dates.
+    Check,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum WindowArg {
+    Sentence,
+    Paragraph,
+    Document,
+}
+
+fn common(args: &CommonArgs) -> Common {
+    let case = if args.ignore_case {
+        CaseMode::Ignore
+    } else if args.exact_case {
+        CaseMode::Exact
+    } else {
+        CaseMode::Default
+    };
+    Common { gazetteer: args.gazetteer.clone(), case }
+}
+
+fn formats(list: &str) -> Result<Vec<Format>, Error> {
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if name == "all" {
+            out.extend(Format::ALL);
+        } else {
+            out.push(Format::parse(name)?);
+        }
+    }
+    out.sort();
+    out.dedup();
+    if out.is_empty() {
+        return Err(Error::usage("--format needs at least one of json, dot, svg, all"));
+    }
+    Ok(out)
+}
+
+fn run(cli: Cli) -> Result<i32, Error> {
+    let common = common(&cli.common);
+    match cli.command {
+        Command::Build { inputs, out, window, format, threads } => {
+            let threads = match threads {
+                Some(0) => return Err(Error::usage("--threads must be at least 1")),
+                Some(n) => n,
+                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            };
+            let config = BuildConfig {
+                common,
+                inputs,
+                out_dir: out,
+                window: match window {
+                    WindowArg::Sentence => Window::Sentence,
+                    WindowArg::Paragraph => Window::Paragraph,
+                    WindowArg::Document => Window::Document,
+                },
+                formats: formats(&format)?,
+                threads,
+            };
+            let bar = indicatif::ProgressBar::new_spinner();
+            if !std::io::stderr().is_terminal() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            bar.set_message("documents");
+            let report = pipeline::build(&config, &|| bar.inc(1))?;
+            bar.finish_and_clear();
+            for n in &report.notes {
+                eprintln!("{n}");
+            }
+            eprintln!(
+                "newsgraph: {} documents, {} nodes, {} edges; wrote {}",
+                report.documents,
+                report.nodes,
+                report.edges,
+                report.written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+            Ok(0)
+        }
+        Command::Tag { inputs } => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            let notes = pipeline::tag(&common, &inputs, &mut lock)?;
+            for n in notes {
+                eprintln!("{n}");
+            }
+            Ok(0)
+        }
+        Command::Gazetteer { command: GazetteerCommand::Check } => {
+            let g = Gazetteer::load(&common.gazetteer)?;
+            for p in g.problems() {
+                println!("{p}");
+            }
+            let states = g.entities.iter().filter(|e| e.kind == "state").count();
+            eprintln!(
+                "{}: {} entities ({} states), {} aliases, {} problems",
+                common.gazetteer.display(),
+                g.entities.len(),
+                states,
+                g.alias_count(),
+                g.problems().len()
+            );
+            Ok(if g.problems().is_empty() { 0 } else { 2 })
+        }
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if e.kind() == ErrorKind::Output && e.to_string().contains("Broken pipe") {
+                return 0; // `newsgraph tag | head` is not an error
+            }
+            eprintln!("newsgraph: error: {e}");
+            2
+        }
+    }
+}

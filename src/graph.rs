@@ -1,0 +1,268 @@
+//! The graph model: entities as nodes, co-mentions and affiliations as edges (petgraph).
+//!
+//! Documents are folded in one at a time with [`GraphBuilder::add`]; the finished [`Graph`]
+//! is ordered by entity id, so the same documents always give the same graph, whatever order
+//! or thread they were analysed in (the builder sorts what it is given by document id).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::date::Date;
+use crate::gazetteer::{Gazetteer, How};
+use crate::tagger::Mention;
+use crate::text::{Document, Layout};
+
+/// What counts as "together" for co-mention edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Window {
+    /// The same sentence (the default).
+    #[default]
+    Sentence,
+    /// The same paragraph.
+    Paragraph,
+    /// The same document.
+    Document,
+}
+
+impl Window {
+    /// The lowercase name used in options and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Window::Sentence => "sentence",
+            Window::Paragraph => "paragraph",
+            Window::Document => "document",
+        }
+    }
+}
+
+/// What the graph keeps of a document.
+#[derive(Debug, Clone)]
+pub struct DocumentInfo {
+    /// Document id.
+    pub id: String,
+    /// Where it was read from.
+    pub path: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Publication date.
+    pub published: Option<Date>,
+    /// Sentences read.
+    pub sentences: usize,
+    /// Paragraphs read.
+    pub paragraphs: usize,
+    /// Paragraphs skipped as repeats.
+    pub repeated: usize,
+    /// Where trailing boilerplate was cut.
+    pub tail_from: Option<usize>,
+    /// Mentions found.
+    pub mentions: usize,
+    /// `sha256` of the text.
+    pub sha256: String,
+}
+
+/// One document, analysed: the unit [`GraphBuilder::add`] folds in.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The document's description.
+    pub info: DocumentInfo,
+    /// Per entity: mentions in this document, by how they matched.
+    pub counts: BTreeMap<u32, BTreeMap<How, u32>>,
+    /// The sets of entities that share a window, one set per window with at least one entity.
+    pub windows: Vec<Vec<u32>>,
+}
+
+impl Analysis {
+    /// Summarises a tagged document for the graph.
+    pub fn new(doc: &Document, layout: &Layout, mentions: &[Mention], window: Window) -> Analysis {
+        let mut counts: BTreeMap<u32, BTreeMap<How, u32>> = BTreeMap::new();
+        for m in mentions {
+            *counts.entry(m.entity).or_default().entry(m.how).or_default() += 1;
+        }
+        let ranges: Vec<std::ops::Range<usize>> = match window {
+            Window::Sentence => layout.sentences.iter().map(|s| s.span.clone()).collect(),
+            Window::Paragraph => layout.paragraphs.clone(),
+            Window::Document => vec![0..doc.text.len()],
+        };
+        let mut windows = Vec::new();
+        let mut k = 0;
+        for r in ranges {
+            while k < mentions.len() && mentions[k].start < r.start {
+                k += 1;
+            }
+            let mut set = BTreeSet::new();
+            let mut j = k;
+            while j < mentions.len() && mentions[j].start < r.end {
+                set.insert(mentions[j].entity);
+                j += 1;
+            }
+            if !set.is_empty() {
+                windows.push(set.into_iter().collect());
+            }
+        }
+        let info = DocumentInfo {
+            id: doc.id.clone(),
+            path: doc.path.clone(),
+            title: doc.meta.title.clone(),
+            outlet: doc.meta.outlet.clone(),
+            url: doc.meta.url.clone(),
+            published: doc.meta.published,
+            sentences: layout.sentences.len(),
+            paragraphs: layout.paragraphs.len(),
+            repeated: layout.repeated,
+            tail_from: layout.tail_from,
+            mentions: mentions.len(),
+            sha256: doc.sha256(),
+        };
+        Analysis { info, counts, windows }
+    }
+}
+
+/// A node: one entity that was mentioned.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Index into [`Gazetteer::entities`].
+    pub entity: u32,
+    /// Mentions over all documents.
+    pub mentions: u32,
+    /// Mentions per document (document index into [`Graph::documents`]).
+    pub documents: BTreeMap<u32, u32>,
+    /// Mentions by how they matched.
+    pub matched_as: BTreeMap<How, u32>,
+    /// Windows (sentences, paragraphs or documents) the entity appears in.
+    pub windows: u32,
+}
+
+/// An edge of the graph.
+#[derive(Debug, Clone)]
+pub enum Edge {
+    /// Two entities in the same window. Stored from the lower entity id to the higher.
+    CoMention {
+        /// Distinct windows shared.
+        weight: u32,
+        /// Shared windows per document index.
+        documents: BTreeMap<u32, u32>,
+        /// Normalised pointwise mutual information over all windows, in [-1, 1].
+        npmi: f64,
+    },
+    /// A person or organisation belongs to a state; both are in the graph.
+    Affiliation,
+}
+
+/// The finished graph.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    /// Nodes in entity-id order; co-mention edges, then affiliation edges, each in id order.
+    pub graph: DiGraph<Node, Edge>,
+    /// Documents in id order.
+    pub documents: Vec<DocumentInfo>,
+    /// The co-mention window used.
+    pub window: Window,
+    /// Windows that held at least one mention, over all documents.
+    pub windows: u64,
+}
+
+/// Accumulates analysed documents into a [`Graph`].
+#[derive(Debug, Default)]
+pub struct GraphBuilder {
+    window: Window,
+    analyses: Vec<Analysis>,
+}
+
+impl GraphBuilder {
+    /// A builder for co-mentions within `window`.
+    pub fn new(window: Window) -> GraphBuilder {
+        GraphBuilder { window, analyses: Vec::new() }
+    }
+
+    /// Adds one analysed document.
+    pub fn add(&mut self, analysis: Analysis) {
+        self.analyses.push(analysis);
+    }
+
+    /// Builds the graph. Entity ids and document ids order everything.
+    pub fn finish(mut self, gaz: &Gazetteer) -> Graph {
+        self.analyses.sort_by(|a, b| a.info.id.cmp(&b.info.id));
+        let mut nodes: BTreeMap<&str, Node> = BTreeMap::new();
+        let mut pairs: BTreeMap<(u32, u32), (u32, BTreeMap<u32, u32>)> = BTreeMap::new();
+        let mut windows_total = 0u64;
+        let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
+        for (d, a) in self.analyses.iter().enumerate() {
+            let d = d as u32;
+            for (&e, hows) in &a.counts {
+                let n = nodes.entry(id_of(e)).or_insert_with(|| Node {
+                    entity: e,
+                    mentions: 0,
+                    documents: BTreeMap::new(),
+                    matched_as: BTreeMap::new(),
+                    windows: 0,
+                });
+                for (&how, &c) in hows {
+                    n.mentions += c;
+                    *n.documents.entry(d).or_default() += c;
+                    *n.matched_as.entry(how).or_default() += c;
+                }
+            }
+            for w in &a.windows {
+                windows_total += 1;
+                for &e in w {
+                    if let Some(n) = nodes.get_mut(id_of(e)) {
+                        n.windows += 1;
+                    }
+                }
+                for (i, &x) in w.iter().enumerate() {
+                    for &y in &w[i + 1..] {
+                        let key = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
+                        let p = pairs.entry(key).or_default();
+                        p.0 += 1;
+                        *p.1.entry(d).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut graph: DiGraph<Node, Edge> = DiGraph::new();
+        let mut index: BTreeMap<u32, NodeIndex> = BTreeMap::new();
+        for (_, n) in nodes {
+            let e = n.entity;
+            index.insert(e, graph.add_node(n));
+        }
+        let mut edges: Vec<((&str, &str), u32, u32, Edge)> = Vec::new();
+        for ((x, y), (weight, documents)) in pairs {
+            let (nx, ny) = (graph[index[&x]].windows as f64, graph[index[&y]].windows as f64);
+            let total = windows_total as f64;
+            let pxy = weight as f64 / total;
+            let npmi = if pxy >= 1.0 {
+                1.0
+            } else {
+                let pmi = (pxy / ((nx / total) * (ny / total))).ln();
+                (pmi / -pxy.ln()).clamp(-1.0, 1.0)
+            };
+            edges.push(((id_of(x), id_of(y)), x, y, Edge::CoMention { weight, documents, npmi }));
+        }
+        edges.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut affiliations = Vec::new();
+        for (&e, _) in &index {
+            let entity = &gaz.entities[e as usize];
+            if let Some(state) = entity.affiliation.as_deref().and_then(|s| gaz.index_of(s))
+                && index.contains_key(&(state as u32))
+                && state as u32 != e
+            {
+                affiliations.push(((id_of(e), id_of(state as u32)), e, state as u32, Edge::Affiliation));
+            }
+        }
+        affiliations.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, x, y, edge) in edges.into_iter().chain(affiliations) {
+            graph.add_edge(index[&x], index[&y], edge);
+        }
+        Graph {
+            graph,
+            documents: self.analyses.into_iter().map(|a| a.info).collect(),
+            window: self.window,
+            windows: windows_total,
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Runs the stages in order for the commands: load, read, tag, fold, write.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::export;
+use crate::gazetteer::{Gazetteer, Severity};
+use crate::graph::{Analysis, Graph, GraphBuilder, Window};
+use crate::tagger::{CaseMode, Mention, Tagger};
+use crate::text::{self, Document, Layout};
+
+/// An output format of `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// `graph.json`.
+    Json,
+    /// `graph.dot`.
+    Dot,
+    /// `graph.svg`, rendered by Graphviz when it is installed.
+    Svg,
+}
+
+impl Format {
+    /// Every format, in the order they are written.
+    pub const ALL: [Format; 3] = [Format::Json, Format::Dot, Format::Svg];
+
+    /// Parses a format name.
+    pub fn parse(name: &str) -> Result<Format> {
+        match name.trim() {
+            "json" => Ok(Format::Json),
+            "dot" => Ok(Format::Dot),
+            "svg" => Ok(Format::Svg),
+            other => Err(Error::usage(format!("unknown format {other:?} (expected json, dot, svg or all)"))),
+        }
+    }
+}
+
+/// Settings shared by every command.
+#[derive(Debug, Clone)]
+pub struct Common {
+    /// Gazetteer folder or file.
+    pub gazetteer: PathBuf,
+    /// Case policy.
+    pub case: CaseMode,
+}
+
+/// Settings of `build`.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    /// Shared settings.
+    pub common: Common,
+    /// Files, folders, or `-`.
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Co-mention window.
+    pub window: Window,
+    /// Formats to write.
+    pub formats: Vec<Format>,
+    /// Worker threads (0: all cores).
+    pub threads: usize,
+}
+
+/// What a build did, for the command line to report.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Files written.
+    pub written: Vec<PathBuf>,
+    /// Documents read.
+    pub documents: usize,
+    /// Nodes and edges in the graph.
+    pub nodes: usize,
+    /// Edges in the graph.
+    pub edges: usize,
+    /// One-line notes for the user (skipped outputs, gazetteer ambiguities).
+    pub notes: Vec<String>,
+}
+
+/// A gazetteer and its compiled tagger, with notes about ambiguities.
+pub struct Loaded {
+    /// The gazetteer.
+    pub gazetteer: Gazetteer,
+    /// Its tagger.
+    pub tagger: Tagger,
+    /// Notes to show the user.
+    pub notes: Vec<String>,
+}
+
+/// Loads and compiles the gazetteer; fails on data errors, noting ambiguities.
+pub fn load(common: &Common) -> Result<Loaded> {
+    let gazetteer = Gazetteer::load(&common.gazetteer)?;
+    let errors: Vec<String> = gazetteer.errors().map(|p| p.to_string()).collect();
+    if !errors.is_empty() {
+        let more = if errors.len() > 5 { format!(" (and {} more; run `newsgraph gazetteer check`)", errors.len() - 5) } else { String::new() };
+        return Err(Error::gazetteer(common.gazetteer.display(), format!("invalid gazetteer:\n  {}{more}", errors[..errors.len().min(5)].join("\n  "))));
+    }
+    let ambiguous = gazetteer.problems().iter().filter(|p| p.severity == Severity::Ambiguity).count();
+    let mut notes = Vec::new();
+    if ambiguous > 0 {
+        notes.push(format!(
+            "note: {ambiguous} aliases are claimed by more than one entity; such mentions count only where the document settles them (`newsgraph gazetteer check` lists them)"
+        ));
+    }
+    let tagger = Tagger::new(&gazetteer, common.case)?;
+    Ok(Loaded { gazetteer, tagger, notes })
+}
+
+/// Lays out and tags one document.
+pub fn tag_document(doc: &Document, loaded: &Loaded) -> (Layout, Vec<Mention>) {
+    let layout = text::layout(&doc.text, &loaded.gazetteer.text);
+    let mentions = loaded.tagger.tag(&doc.text, &layout.paragraphs, doc.meta.published);
+    (layout, mentions)
+}
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::usage(format!("cannot start {threads} threads: {e}")))
+}
+
+/// Reads the inputs and builds the graph (no files written).
+pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<Graph> {
+    let docs = text::read_inputs(&config.inputs)?;
+    let analyses: Vec<Analysis> = pool(config.threads)?.install(|| {
+        docs.par_iter()
+            .map(|doc| {
+                let (layout, mentions) = tag_document(doc, loaded);
+                progress();
+                Analysis::new(doc, &layout, &mentions, config.window)
+            })
+            .collect()
+    });
+    let mut builder = GraphBuilder::new(config.window);
+    for a in analyses {
+        builder.add(a);
+    }
+    Ok(builder.finish(&loaded.gazetteer))
+}
+
+/// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
+/// output is rendered before the first is written, and each is written atomically.
+pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
+    let loaded = load(&config.common)?;
+    let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
+    let graph = analyse(config, &loaded, progress)?;
+    report.documents = graph.documents.len();
+    report.nodes = graph.graph.node_count();
+    report.edges = graph.graph.edge_count();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let dot_source = export::dot(&graph, &loaded.gazetteer);
+    for f in &config.formats {
+        match f {
+            Format::Json => files.push((config.out_dir.join("graph.json"), export::json(&graph, &loaded.gazetteer).into_bytes())),
+            Format::Dot => files.push((config.out_dir.join("graph.dot"), dot_source.clone().into_bytes())),
+            Format::Svg => match export::render_svg(&dot_source)? {
+                Some(svg) => files.push((config.out_dir.join("graph.svg"), svg)),
+                None => report.notes.push(
+                    "note: graph.svg not written: Graphviz `dot` is not on PATH (install graphviz)".to_string(),
+                ),
+            },
+        }
+    }
+    export::ensure_dir(&config.out_dir)?;
+    for (path, bytes) in files {
+        export::write_atomic(&path, &bytes)?;
+        report.written.push(path);
+    }
+    Ok(report)
+}
+
+/// `newsgraph tag`: one JSON Lines record per document, in document-id order.
+pub fn tag(common: &Common, inputs: &[PathBuf], out: &mut dyn Write) -> Result<Vec<String>> {
+    let loaded = load(common)?;
+    let docs = text::read_inputs(inputs)?;
+    for doc in &docs {
+        let (_, mentions) = tag_document(doc, &loaded);
+        let line = export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer);
+        writeln!(out, "{line}").map_err(|e| Error::output(std::path::Path::new("-"), e))?;
+    }
+    out.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
+    Ok(loaded.notes)
+}

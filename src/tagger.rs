@@ -1,0 +1,373 @@
+//! Finds mentions of gazetteer entities in text with one Aho-Corasick automaton.
+//!
+//! Semantics, each covered by the table in this module's tests:
+//!
+//! - **Whole words.** A match must not start or end inside a word (letters, digits, marks and
+//!   `_`, in any script): "Ahmed" is not found in "Ahmedé". Possessives ("Russia's",
+//!   "Russia’s", "Iranians’") and hyphenated pairs ("Russia–Iran", "US-Israeli") still match.
+//! - **Leftmost-longest over valid matches.** Every occurrence of every alias is found
+//!   (overlapping search), the invalid ones (cut words, wrong case, unresolvable roles) are
+//!   dropped, and of the rest the leftmost wins, then the longest. So a longest match rejected
+//!   for cutting a word falls back to the longest valid one at the same place: "New York
+//!   Timesville" still gives "New York".
+//! - **Case.** [`CaseMode::Default`]: acronyms (aliases without lowercase letters) match
+//!   exactly; other aliases match as written or in capitals (headlines). An entity's `case`
+//!   overrides. [`CaseMode::Exact`]: every alias exactly as written. [`CaseMode::Ignore`]:
+//!   Unicode lowercase on both sides.
+//! - **Normal form.** Text and aliases are compared in [`crate::norm`]'s normal form (curly
+//!   apostrophes, dashes, white space, middle initials), with spans mapped back to the text.
+//! - **Roles.** "the Russian President", "Iran's supreme leader", "President of Iran", "Kremlin
+//!   spokesman" resolve to whoever held the office on the document's date; without a date, or
+//!   with nobody in office, the phrase is not a match and shorter ones ("Russian") stand. A role
+//!   phrase right next to its holder's name ("Russian President Vladimir Putin", "Ali Khamenei,
+//!   Iran's supreme leader") is one mention, the name.
+//! - **Ambiguity.** An alias claimed by several entities resolves to the one candidate the same
+//!   document names unambiguously; otherwise it is dropped, never guessed.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::gazetteer::{CasePolicy, Gazetteer, How};
+use crate::norm::{is_word_char, normalize, normalize_alias};
+
+/// How the case of aliases and text must agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CaseMode {
+    /// Acronyms exact, names as written or in capitals; entities may override.
+    #[default]
+    Default,
+    /// Every alias exactly as written.
+    Exact,
+    /// Any case.
+    Ignore,
+}
+
+/// One mention of an entity in a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Index of the entity in [`Gazetteer::entities`].
+    pub entity: u32,
+    /// Byte offset of the first byte, on a char boundary of the document text.
+    pub start: usize,
+    /// Byte offset one past the last byte, on a char boundary.
+    pub end: usize,
+    /// How the text names the entity.
+    pub how: How,
+}
+
+impl Mention {
+    /// The matched text.
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Entity { entity: u32, how: How },
+    Role(u32),
+}
+
+#[derive(Debug, Clone)]
+struct Form {
+    /// The normal form the text must equal (exact and name policies).
+    exact: Box<str>,
+    /// The capitalised normal form (name policy).
+    upper: Option<Box<str>>,
+    policy: CasePolicy,
+    target: Target,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Holder {
+    entity: u32,
+    from: Option<Date>,
+    to: Option<Date>,
+}
+
+/// A compiled gazetteer, ready to tag any number of documents (it is `Sync`).
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    automaton: AhoCorasick,
+    /// For each automaton pattern, the forms that share it.
+    patterns: Vec<Vec<u32>>,
+    forms: Vec<Form>,
+    /// For each role phrase group, who held it when.
+    roles: Vec<Vec<Holder>>,
+    mode: CaseMode,
+}
+
+fn default_policy(alias: &str) -> CasePolicy {
+    let has_letter = alias.chars().any(char::is_alphabetic);
+    let has_lower = alias.chars().any(char::is_lowercase);
+    if has_letter && !has_lower { CasePolicy::Exact } else { CasePolicy::Name }
+}
+
+/// The role phrases of one office, in the case they are written.
+fn role_phrases(gaz: &Gazetteer, entity: &crate::gazetteer::Entity, role: &crate::gazetteer::Role) -> Vec<String> {
+    let mut out: Vec<String> = role.phrases.clone();
+    let of = role.of.as_deref().or(entity.affiliation.as_deref()).and_then(|id| gaz.get(id));
+    let Some(of) = of else { return out };
+    for title in &role.titles {
+        let lower = {
+            let mut cs = title.chars();
+            match cs.next() {
+                Some(c) => c.to_lowercase().chain(cs.flat_map(char::to_lowercase)).collect::<String>(),
+                None => continue,
+            }
+        };
+        let titles = [title.clone(), lower];
+        for alias in &of.aliases {
+            let form = alias.text.strip_prefix("The ").unwrap_or(&alias.text);
+            for t in &titles {
+                match alias.how {
+                    How::Demonym => out.push(format!("{form} {t}")),
+                    How::Name | How::Alias => {
+                        out.push(format!("{form}'s {t}"));
+                        out.push(format!("{t} of {form}"));
+                        if of.kind != "state" {
+                            out.push(format!("{form} {t}"));
+                            out.push(format!("{t} of the {form}"));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Tagger {
+    /// Compiles a gazetteer. Fails only if the automaton cannot be built (too large).
+    pub fn new(gaz: &Gazetteer, mode: CaseMode) -> Result<Tagger> {
+        let fold = mode == CaseMode::Ignore;
+        let mut forms: Vec<Form> = Vec::new();
+        let mut pattern_of: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<Vec<u32>> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut add = |text: &str, policy: CasePolicy, target: Target, forms: &mut Vec<Form>| {
+            let exact = normalize_alias(text, fold);
+            if exact.is_empty() {
+                return;
+            }
+            let upper = (policy == CasePolicy::Name).then(|| exact.to_uppercase()).filter(|u| *u != exact);
+            let id = forms.len() as u32;
+            let mut keys = vec![exact.clone()];
+            // The ASCII-insensitive automaton finds the capitalised form unless it differs
+            // beyond ASCII ("ERDOĞAN"); then it needs its own pattern.
+            if let Some(u) = &upper
+                && u.to_ascii_lowercase() != exact.to_ascii_lowercase()
+            {
+                keys.push(u.clone());
+            }
+            forms.push(Form { exact: exact.into(), upper: upper.map(Into::into), policy, target });
+            for k in keys {
+                let key = k.to_ascii_lowercase();
+                let p = *pattern_of.entry(key).or_insert_with(|| {
+                    patterns.push(Vec::new());
+                    texts.push(k.clone());
+                    patterns.len() - 1
+                });
+                patterns[p].push(id);
+            }
+        };
+        let policy_for = |entity: &crate::gazetteer::Entity, alias: &str| match mode {
+            CaseMode::Exact => CasePolicy::Exact,
+            CaseMode::Ignore => CasePolicy::Ignore,
+            CaseMode::Default => entity.case.unwrap_or_else(|| default_policy(alias)),
+        };
+        for (i, e) in gaz.entities.iter().enumerate() {
+            for a in &e.aliases {
+                add(&a.text, policy_for(e, &a.text), Target::Entity { entity: i as u32, how: a.how }, &mut forms);
+            }
+        }
+        // Role phrases: one group per distinct phrase, holding every holder of that office.
+        let mut role_groups: HashMap<String, usize> = HashMap::new();
+        let mut roles: Vec<Vec<Holder>> = Vec::new();
+        let mut role_forms: Vec<(String, usize)> = Vec::new();
+        for (i, e) in gaz.entities.iter().enumerate() {
+            for r in &e.roles {
+                for phrase in role_phrases(gaz, e, r) {
+                    let g = *role_groups.entry(phrase.clone()).or_insert_with(|| {
+                        roles.push(Vec::new());
+                        role_forms.push((phrase.clone(), roles.len() - 1));
+                        roles.len() - 1
+                    });
+                    roles[g].push(Holder { entity: i as u32, from: r.from, to: r.to });
+                }
+            }
+        }
+        for (phrase, g) in &role_forms {
+            let policy = match mode {
+                CaseMode::Exact => CasePolicy::Exact,
+                CaseMode::Ignore => CasePolicy::Ignore,
+                CaseMode::Default => CasePolicy::Name,
+            };
+            add(phrase, policy, Target::Role(*g as u32), &mut forms);
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&texts)
+            .map_err(|e| Error::usage(format!("cannot compile the gazetteer: {e}")))?;
+        Ok(Tagger { automaton, patterns, forms, roles, mode })
+    }
+
+    /// The number of distinct patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Tags the `regions` of `text` (for example the kept paragraphs of a document), resolving
+    /// role phrases at `date`. Mentions come back in text order, without overlaps.
+    pub fn tag(&self, text: &str, regions: &[Range<usize>], date: Option<Date>) -> Vec<Mention> {
+        let mut chosen: Vec<Chosen> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for region in regions {
+            candidates.clear();
+            self.candidates(text, region.clone(), date, &mut candidates);
+            select(&mut candidates, &mut chosen);
+        }
+        resolve(text, chosen)
+    }
+
+    fn candidates(&self, text: &str, region: Range<usize>, date: Option<Date>, out: &mut Vec<Candidate>) {
+        let norm = normalize(&text[region.clone()], region.start, self.mode == CaseMode::Ignore);
+        let n = norm.text.as_str();
+        for m in self.automaton.find_overlapping_iter(n) {
+            let (s, e) = (m.start(), m.end());
+            if n[..s].chars().next_back().is_some_and(is_word_char) || n[e..].chars().next().is_some_and(is_word_char) {
+                continue;
+            }
+            let (Some(start), Some(end)) = (norm.source(s), norm.source(e)) else { continue };
+            let slice = &n[s..e];
+            for &f in &self.patterns[m.pattern().as_usize()] {
+                let form = &self.forms[f as usize];
+                let ok = match form.policy {
+                    CasePolicy::Ignore => true,
+                    CasePolicy::Exact => slice == &*form.exact,
+                    CasePolicy::Name => slice == &*form.exact || form.upper.as_deref() == Some(slice),
+                };
+                if !ok {
+                    continue;
+                }
+                match form.target {
+                    Target::Entity { entity, how } => out.push(Candidate { start, end, entity, how }),
+                    Target::Role(g) => {
+                        let Some(d) = date else { continue };
+                        let holders: BTreeSet<u32> = self.roles[g as usize]
+                            .iter()
+                            .filter(|h| h.from.is_none_or(|f| f <= d) && h.to.is_none_or(|t| d < t))
+                            .map(|h| h.entity)
+                            .collect();
+                        for entity in holders {
+                            out.push(Candidate { start, end, entity, how: How::Role });
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    entity: u32,
+    how: How,
+}
+
+#[derive(Debug, Clone)]
+struct Chosen {
+    start: usize,
+    end: usize,
+    /// Candidate entities with how each was matched, sorted by entity.
+    entities: Vec<(u32, How)>,
+    /// For a role phrase: the plain mentions inside it ("Russian" in "Russian President"),
+    /// which stand when the phrase folds into its holder's name next to it.
+    inner: Vec<Mention>,
+}
+
+/// Leftmost, then longest, non-overlapping; candidates at the same span are grouped.
+fn select(cands: &mut [Candidate], out: &mut Vec<Chosen>) {
+    cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.entity.cmp(&b.entity)).then(a.how.cmp(&b.how)));
+    let mut last_end = 0;
+    let mut i = 0;
+    while i < cands.len() {
+        let c = cands[i];
+        let mut j = i;
+        while j < cands.len() && cands[j].start == c.start && cands[j].end == c.end {
+            j += 1;
+        }
+        if c.start >= last_end {
+            let mut entities: Vec<(u32, How)> = Vec::new();
+            for k in &cands[i..j] {
+                match entities.iter_mut().find(|(e, _)| *e == k.entity) {
+                    Some(slot) => slot.1 = slot.1.min(k.how),
+                    None => entities.push((k.entity, k.how)),
+                }
+            }
+            let mut inner = Vec::new();
+            if entities.iter().all(|(_, h)| *h == How::Role) {
+                // Leftmost-longest among the plain candidates inside, skipping a span that two
+                // entities claim (nothing in the document has settled it yet).
+                let within: Vec<&Candidate> =
+                    cands[i..].iter().take_while(|k| k.start < c.end).filter(|k| k.how != How::Role && k.end <= c.end).collect();
+                let mut inner_end = c.start;
+                for k in &within {
+                    let contested = within.iter().any(|o| o.start == k.start && o.end == k.end && o.entity != k.entity);
+                    if !contested && k.start >= inner_end {
+                        inner.push(Mention { entity: k.entity, start: k.start, end: k.end, how: k.how });
+                        inner_end = k.end;
+                    }
+                }
+            }
+            out.push(Chosen { start: c.start, end: c.end, entities, inner });
+            last_end = c.end;
+        }
+        i = j;
+    }
+}
+
+/// Settles ambiguous mentions against the document and folds role phrases into adjacent names.
+fn resolve(text: &str, chosen: Vec<Chosen>) -> Vec<Mention> {
+    let sure: BTreeSet<u32> = chosen.iter().filter(|c| c.entities.len() == 1).map(|c| c.entities[0].0).collect();
+    let mut inner: Vec<Vec<Mention>> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::new();
+    for c in chosen {
+        let pick = if c.entities.len() == 1 {
+            Some(c.entities[0])
+        } else {
+            let known: Vec<&(u32, How)> = c.entities.iter().filter(|(e, _)| sure.contains(e)).collect();
+            (known.len() == 1).then(|| *known[0])
+        };
+        if let Some((entity, how)) = pick {
+            mentions.push(Mention { entity, start: c.start, end: c.end, how });
+            inner.push(c.inner);
+        }
+    }
+    let adjacent = |a: &Mention, b: &Mention| {
+        a.entity == b.entity && text[a.end..b.start].chars().all(|c| c.is_whitespace() || c == ',')
+    };
+    let mut out = Vec::with_capacity(mentions.len());
+    for i in 0..mentions.len() {
+        let m = mentions[i];
+        let folds = m.how == How::Role
+            && (mentions.get(i + 1).is_some_and(|n| adjacent(&m, n)) || (i > 0 && adjacent(&mentions[i - 1], &m)));
+        if folds {
+            out.extend(inner[i].iter().copied());
+        } else {
+            out.push(m);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

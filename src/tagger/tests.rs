@@ -1,0 +1,239 @@
+//! The tagger's semantics as a table: (name, text, date, mode, expected mentions).
+
+use super::*;
+
+const GAZ: &str = r#"
+[[entity]]
+id = "russia"
+name = "Russia"
+type = "state"
+aliases = ["Russia", "Russian Federation"]
+demonyms = ["Russian", "Russians"]
+metonyms = ["Moscow"]
+
+[[entity]]
+id = "iran"
+name = "Iran"
+type = "state"
+aliases = ["Iran"]
+demonyms = ["Iranian", "Iranians"]
+metonyms = ["Tehran"]
+
+[[entity]]
+id = "united-states"
+name = "United States"
+type = "state"
+aliases = ["United States", "US", "U.S.", "America"]
+demonyms = ["American"]
+
+[[entity]]
+id = "israel"
+name = "Israel"
+type = "state"
+aliases = ["Israel"]
+demonyms = ["Israeli"]
+
+[[entity]]
+id = "new-york"
+name = "New York"
+type = "place"
+aliases = ["New York"]
+
+[[entity]]
+id = "nyt"
+name = "The New York Times"
+type = "organisation"
+aliases = ["The New York Times", "New York Times"]
+
+[[entity]]
+id = "vladimir-putin"
+name = "Vladimir Putin"
+type = "person"
+affiliation = "russia"
+aliases = ["Vladimir Putin", "Putin"]
+roles = [{ title = "President", from = "2012-05-07" }]
+
+[[entity]]
+id = "ebrahim-raisi"
+name = "Ebrahim Raisi"
+type = "person"
+affiliation = "iran"
+aliases = ["Ebrahim Raisi", "Raisi"]
+roles = [{ title = "President", from = "2021-08-03", to = "2024-05-19" }]
+
+[[entity]]
+id = "masoud-pezeshkian"
+name = "Masoud Pezeshkian"
+type = "person"
+affiliation = "iran"
+aliases = ["Masoud Pezeshkian", "Pezeshkian", "Massoud Pezeshkian"]
+roles = [{ title = "President", from = "2024-07-28" }]
+
+[[entity]]
+id = "ali-khamenei"
+name = "Ali Khamenei"
+type = "person"
+affiliation = "iran"
+aliases = ["Ali Khamenei", "Khamenei"]
+roles = [{ title = "Supreme Leader", from = "1989-06-04" }]
+
+[[entity]]
+id = "dmitry-peskov"
+name = "Dmitry Peskov"
+type = "person"
+affiliation = "russia"
+aliases = ["Dmitry Peskov", "Dmitri Peskov", "Peskov"]
+roles = [{ title = "Spokesman", of = "kremlin", from = "2012-05-22" }]
+
+[[entity]]
+id = "kremlin"
+name = "Kremlin"
+type = "organisation"
+affiliation = "russia"
+aliases = ["Kremlin"]
+
+[[entity]]
+id = "erdogan"
+name = "Recep Tayyip Erdoğan"
+type = "person"
+aliases = ["Erdoğan", "Erdogan"]
+
+[[entity]]
+id = "ahmed"
+name = "Ahmed"
+type = "person"
+aliases = ["Ahmed"]
+
+[[entity]]
+id = "jordan"
+name = "Jordan"
+type = "state"
+aliases = ["Jordan"]
+
+[[entity]]
+id = "michael-jordan"
+name = "Michael Jordan"
+type = "person"
+aliases = ["Michael Jordan", "Jordan"]
+
+[[entity]]
+id = "cpp"
+name = "Cpp"
+type = "term"
+aliases = ["c++"]
+
+[[entity]]
+id = "dotnet"
+name = ".NET"
+type = "term"
+aliases = [".net"]
+"#;
+
+type Expect<'a> = &'a [(&'a str, &'a str, How)];
+
+fn run(text: &str, date: Option<&str>, mode: CaseMode) -> Vec<(String, String, How)> {
+    let gaz = Gazetteer::from_toml("t.toml", GAZ).unwrap();
+    let tagger = Tagger::new(&gaz, mode).unwrap();
+    let date = date.map(|d| d.parse().unwrap());
+    tagger
+        .tag(text, &[0..text.len()], date)
+        .into_iter()
+        .map(|m| {
+            assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+            (m.text(text).to_string(), gaz.entities[m.entity as usize].id.clone(), m.how)
+        })
+        .collect()
+}
+
+#[test]
+fn tagging_table() {
+    use CaseMode::*;
+    use How::*;
+    let cases: &[(&str, &str, Option<&str>, CaseMode, Expect)] = &[
+        // Whole words, Unicode-aware.
+        ("inside a word", "Ahmedé and Ahmed_x and xAhmed", None, Default, &[]),
+        ("combining mark", "Ahmed\u{301} left", None, Default, &[]),
+        ("whole word", "Ahmed left", None, Default, &[("Ahmed", "ahmed", Name)]),
+        ("non-ascii name", "Erdoğan's party", None, Default, &[("Erdoğan", "erdogan", Alias)]),
+        // Possessives and hyphenated pairs.
+        ("possessive", "Russia's and Russia’s", None, Default, &[("Russia", "russia", Name), ("Russia", "russia", Name)]),
+        ("plural possessive", "the Iranians’ view", None, Default, &[("Iranians", "iran", Demonym)]),
+        ("en dash pair", "the Russia–Iran axis", None, Default, &[("Russia", "russia", Name), ("Iran", "iran", Name)]),
+        ("hyphen pair", "US-Israeli pressure", None, Default, &[("US", "united-states", Alias), ("Israeli", "israel", Demonym)]),
+        // Leftmost-longest with fallback.
+        (
+            "fallback after a cut word",
+            "New York Timesville and New York",
+            None,
+            Default,
+            &[("New York", "new-york", Name), ("New York", "new-york", Name)],
+        ),
+        ("longest wins", "The New York Times said", None, Default, &[("The New York Times", "nyt", Name)]),
+        ("longest without article", "the New York Times said", None, Default, &[("New York Times", "nyt", Alias)]),
+        ("special characters", "I like c++ and .net", None, Default, &[("c++", "cpp", Alias), (".net", "dotnet", Alias)]),
+        // Case.
+        ("acronym exact", "he told us so", None, Default, &[]),
+        ("acronym", "the US and the U.S. agreed", None, Default, &[("US", "united-states", Alias), ("U.S.", "united-states", Alias)]),
+        ("all caps headline", "PUTIN MEETS RAISI IN TEHRAN", None, Default, &[
+            ("PUTIN", "vladimir-putin", Alias),
+            ("RAISI", "ebrahim-raisi", Alias),
+            ("TEHRAN", "iran", Metonym),
+        ]),
+        ("all caps non-ascii", "ERDOĞAN WINS", None, Default, &[("ERDOĞAN", "erdogan", Alias)]),
+        ("lowercase name is not a name", "a putin of sorts", None, Default, &[]),
+        ("ignore case", "he told us about putin", None, Ignore, &[("us", "united-states", Alias), ("putin", "vladimir-putin", Alias)]),
+        ("ignore case unicode", "ERDOĞAN and erdoğan", None, Ignore, &[("ERDOĞAN", "erdogan", Alias), ("erdoğan", "erdogan", Alias)]),
+        ("exact case", "PUTIN and Putin", None, Exact, &[("Putin", "vladimir-putin", Alias)]),
+        // Names with titles and initials.
+        ("title", "Mr. Putin and President Putin", None, Default, &[("Putin", "vladimir-putin", Alias), ("Putin", "vladimir-putin", Alias)]),
+        ("middle initial", "President Vladimir V. Putin said", None, Default, &[("Vladimir V. Putin", "vladimir-putin", Name)]),
+        ("initial before surname", "Dmitri S. Peskov said", None, Default, &[("Dmitri S. Peskov", "dmitry-peskov", Alias)]),
+        ("first name alone", "Vladimir said and Vladimir Frolov agreed", None, Default, &[]),
+        // Demonyms and metonyms are recorded as such.
+        ("demonym and metonym", "Russian oil and Moscow said", None, Default, &[("Russian", "russia", Demonym), ("Moscow", "russia", Metonym)]),
+        // Roles by date.
+        ("role at date", "the Russian President said", Some("2025-06-24"), Default, &[("Russian President", "vladimir-putin", Role)]),
+        ("role lowercase title", "the Iranian president traveled", Some("2022-07-19"), Default, &[("Iranian president", "ebrahim-raisi", Role)]),
+        ("role successor", "the Iranian president traveled", Some("2024-10-13"), Default, &[("Iranian president", "masoud-pezeshkian", Role)]),
+        ("role vacant", "the Iranian president traveled", Some("2024-06-01"), Default, &[("Iranian", "iran", Demonym)]),
+        ("role without date", "the Iranian president traveled", None, Default, &[("Iranian", "iran", Demonym)]),
+        ("possessive role", "Iran’s supreme leader spoke", Some("2022-07-19"), Default, &[("Iran’s supreme leader", "ali-khamenei", Role)]),
+        ("role of", "President of Iran Raisi", Some("2022-07-19"), Default, &[("Iran", "iran", Name), ("Raisi", "ebrahim-raisi", Alias)]),
+        ("role of alone", "the President of Iran said", Some("2022-07-19"), Default, &[("President of Iran", "ebrahim-raisi", Role)]),
+        ("organisation role", "the Kremlin's spokesman said", Some("2022-07-19"), Default, &[("Kremlin's spokesman", "dmitry-peskov", Role)]),
+        ("role without date falls back", "the Kremlin spokesman said", None, Default, &[("Kremlin", "kremlin", Name)]),
+        ("role next to name", "Russian President Vladimir Putin said", Some("2024-10-13"), Default, &[
+            ("Russian", "russia", Demonym),
+            ("Vladimir Putin", "vladimir-putin", Name),
+        ]),
+        ("organisation role next to name", "Kremlin spokesman Dmitri Peskov said", Some("2025-06-24"), Default, &[
+            ("Kremlin", "kremlin", Name),
+            ("Dmitri Peskov", "dmitry-peskov", Alias),
+        ]),
+        ("name then role", "Ali Khamenei, Iran's supreme leader, said", Some("2022-07-19"), Default, &[
+            ("Ali Khamenei", "ali-khamenei", Name),
+            ("Iran", "iran", Name),
+        ]),
+        // Ambiguity is settled by the document or not at all.
+        ("ambiguous alone", "Jordan said", None, Default, &[]),
+        ("ambiguous settled", "Michael Jordan played. Jordan scored.", None, Default, &[
+            ("Michael Jordan", "michael-jordan", Name),
+            ("Jordan", "michael-jordan", Alias),
+        ]),
+    ];
+    for (name, text, date, mode, want) in cases {
+        let got = run(text, *date, *mode);
+        let want: Vec<(String, String, How)> = want.iter().map(|(t, e, h)| (t.to_string(), e.to_string(), *h)).collect();
+        assert_eq!(got, want, "case {name:?}: {text:?}");
+    }
+}
+
+#[test]
+fn regions_limit_tagging() {
+    let gaz = Gazetteer::from_toml("t.toml", GAZ).unwrap();
+    let tagger = Tagger::new(&gaz, CaseMode::Default).unwrap();
+    let text = "Russia\nIran\nIsrael";
+    let m = tagger.tag(text, &[0..6, 12..18], None);
+    let got: Vec<&str> = m.iter().map(|m| m.text(text)).collect();
+    assert_eq!(got, ["Russia", "Israel"]);
+}

@@ -1,0 +1,444 @@
+//! Documents and their text: reading inputs, metadata, boilerplate, repeats and sentences.
+//!
+//! The text of a document is never rewritten: everything here describes it by byte ranges
+//! (paragraphs kept, sentences), so every later span points into the text as read.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::gazetteer::TextRules;
+
+/// What is known about a document besides its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication (outlet) name.
+    pub outlet: Option<String>,
+    /// Where it was published.
+    pub url: Option<String>,
+    /// Publication date; role phrases resolve against it.
+    pub published: Option<Date>,
+}
+
+/// One input document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Stable id: the file stem, or the JSON Lines `id`.
+    pub id: String,
+    /// Where it was read from (`path`, `path:line` for JSON Lines, `-` for stdin).
+    pub path: String,
+    /// The text as read.
+    pub text: String,
+    /// Metadata from a manifest, the JSON Lines record or the text itself.
+    pub meta: Meta,
+}
+
+impl Document {
+    /// `sha256` hex digest of the text.
+    pub fn sha256(&self) -> String {
+        crate::hex(&Sha256::digest(self.text.as_bytes()))
+    }
+}
+
+/// A sentence: a byte range of the document text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte range in the document text.
+    pub span: Range<usize>,
+    /// Index of its paragraph in [`Layout::paragraphs`].
+    pub paragraph: usize,
+    /// Whether it starts inside a quotation.
+    pub quoted: bool,
+}
+
+/// How a document's text divides into what is read and what is not.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Paragraphs that are read (each a line of text, trimmed), in order.
+    pub paragraphs: Vec<Range<usize>>,
+    /// Sentences of the kept paragraphs, in order; together they cover every kept paragraph.
+    pub sentences: Vec<Sentence>,
+    /// Paragraphs skipped because the same words stood earlier in the document.
+    pub repeated: usize,
+    /// Byte offset where trailing boilerplate starts, if any was cut.
+    pub tail_from: Option<usize>,
+}
+
+fn marker_key(line: &str) -> String {
+    line.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).to_lowercase()
+}
+
+/// Divides a text into paragraphs (lines) and sentences, dropping repeated paragraphs,
+/// share-widget lines and the boilerplate tail that `rules` mark.
+pub fn layout(text: &str, rules: &TextRules) -> Layout {
+    let tails: HashSet<String> = rules.tail_markers.iter().map(|m| marker_key(m)).collect();
+    let drops: HashSet<String> = rules.drop_lines.iter().map(|m| marker_key(m)).collect();
+    let abbreviations: HashSet<&str> = rules.abbreviations.iter().map(String::as_str).collect();
+    let mut out = Layout::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut offset = 0;
+    for raw_line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let trimmed_start = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let range = start + trimmed_start..start + trimmed_start + trimmed.len();
+        let key = marker_key(trimmed);
+        if !out.paragraphs.is_empty() && tails.contains(&key) {
+            out.tail_from = Some(range.start);
+            break;
+        }
+        if drops.contains(&key) {
+            continue;
+        }
+        let words: String = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !seen.insert(words) {
+            out.repeated += 1;
+            continue;
+        }
+        let p = out.paragraphs.len();
+        out.paragraphs.push(range.clone());
+        split_sentences(text, range, p, &abbreviations, &mut out.sentences);
+    }
+    out
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '"' | '\'' | '\u{201D}' | '\u{2019}' | '\u{00BB}' | ')' | ']')
+}
+
+fn is_sentence_start(c: char) -> bool {
+    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\'' | '\u{201C}' | '\u{2018}' | '\u{00AB}' | '(' | '[' | '\u{2013}' | '\u{2014}' | '-')
+}
+
+/// Splits one paragraph into sentences that cover it completely.
+///
+/// A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes or brackets after it) when
+/// white space and a sentence start follow, except after an abbreviation ("Mr.", "U.S."), an
+/// initial ("Dmitri S. Peskov") or inside a number ("3.5").
+pub fn split_sentences(
+    text: &str,
+    para: Range<usize>,
+    paragraph: usize,
+    abbreviations: &HashSet<&str>,
+    out: &mut Vec<Sentence>,
+) {
+    let s = &text[para.clone()];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut start = 0;
+    let mut depth: i32 = 0;
+    let mut quoted_at_start = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let (off, c) = chars[i];
+        match c {
+            '\u{201C}' => depth += 1,
+            '\u{201D}' => depth = (depth - 1).max(0),
+            '"' => {
+                // A straight quote opens when it follows a space or starts the text.
+                let opens = i == 0 || chars[i - 1].1.is_whitespace() || chars[i - 1].1 == '(';
+                depth = if opens { depth + 1 } else { (depth - 1).max(0) };
+            }
+            _ => {}
+        }
+        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+            let mut j = i + 1;
+            while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}') || is_closing(chars[j].1)) {
+                match chars[j].1 {
+                    '\u{201D}' => depth = (depth - 1).max(0),
+                    '"' => depth = (depth - 1).max(0),
+                    _ => {}
+                }
+                j += 1;
+            }
+            let followed = j < chars.len() && chars[j].1.is_whitespace();
+            let mut k = j;
+            while k < chars.len() && chars[k].1.is_whitespace() {
+                k += 1;
+            }
+            let next_starts = k < chars.len() && is_sentence_start(chars[k].1);
+            if followed && next_starts && !(c == '.' && j == i + 1 && is_abbreviation(s, off, abbreviations)) {
+                let end = chars.get(j).map_or(s.len(), |&(o, _)| o);
+                out.push(Sentence { span: para.start + start..para.start + end, paragraph, quoted: quoted_at_start });
+                start = chars[k].0;
+                quoted_at_start = depth > 0;
+                i = k;
+                continue;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    if start < s.len() {
+        out.push(Sentence { span: para.start + start..para.end, paragraph, quoted: quoted_at_start });
+    }
+}
+
+/// Whether the word ending with the period at `dot` is an abbreviation or an initial.
+fn is_abbreviation(s: &str, dot: usize, abbreviations: &HashSet<&str>) -> bool {
+    let before = &s[..dot];
+    let word_start = before.rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201C}' | '\u{2018}')).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &before[word_start..];
+    let mut cs = word.chars();
+    if let (Some(c), None) = (cs.next(), cs.next())
+        && c.is_uppercase()
+    {
+        return true; // an initial
+    }
+    abbreviations.contains(word)
+}
+
+/// Reads every input: files, folders (recursively, `.txt`, `.md` and `.jsonl`), and `-` for
+/// standard input. Documents come back sorted by id; two documents with one id are an error
+/// naming both places.
+pub fn read_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>> {
+    let mut docs = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::input("-", e))?;
+            let mut meta = Meta::default();
+            meta_from_text(&text, &mut meta);
+            docs.push(Document { id: "stdin".into(), path: "-".into(), text, meta });
+            continue;
+        }
+        let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
+        if meta.is_dir() {
+            read_folder(input, &mut docs)?;
+        } else {
+            let manifest = input.parent().map(|p| p.join("manifest.json")).filter(|m| m.is_file());
+            let entries = match manifest {
+                Some(m) => read_manifest(&m)?,
+                None => BTreeMap::new(),
+            };
+            read_file(input, &entries, &mut docs)?;
+        }
+    }
+    docs.sort_by(|a, b| a.id.cmp(&b.id));
+    for w in docs.windows(2) {
+        if w[0].id == w[1].id {
+            return Err(Error::input(&w[1].path, format!("document id {:?} is also used by {}", w[1].id, w[0].path)));
+        }
+    }
+    Ok(docs)
+}
+
+fn read_folder(dir: &Path, docs: &mut Vec<Document>) -> Result<()> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = HashSet::new();
+    while let Some(d) = stack.pop() {
+        let canon = d.canonicalize().map_err(|e| Error::input(d.display(), e))?;
+        if !seen.insert(canon) {
+            continue;
+        }
+        for entry in std::fs::read_dir(&d).map_err(|e| Error::input(d.display(), e))? {
+            let p = entry.map_err(|e| Error::input(d.display(), e))?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "txt" || e == "md" || e == "jsonl") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut manifests: BTreeMap<PathBuf, BTreeMap<String, Meta>> = BTreeMap::new();
+    for f in files {
+        let parent = f.parent().unwrap_or(Path::new(".")).to_path_buf();
+        if !manifests.contains_key(&parent) {
+            let m = parent.join("manifest.json");
+            let entries = if m.is_file() { read_manifest(&m)? } else { BTreeMap::new() };
+            manifests.insert(parent.clone(), entries);
+        }
+        read_file(&f, &manifests[&parent], docs)?;
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path.display(), e))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::input(path.display(), format!("not UTF-8 at byte {}", e.utf8_error().valid_up_to())))
+}
+
+fn read_file(path: &Path, manifest: &BTreeMap<String, Meta>, docs: &mut Vec<Document>) -> Result<()> {
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        return read_jsonl(path, docs);
+    }
+    let text = read_text(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut meta = manifest.get(&name).cloned().unwrap_or_default();
+    meta_from_text(&text, &mut meta);
+    docs.push(Document { id, path: path.display().to_string(), text, meta });
+    Ok(())
+}
+
+fn opt_string(v: Option<&serde_json::Value>) -> Option<String> {
+    v.and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+/// Reads a `manifest.json`: `{"documents": [{"file", "title", "outlet", "url", "published"}]}`.
+fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
+    let src = read_text(path)?;
+    let v: serde_json::Value = serde_json::from_str(&src)
+        .map_err(|e| Error::input(format!("{}:{}:{}", path.display(), e.line(), e.column()), e))?;
+    let mut out = BTreeMap::new();
+    let Some(list) = v.get("documents").and_then(|d| d.as_array()) else {
+        return Err(Error::input(path.display(), "manifest has no \"documents\" list"));
+    };
+    for (i, d) in list.iter().enumerate() {
+        let Some(file) = opt_string(d.get("file")) else {
+            return Err(Error::input(path.display(), format!("documents[{i}] has no \"file\"")));
+        };
+        let published = match opt_string(d.get("published")) {
+            Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(path.display(), format!("documents[{i}]: {e}")))?),
+            None => None,
+        };
+        out.insert(
+            file,
+            Meta { title: opt_string(d.get("title")), outlet: opt_string(d.get("outlet")), url: opt_string(d.get("url")), published },
+        );
+    }
+    Ok(out)
+}
+
+/// Reads JSON Lines: one `{"id","text","title","outlet","url","published"}` per line.
+fn read_jsonl(path: &Path, docs: &mut Vec<Document>) -> Result<()> {
+    let src = read_text(path)?;
+    for (n, line) in src.lines().enumerate() {
+        let place = format!("{}:{}", path.display(), n + 1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::input(&place, e))?;
+        let id = match v.get("id") {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => return Err(Error::input(&place, "record has no \"id\" (a string or number)")),
+        };
+        let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+            return Err(Error::input(&place, "record has no \"text\" string"));
+        };
+        let published = match opt_string(v.get("published")) {
+            Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(&place, e))?),
+            None => None,
+        };
+        let mut meta = Meta {
+            title: opt_string(v.get("title")),
+            outlet: opt_string(v.get("outlet")),
+            url: opt_string(v.get("url")),
+            published,
+        };
+        meta_from_text(text, &mut meta);
+        docs.push(Document { id, path: place, text: text.to_string(), meta });
+    }
+    Ok(())
+}
+
+/// Fills metadata the text states itself, where nothing better is known: "Original URL:",
+/// "Source:", "originally appeared in ...", and the first line as the title.
+pub fn meta_from_text(text: &str, meta: &mut Meta) {
+    for line in text.lines().map(str::trim) {
+        if meta.url.is_none()
+            && let Some(rest) = line.strip_prefix("Original URL:").or_else(|| line.strip_prefix("Source URL:"))
+        {
+            let url = rest.trim();
+            if url.starts_with("http") {
+                meta.url = Some(url.to_string());
+            }
+        }
+        if meta.outlet.is_none() {
+            let found = line
+                .strip_prefix("Source:")
+                .or_else(|| line.find("originally appeared in").map(|i| &line[i + "originally appeared in".len()..]))
+                .or_else(|| line.find("originally appeared on").map(|i| &line[i + "originally appeared on".len()..]));
+            if let Some(rest) = found {
+                let outlet = rest.trim().trim_end_matches('.').trim();
+                if !outlet.is_empty() && outlet.len() < 80 {
+                    meta.outlet = Some(outlet.to_string());
+                }
+            }
+        }
+    }
+    if meta.title.is_none() {
+        meta.title = text.lines().map(str::trim).find(|l| !l.is_empty()).filter(|l| l.len() <= 200).map(String::from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> TextRules {
+        crate::gazetteer::Gazetteer::from_toml("t.toml", "").unwrap().text
+    }
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let l = layout(text, &rules());
+        l.sentences.iter().map(|s| &text[s.span.clone()]).collect()
+    }
+
+    #[test]
+    fn sentence_cases() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Mr. Putin met Dr. Raisi. They talked.", &["Mr. Putin met Dr. Raisi.", "They talked."]),
+            ("Dmitri S. Peskov said so. Then he left.", &["Dmitri S. Peskov said so.", "Then he left."]),
+            ("The U.S. Navy and the U.N. agreed. Fine.", &["The U.S. Navy and the U.N. agreed.", "Fine."]),
+            ("It rose 3.5 per cent. Then fell.", &["It rose 3.5 per cent.", "Then fell."]),
+            ("Lt. General Qassem Soleimani died. St. Petersburg mourned.", &["Lt. General Qassem Soleimani died.", "St. Petersburg mourned."]),
+            (
+                "“We consult each other. We coordinate,” he said. Iran agreed.",
+                &["“We consult each other.", "We coordinate,” he said.", "Iran agreed."],
+            ),
+            ("He asked: “Why?” Nobody knew!", &["He asked: “Why?”", "Nobody knew!"]),
+            ("Netanyahu is lying… Netanyahu is waiting.", &["Netanyahu is lying…", "Netanyahu is waiting."]),
+            ("no final stop here", &["no final stop here"]),
+            ("Ends with lower. then continues", &["Ends with lower. then continues"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(sentences(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn quoted_sentences_are_marked() {
+        let text = "“We consult each other. We coordinate,” he said. Iran agreed.";
+        let l = layout(text, &rules());
+        let q: Vec<bool> = l.sentences.iter().map(|s| s.quoted).collect();
+        assert_eq!(q, [false, true, false]);
+    }
+
+    #[test]
+    fn repeats_widgets_and_tails_are_dropped() {
+        let text = "Title\n\nSpread the love\nA caption. Picture: AFP\nA caption. Picture: AFP\nBody text.\nYou may also like\nUnrelated headline about Iran\n";
+        let l = layout(text, &rules());
+        let paras: Vec<&str> = l.paragraphs.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(paras, ["Title", "A caption. Picture: AFP", "Body text."]);
+        assert_eq!(l.repeated, 1);
+        assert_eq!(l.tail_from, Some(text.find("You may").unwrap()));
+    }
+
+    #[test]
+    fn metadata_found_in_text() {
+        let mut m = Meta::default();
+        meta_from_text("Head\nbody\nThis article originally appeared in The New York Times.\nOriginal URL: https://x.example/a\n", &mut m);
+        assert_eq!(m.outlet.as_deref(), Some("The New York Times"));
+        assert_eq!(m.url.as_deref(), Some("https://x.example/a"));
+        assert_eq!(m.title.as_deref(), Some("Head"));
+    }
+}
