@@ -1,0 +1,9 @@
+//! Integration tests: the `newsgraph` binary as users run it. One test binary; each module
+//! is a chapter.
+
+mod common;
+
+mod build;
+mod errors;
+mod gazetteer;
+mod tag;
