@@ -61,6 +61,18 @@ enum Command {
         #[arg(value_name = "INPUT", default_value = "seeds")]
         inputs: Vec<PathBuf>,
     },
+    /// Explain the claims of one document: why each was made, and why sentences with two
+    /// actors gave none.
+    Explain {
+        /// Document id (file stem or JSON Lines id) or path.
+        document: String,
+        /// Only this sentence (1-based, as numbered in the output).
+        #[arg(long, value_name = "N")]
+        sentence: Option<usize>,
+        /// Files, folders or - for standard input.
+        #[arg(long = "input", short = 'i', value_name = "INPUT", default_value = "seeds")]
+        inputs: Vec<PathBuf>,
+    },
     /// Gazetteer tools.
     Gazetteer {
         #[command(subcommand)]
@@ -156,6 +168,14 @@ fn run(cli: Cli) -> Result<i32, Error> {
             for n in notes {
                 eprintln!("{n}");
             }
+            Ok(0)
+        }
+        Command::Explain { document, sentence, inputs } => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            pipeline::explain(&common, &inputs, &document, sentence, &mut lock)?;
+            use std::io::Write;
+            lock.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
             Ok(0)
         }
         Command::Gazetteer { command: GazetteerCommand::Check } => {

@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::graph::{Edge, Graph};
+use crate::graph::{ClaimRecord, Edge, Graph};
+use crate::relations::Lexicon;
 use crate::tagger::Mention;
 
 /// The schema name written in `graph.json`.
@@ -30,7 +31,7 @@ struct JsonGraph<'a> {
     documents: Vec<JsonDocument<'a>>,
     nodes: Vec<JsonNode<'a>>,
     edges: Vec<JsonEdge<'a>>,
-    claims: Vec<serde_json::Value>,
+    claims: Vec<JsonClaim<'a>>,
 }
 
 #[derive(Serialize)]
@@ -83,7 +84,7 @@ struct JsonNode<'a> {
     matched_as: BTreeMap<&'static str, u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct JsonEdge<'a> {
     source: &'a str,
     target: &'a str,
@@ -93,10 +94,101 @@ struct JsonEdge<'a> {
     documents: Option<BTreeMap<&'a str, u32>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     npmi: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polarity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    directed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    negated: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copies: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outlets: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goldstein_mean: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Vec<&'a str>>,
 }
 
-/// Renders `graph.json`.
-pub fn json(graph: &Graph, gaz: &Gazetteer) -> String {
+#[derive(Serialize)]
+struct Spans {
+    sentence: [usize; 2],
+    subject: [usize; 2],
+    object: [usize; 2],
+    cue: [usize; 2],
+}
+
+#[derive(Serialize)]
+struct JsonClaim<'a> {
+    id: &'a str,
+    document: &'a str,
+    subject: &'a str,
+    object: &'a str,
+    subject_state: &'a str,
+    object_state: &'a str,
+    directed: bool,
+    relation: &'a str,
+    polarity: &'static str,
+    negated: bool,
+    modality: &'static str,
+    speaker: Option<&'a str>,
+    cameo: &'a str,
+    plover: Option<&'a str>,
+    goldstein: f64,
+    quad_class: &'a str,
+    state: bool,
+    sentence: &'a str,
+    spans: Spans,
+    cue: &'a str,
+    cue_phrase: &'a str,
+    rule: String,
+    copy_of: Option<&'a str>,
+}
+
+/// The claim's fields as `graph.json` writes them; `text` is its document's text.
+fn json_claim<'a>(r: &'a ClaimRecord, graph: &'a Graph, gaz: &'a Gazetteer, lex: &'a Lexicon, text: &'a str) -> JsonClaim<'a> {
+    let c = &r.claim;
+    let rel = &lex.relations[c.relation];
+    let cue = &lex.cues[c.cue];
+    let id = |e: u32| gaz.entities[e as usize].id.as_str();
+    let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
+    JsonClaim {
+        id: &r.id,
+        document: &graph.documents[r.document as usize].id,
+        subject: id(c.subject),
+        object: id(c.object),
+        subject_state: id(r.subject_state),
+        object_state: id(r.object_state),
+        directed: !rel.symmetric,
+        relation: &rel.id,
+        polarity: rel.polarity.as_str(),
+        negated: c.negated,
+        modality: c.modality.as_str(),
+        speaker: c.speaker.map(id),
+        cameo: &rel.cameo,
+        plover: rel.plover.as_deref(),
+        goldstein: rel.goldstein,
+        quad_class: &rel.quad,
+        state: rel.state,
+        sentence: text.get(c.sentence.clone()).unwrap_or(""),
+        spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
+        cue: text.get(c.cue_span.clone()).unwrap_or(""),
+        cue_phrase: &cue.text,
+        rule: cue.origin.to_string(),
+        copy_of: r.copy_of.map(|i| graph.claims[i].id.as_str()),
+    }
+}
+
+/// Renders `graph.json`. `texts` holds each document's text, in [`Graph::documents`] order.
+pub fn json(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str]) -> String {
     let g = &graph.graph;
     let doc_id = |d: &u32| graph.documents[*d as usize].id.as_str();
     let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[g[i].entity as usize].id.as_str();
@@ -130,15 +222,30 @@ pub fn json(graph: &Graph, gaz: &Gazetteer) -> String {
                     weight: *weight,
                     documents: Some(documents.iter().map(|(d, c)| (doc_id(d), *c)).collect()),
                     npmi: Some((npmi * 10_000.0).round() / 10_000.0),
+                    ..Default::default()
                 },
-                Edge::Affiliation => JsonEdge {
-                    source: id_of(s),
-                    target: id_of(t),
-                    kind: "affiliation",
-                    weight: 1,
-                    documents: None,
-                    npmi: None,
-                },
+                Edge::Affiliation => JsonEdge { source: id_of(s), target: id_of(t), kind: "affiliation", weight: 1, ..Default::default() },
+                Edge::Relation { relation, negated, claims, copies, outlets, goldstein_mean, first, last, evidence } => {
+                    let rel = &lex.relations[*relation];
+                    JsonEdge {
+                        source: id_of(s),
+                        target: id_of(t),
+                        kind: "relation",
+                        weight: *claims,
+                        relation: Some(&rel.id),
+                        polarity: Some(rel.polarity.as_str()),
+                        directed: Some(!rel.symmetric),
+                        negated: Some(*negated),
+                        claims: Some(*claims),
+                        copies: Some(*copies),
+                        outlets: Some(*outlets),
+                        goldstein_mean: Some((goldstein_mean * 100.0).round() / 100.0),
+                        first: Some(first.map(|d| d.to_string())),
+                        last: Some(last.map(|d| d.to_string())),
+                        evidence: Some(evidence.iter().map(|&i| graph.claims[i].id.as_str()).collect()),
+                        ..Default::default()
+                    }
+                }
             }
         })
         .collect();
@@ -167,7 +274,7 @@ pub fn json(graph: &Graph, gaz: &Gazetteer) -> String {
             .collect(),
         nodes,
         edges,
-        claims: Vec::new(),
+        claims: graph.claims.iter().map(|r| json_claim(r, graph, gaz, lex, texts[r.document as usize])).collect(),
     };
     let mut s = serde_json::to_string_pretty(&out).expect("graph serialises");
     s.push('\n');
@@ -237,8 +344,9 @@ fn attr(k: &str, v: &str) -> dot::Attribute {
     dot::Attribute(dot::Id::Plain(k.to_string()), dot_quote(v))
 }
 
-/// Renders `graph.dot`: node shape and colour by type, pen width by weight, escaped labels.
-pub fn dot(graph: &Graph, gaz: &Gazetteer) -> String {
+/// Renders `graph.dot`: node shape and colour by type, pen width by weight, escaped labels;
+/// relation edges coloured by polarity and dashed when denied.
+pub fn dot(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon) -> String {
     use graphviz_rust::printer::{DotPrinter, PrinterContext};
     let g = &graph.graph;
     let style = &gaz.style;
@@ -274,7 +382,7 @@ pub fn dot(graph: &Graph, gaz: &Gazetteer) -> String {
         .edge_weights()
         .filter_map(|e| match e {
             Edge::CoMention { weight, .. } => Some(*weight),
-            Edge::Affiliation => None,
+            _ => None,
         })
         .max()
         .unwrap_or(1)
@@ -295,6 +403,25 @@ pub fn dot(graph: &Graph, gaz: &Gazetteer) -> String {
                 attr("color", &style.affiliation_color),
                 attr("tooltip", &format!("{sid} belongs to {tid}")),
             ],
+            Edge::Relation { relation, negated, claims, copies, .. } => {
+                let rel = &lex.relations[*relation];
+                let color = match rel.polarity {
+                    crate::relations::Polarity::Cooperative => &style.cooperative_color,
+                    crate::relations::Polarity::Conflictual => &style.conflictual_color,
+                    crate::relations::Polarity::Neutral => &style.neutral_color,
+                };
+                let shown = claims + copies;
+                let label = if *negated { format!("not {} ×{shown}", rel.id) } else { format!("{} ×{shown}", rel.id) };
+                vec![
+                    attr("color", color),
+                    attr("fontcolor", color),
+                    attr("style", if *negated { "dashed" } else { "solid" }),
+                    attr("dir", if rel.symmetric { "none" } else { "forward" }),
+                    attr("penwidth", &format!("{:.1}", 1.0 + (shown as f64).min(6.0) * 0.5)),
+                    attr("label", &label),
+                    attr("tooltip", &format!("{sid} {label} {tid}")),
+                ]
+            }
         };
         stmts.push(dot::Stmt::Edge(dot::Edge {
             ty: dot::EdgeTy::Pair(

@@ -146,6 +146,8 @@ pub struct Entity {
 pub struct TextRules {
     /// A line equal to one of these ends the article.
     pub tail_markers: Vec<String>,
+    /// A line starting with one of these ends the article ("Originally published as …").
+    pub tail_prefixes: Vec<String>,
     /// A line equal to one of these is dropped.
     pub drop_lines: Vec<String>,
     /// Words that take a period without ending a sentence.
@@ -168,6 +170,12 @@ pub struct Style {
     pub edge_color: String,
     /// Colour of affiliation edges.
     pub affiliation_color: String,
+    /// Colour of cooperative relation edges.
+    pub cooperative_color: String,
+    /// Colour of conflictual relation edges.
+    pub conflictual_color: String,
+    /// Colour of neutral relation edges.
+    pub neutral_color: String,
     /// Font name.
     pub font: String,
     /// Per entity type; the `default` key applies to types not listed.
@@ -239,6 +247,12 @@ struct RawFile {
     entity: Vec<Spanned<RawEntity>>,
     text: Option<Spanned<RawText>>,
     style: Option<Spanned<RawStyle>>,
+    /// Relation lexicon tables, read by `relations::Lexicon`.
+    #[serde(default, rename = "relation")]
+    _relation: Option<toml::Value>,
+    /// Grammar word lists, read by `relations::Lexicon`.
+    #[serde(default, rename = "grammar")]
+    _grammar: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -279,6 +293,8 @@ struct RawText {
     #[serde(default)]
     tail_markers: Vec<String>,
     #[serde(default)]
+    tail_prefixes: Vec<String>,
+    #[serde(default)]
     drop_lines: Vec<String>,
     #[serde(default)]
     abbreviations: Vec<String>,
@@ -289,6 +305,9 @@ struct RawText {
 struct RawStyle {
     edge_color: Option<String>,
     affiliation_color: Option<String>,
+    cooperative_color: Option<String>,
+    conflictual_color: Option<String>,
+    neutral_color: Option<String>,
     font: Option<String>,
     #[serde(default)]
     types: BTreeMap<String, RawTypeStyle>,
@@ -303,7 +322,7 @@ struct RawTypeStyle {
 
 /// Lists the `.toml` files of a gazetteer path: the file itself, or a folder's files
 /// recursively, sorted by path.
-fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
+pub fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::gazetteer(path.display(), e))?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
@@ -384,7 +403,7 @@ impl Loader {
             }
             let t = text.into_inner();
             self.text = Some((
-                TextRules { tail_markers: t.tail_markers, drop_lines: t.drop_lines, abbreviations: t.abbreviations },
+                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations },
                 origin,
             ));
         }
@@ -571,7 +590,7 @@ impl Gazetteer {
             None => {
                 let raw: RawFile = toml::from_str(DEFAULT_TEXT).expect("built-in text.toml is valid");
                 let t = raw.text.expect("built-in text.toml has [text]").into_inner();
-                TextRules { tail_markers: t.tail_markers, drop_lines: t.drop_lines, abbreviations: t.abbreviations }
+                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations }
             }
         };
         let default_style: RawStyle = {
@@ -580,7 +599,18 @@ impl Gazetteer {
         };
         let style = match loader.style.take() {
             Some((s, _)) => merge_style(default_style, s),
-            None => merge_style(default_style, RawStyle { edge_color: None, affiliation_color: None, font: None, types: BTreeMap::new() }),
+            None => merge_style(
+            default_style,
+            RawStyle {
+                edge_color: None,
+                affiliation_color: None,
+                cooperative_color: None,
+                conflictual_color: None,
+                neutral_color: None,
+                font: None,
+                types: BTreeMap::new(),
+            },
+        ),
         };
         let mut g = Gazetteer { entities: loader.entities, text, style, digest, files, problems: loader.problems, index };
         g.validate();
@@ -711,6 +741,9 @@ fn merge_style(base: RawStyle, over: RawStyle) -> Style {
     Style {
         edge_color: over.edge_color.or(base.edge_color).unwrap_or_else(|| "#7f7f7f".into()),
         affiliation_color: over.affiliation_color.or(base.affiliation_color).unwrap_or_else(|| "#b0b0b0".into()),
+        cooperative_color: over.cooperative_color.or(base.cooperative_color).unwrap_or_else(|| "#2e7d32".into()),
+        conflictual_color: over.conflictual_color.or(base.conflictual_color).unwrap_or_else(|| "#c62828".into()),
+        neutral_color: over.neutral_color.or(base.neutral_color).unwrap_or_else(|| "#555555".into()),
         font: over.font.or(base.font).unwrap_or_else(|| "Helvetica".into()),
         types,
     }

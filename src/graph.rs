@@ -10,6 +10,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::date::Date;
 use crate::gazetteer::{Gazetteer, How};
+use crate::relations::{Claim, Lexicon};
 use crate::tagger::Mention;
 use crate::text::{Document, Layout};
 
@@ -74,11 +75,15 @@ pub struct Analysis {
     pub counts: BTreeMap<u32, BTreeMap<How, u32>>,
     /// The sets of entities that share a window, one set per window with at least one entity.
     pub windows: Vec<Vec<u32>>,
+    /// The document's claims, in text order.
+    pub claims: Vec<Claim>,
+    /// The words of each claim's sentence, for spotting copies across documents.
+    claim_words: Vec<BTreeSet<String>>,
 }
 
 impl Analysis {
     /// Summarises a tagged document for the graph.
-    pub fn new(doc: &Document, layout: &Layout, mentions: &[Mention], window: Window) -> Analysis {
+    pub fn new(doc: &Document, layout: &Layout, mentions: &[Mention], claims: Vec<Claim>, window: Window) -> Analysis {
         let mut counts: BTreeMap<u32, BTreeMap<How, u32>> = BTreeMap::new();
         for m in mentions {
             *counts.entry(m.entity).or_default().entry(m.how).or_default() += 1;
@@ -118,7 +123,17 @@ impl Analysis {
             mentions: mentions.len(),
             sha256: doc.sha256(),
         };
-        Analysis { info, counts, windows }
+        let claim_words = claims
+            .iter()
+            .map(|c| {
+                doc.text[c.sentence.clone()]
+                    .split(|ch: char| !ch.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect()
+            })
+            .collect();
+        Analysis { info, counts, windows, claims, claim_words }
     }
 }
 
@@ -151,6 +166,45 @@ pub enum Edge {
     },
     /// A person or organisation belongs to a state; both are in the graph.
     Affiliation,
+    /// Claims of one relation type between two actors, rolled up to their states where those
+    /// are in the graph. Directed from subject to object unless the relation is symmetric.
+    Relation {
+        /// Index into [`Lexicon::relations`].
+        relation: usize,
+        /// Whether these are denied claims.
+        negated: bool,
+        /// Claims that are not copies of an earlier document's claim.
+        claims: u32,
+        /// Claims that copy an earlier document's (syndication, reworded copies).
+        copies: u32,
+        /// Distinct outlets among the original claims' documents.
+        outlets: u32,
+        /// Mean Goldstein value of the original claims.
+        goldstein_mean: f64,
+        /// First and last publication date among all its claims' documents.
+        first: Option<Date>,
+        /// Last date.
+        last: Option<Date>,
+        /// Indexes into [`Graph::claims`].
+        evidence: Vec<usize>,
+    },
+}
+
+/// A claim as the graph keeps it.
+#[derive(Debug, Clone)]
+pub struct ClaimRecord {
+    /// Stable id (`c-000001`, in document then text order).
+    pub id: String,
+    /// Index into [`Graph::documents`].
+    pub document: u32,
+    /// The claim and its evidence.
+    pub claim: Claim,
+    /// Subject rolled up to its state (itself when it has none).
+    pub subject_state: u32,
+    /// Object rolled up to its state.
+    pub object_state: u32,
+    /// Index of the earlier claim (in another document) that this one copies.
+    pub copy_of: Option<usize>,
 }
 
 /// The finished graph.
@@ -164,6 +218,8 @@ pub struct Graph {
     pub window: Window,
     /// Windows that held at least one mention, over all documents.
     pub windows: u64,
+    /// Every claim, in document then text order.
+    pub claims: Vec<ClaimRecord>,
 }
 
 /// Accumulates analysed documents into a [`Graph`].
@@ -185,7 +241,7 @@ impl GraphBuilder {
     }
 
     /// Builds the graph. Entity ids and document ids order everything.
-    pub fn finish(mut self, gaz: &Gazetteer) -> Graph {
+    pub fn finish(mut self, gaz: &Gazetteer, lex: &Lexicon) -> Graph {
         self.analyses.sort_by(|a, b| a.info.id.cmp(&b.info.id));
         let mut nodes: BTreeMap<&str, Node> = BTreeMap::new();
         let mut pairs: BTreeMap<(u32, u32), (u32, BTreeMap<u32, u32>)> = BTreeMap::new();
@@ -255,7 +311,8 @@ impl GraphBuilder {
             }
         }
         affiliations.sort_by(|a, b| a.0.cmp(&b.0));
-        for (_, x, y, edge) in edges.into_iter().chain(affiliations) {
+        let (claims, relation_edges) = relation_edges(&self.analyses, gaz, lex, &index);
+        for (_, x, y, edge) in edges.into_iter().chain(affiliations).chain(relation_edges) {
             graph.add_edge(index[&x], index[&y], edge);
         }
         Graph {
@@ -263,6 +320,109 @@ impl GraphBuilder {
             documents: self.analyses.into_iter().map(|a| a.info).collect(),
             window: self.window,
             windows: windows_total,
+            claims,
         }
     }
+}
+
+/// The entity a claim's end rolls up to: its state when that state is in the graph.
+pub fn rollup(gaz: &Gazetteer, e: u32, present: &BTreeMap<u32, NodeIndex>) -> u32 {
+    let ent = &gaz.entities[e as usize];
+    if ent.kind == "state" {
+        return e;
+    }
+    match ent.affiliation.as_deref().and_then(|a| gaz.index_of(a)) {
+        Some(s) if present.contains_key(&(s as u32)) => s as u32,
+        _ => e,
+    }
+}
+
+type RelationEdges<'g> = Vec<((&'g str, &'g str), u32, u32, Edge)>;
+
+/// Numbers the claims, marks copies across documents, and folds them into relation edges.
+fn relation_edges<'g>(
+    analyses: &[Analysis],
+    gaz: &'g Gazetteer,
+    lex: &Lexicon,
+    index: &BTreeMap<u32, NodeIndex>,
+) -> (Vec<ClaimRecord>, RelationEdges<'g>) {
+    let mut records: Vec<ClaimRecord> = Vec::new();
+    let mut words: Vec<&BTreeSet<String>> = Vec::new();
+    for (d, a) in analyses.iter().enumerate() {
+        for (c, w) in a.claims.iter().zip(&a.claim_words) {
+            records.push(ClaimRecord {
+                id: format!("c-{:06}", records.len() + 1),
+                document: d as u32,
+                claim: c.clone(),
+                subject_state: rollup(gaz, c.subject, index),
+                object_state: rollup(gaz, c.object, index),
+                copy_of: None,
+            });
+            words.push(w);
+        }
+    }
+    // Copies: the same pair, relation and denial in a sentence sharing at least half its words
+    // with an earlier-published document's. Undated documents come last.
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    let date_of = |r: &ClaimRecord| analyses[r.document as usize].info.published;
+    order.sort_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
+    let key = |r: &ClaimRecord| {
+        let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
+        (a, b, r.claim.relation, r.claim.negated)
+    };
+    for (k, &j) in order.iter().enumerate() {
+        let found = order[..k].iter().copied().find(|&i| {
+            records[i].copy_of.is_none()
+                && records[i].document != records[j].document
+                && key(&records[i]) == key(&records[j])
+                && {
+                    let (x, y) = (words[i], words[j]);
+                    let inter = x.intersection(y).count() as f64;
+                    let union = x.union(y).count().max(1) as f64;
+                    inter / union >= 0.5
+                }
+        });
+        records[j].copy_of = found;
+    }
+    // Fold into edges per (source, target, relation, negated).
+    let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
+    let mut groups: BTreeMap<(&str, &str, usize, bool), Vec<usize>> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let rel = &lex.relations[r.claim.relation];
+        let (mut s, mut t) = (r.subject_state, r.object_state);
+        if s == t {
+            continue;
+        }
+        if rel.symmetric && id_of(t) < id_of(s) {
+            std::mem::swap(&mut s, &mut t);
+        }
+        groups.entry((id_of(s), id_of(t), r.claim.relation, r.claim.negated)).or_default().push(i);
+    }
+    let mut edges = Vec::new();
+    for ((sid, tid, relation, negated), evidence) in groups {
+        let originals: Vec<&ClaimRecord> = evidence.iter().map(|&i| &records[i]).filter(|r| r.copy_of.is_none()).collect();
+        let outlets: BTreeSet<String> = originals
+            .iter()
+            .map(|r| {
+                let info = &analyses[r.document as usize].info;
+                info.outlet.clone().unwrap_or_else(|| format!("document {}", info.id))
+            })
+            .collect();
+        let dates: Vec<Date> = evidence.iter().filter_map(|&i| analyses[records[i].document as usize].info.published).collect();
+        let g = lex.relations[relation].goldstein;
+        let edge = Edge::Relation {
+            relation,
+            negated,
+            claims: originals.len() as u32,
+            copies: (evidence.len() - originals.len()) as u32,
+            outlets: outlets.len() as u32,
+            goldstein_mean: g,
+            first: dates.iter().min().copied(),
+            last: dates.iter().max().copied(),
+            evidence,
+        };
+        let (s, t) = (gaz.index_of(sid).expect("node entity") as u32, gaz.index_of(tid).expect("node entity") as u32);
+        edges.push(((sid, tid), s, t, edge));
+    }
+    (records, edges)
 }

@@ -5,8 +5,9 @@
 //! 1. [`gazetteer`]: load and validate the entities, aliases, roles and data files;
 //! 2. [`text`]: read documents, drop boilerplate and repeats, split sentences;
 //! 3. [`tagger`]: find mentions with one Aho-Corasick automaton;
-//! 4. [`graph`]: fold mentions into a petgraph model of co-mentions and affiliations;
-//! 5. [`export`]: write `graph.json`, `graph.dot`, `graph.svg`;
+//! 4. [`relations`]: find stated relations (claims) between the mentioned actors;
+//! 5. [`graph`]: fold mentions and claims into a petgraph model;
+//! 6. [`export`]: write `graph.json`, `graph.dot`, `graph.svg`;
 //!
 //! with [`pipeline`] running the stages and [`cli`] (the only user of clap) on top.
 
@@ -18,6 +19,7 @@ pub mod gazetteer;
 pub mod graph;
 pub mod norm;
 pub mod pipeline;
+pub mod relations;
 pub mod tagger;
 pub mod text;
 

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::export;
 use crate::gazetteer::{Gazetteer, Severity};
 use crate::graph::{Analysis, Graph, GraphBuilder, Window};
+use crate::relations::{self, Lexicon};
 use crate::tagger::{CaseMode, Mention, Tagger};
 use crate::text::{self, Document, Layout};
 
@@ -85,6 +86,8 @@ pub struct Loaded {
     pub gazetteer: Gazetteer,
     /// Its tagger.
     pub tagger: Tagger,
+    /// The relation lexicon.
+    pub lexicon: Lexicon,
     /// Notes to show the user.
     pub notes: Vec<String>,
 }
@@ -105,7 +108,8 @@ pub fn load(common: &Common) -> Result<Loaded> {
         ));
     }
     let tagger = Tagger::new(&gazetteer, common.case)?;
-    Ok(Loaded { gazetteer, tagger, notes })
+    let lexicon = Lexicon::load(&common.gazetteer)?;
+    Ok(Loaded { gazetteer, tagger, lexicon, notes })
 }
 
 /// Lays out and tags one document.
@@ -123,14 +127,15 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 }
 
 /// Reads the inputs and builds the graph (no files written).
-pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<Graph> {
+pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<Document>)> {
     let docs = text::read_inputs(&config.inputs)?;
     let analyses: Vec<Analysis> = pool(config.threads)?.install(|| {
         docs.par_iter()
             .map(|doc| {
                 let (layout, mentions) = tag_document(doc, loaded);
+                let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
                 progress();
-                Analysis::new(doc, &layout, &mentions, config.window)
+                Analysis::new(doc, &layout, &mentions, claims, config.window)
             })
             .collect()
     });
@@ -138,7 +143,7 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
     for a in analyses {
         builder.add(a);
     }
-    Ok(builder.finish(&loaded.gazetteer))
+    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon), docs))
 }
 
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
@@ -146,15 +151,16 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
     let loaded = load(&config.common)?;
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
-    let graph = analyse(config, &loaded, progress)?;
+    let (graph, docs) = analyse(config, &loaded, progress)?;
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
     report.documents = graph.documents.len();
     report.nodes = graph.graph.node_count();
     report.edges = graph.graph.edge_count();
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let dot_source = export::dot(&graph, &loaded.gazetteer);
+    let dot_source = export::dot(&graph, &loaded.gazetteer, &loaded.lexicon);
     for f in &config.formats {
         match f {
-            Format::Json => files.push((config.out_dir.join("graph.json"), export::json(&graph, &loaded.gazetteer).into_bytes())),
+            Format::Json => files.push((config.out_dir.join("graph.json"), export::json(&graph, &loaded.gazetteer, &loaded.lexicon, &texts).into_bytes())),
             Format::Dot => files.push((config.out_dir.join("graph.dot"), dot_source.clone().into_bytes())),
             Format::Svg => match export::render_svg(&dot_source)? {
                 Some(svg) => files.push((config.out_dir.join("graph.svg"), svg)),
@@ -183,4 +189,44 @@ pub fn tag(common: &Common, inputs: &[PathBuf], out: &mut dyn Write) -> Result<V
     }
     out.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
     Ok(loaded.notes)
+}
+
+/// `newsgraph explain`: for each sentence of one document (or one sentence), the claims made
+/// and why, and for sentences with two actors but no claim, why not.
+pub fn explain(common: &Common, inputs: &[PathBuf], document: &str, sentence: Option<usize>, out: &mut dyn Write) -> Result<()> {
+    let loaded = load(common)?;
+    let docs = text::read_inputs(inputs)?;
+    let doc = docs
+        .iter()
+        .find(|d| d.id == document || d.path == document || d.path.ends_with(document))
+        .ok_or_else(|| Error::usage(format!("no document {document:?} among the inputs")))?;
+    let (layout, mentions) = tag_document(doc, &loaded);
+    let mut trace = Vec::new();
+    relations::extract_traced(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon, Some(&mut trace));
+    let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);
+    if let Some(n) = sentence
+        && (n == 0 || n > layout.sentences.len())
+    {
+        return Err(Error::usage(format!("{} has {} sentences; --sentence {n} is out of range", doc.id, layout.sentences.len())));
+    }
+    for (i, s) in layout.sentences.iter().enumerate() {
+        if sentence.is_some_and(|n| n != i + 1) {
+            continue;
+        }
+        let notes: Vec<&String> = trace.iter().filter(|(si, _)| *si == i).map(|(_, t)| t).collect();
+        if notes.is_empty() && sentence.is_none() {
+            continue;
+        }
+        writeln!(out, "[{}] {}", i + 1, &doc.text[s.span.clone()]).map_err(io)?;
+        let actors: Vec<String> = mentions
+            .iter()
+            .filter(|m| m.start >= s.span.start && m.end <= s.span.end)
+            .map(|m| format!("{} ({}: {})", m.text(&doc.text), loaded.gazetteer.entities[m.entity as usize].id, m.how.as_str()))
+            .collect();
+        writeln!(out, "    mentions: {}", if actors.is_empty() { "none".to_string() } else { actors.join(", ") }).map_err(io)?;
+        for n in notes {
+            writeln!(out, "    {n}").map_err(io)?;
+        }
+    }
+    Ok(())
 }

@@ -95,7 +95,8 @@ pub fn layout(text: &str, rules: &TextRules) -> Layout {
         }
         let range = start + trimmed_start..start + trimmed_start + trimmed.len();
         let key = marker_key(trimmed);
-        if !out.paragraphs.is_empty() && tails.contains(&key) {
+        let prefixed = rules.tail_prefixes.iter().any(|p| key.starts_with(&marker_key(p)));
+        if !out.paragraphs.is_empty() && (tails.contains(&key) || prefixed) {
             out.tail_from = Some(range.start);
             break;
         }

@@ -40,7 +40,29 @@ fn seeds_give_the_contract_fields() {
     let edges = g["edges"].as_array().unwrap();
     assert!(edges.iter().any(|e| e["kind"] == "co_mention" && e["source"] == "iran" && e["target"] == "russia"));
     assert!(edges.iter().any(|e| e["kind"] == "affiliation" && e["source"] == "abbas-araghchi" && e["target"] == "iran"));
-    assert_eq!(g["claims"].as_array().unwrap().len(), 0);
+    let claims = g["claims"].as_array().unwrap();
+    assert!(!claims.is_empty());
+    for c in claims {
+        for field in ["id", "document", "subject", "object", "directed", "relation", "polarity", "negated", "modality", "speaker", "cameo", "plover", "goldstein", "quad_class", "sentence", "spans", "cue", "rule"] {
+            assert!(c.get(field).is_some(), "claim field {field}");
+        }
+        // Evidence spans point into the document text.
+        let doc = g["documents"].as_array().unwrap().iter().find(|d| d["id"] == c["document"]).unwrap();
+        let text = std::fs::read_to_string(root().join(doc["path"].as_str().unwrap())).unwrap();
+        let span = |k: &str| {
+            let s = &c["spans"][k];
+            (s[0].as_u64().unwrap() as usize, s[1].as_u64().unwrap() as usize)
+        };
+        let (a, b) = span("sentence");
+        assert_eq!(&text[a..b], c["sentence"].as_str().unwrap());
+        let (a, b) = span("cue");
+        assert_eq!(&text[a..b], c["cue"].as_str().unwrap());
+        assert!(c["rule"].as_str().unwrap().starts_with("gazetteer/relations.toml:"));
+        assert_ne!(c["subject_state"], c["object_state"], "no self-loops");
+    }
+    // Relation edges aggregate claims.
+    let rel = edges.iter().find(|e| e["kind"] == "relation" && e["relation"] == "partnership").unwrap();
+    assert!(rel["claims"].as_u64().unwrap() >= 1 && rel.get("goldstein_mean").is_some() && rel.get("first").is_some());
 }
 
 /// A stable subset of the seed graph: per document, the entities found and how often.
@@ -171,13 +193,22 @@ fn seed_scores_hold() {
     let o = std::process::Command::new("python3")
         .arg(&score)
         .arg(dir.path().join("graph.json"))
-        .args(["--min-entity-recall", "0.95", "--min-entity-precision", "0.95"])
+        .args(["--min-entity-recall", "0.95", "--min-entity-precision", "0.95", "--min-claim-recall", "0.8", "--max-duplicates", "0"])
         .output()
         .unwrap();
     let out = stdout(&o);
     assert!(o.status.success(), "{out}");
     let types = out.lines().find(|l| l.starts_with("types right")).unwrap();
-    let frac = types.split_whitespace().nth(2).unwrap().trim_end_matches(';');
-    let (a, b) = frac.split_once('/').unwrap();
+    let frac = |after: &str| -> (u32, u32) {
+        let rest = &types[types.find(after).unwrap() + after.len()..];
+        let f = rest.split_whitespace().next().unwrap().trim_end_matches(';');
+        let (a, b) = f.split_once('/').unwrap();
+        (a.parse().unwrap(), b.parse().unwrap())
+    };
+    let (a, b) = frac("types right ");
     assert_eq!(a, b, "{types}");
+    let (a, b) = frac("negated claims found ");
+    assert_eq!(a, b, "every negated claim found as negated: {types}");
+    let (a, b) = frac("speakers right ");
+    assert!(a as f64 >= 0.8 * b as f64, "speakers: {types}");
 }

@@ -1,0 +1,1325 @@
+//! Stated relations: typed, signed, attributed claims between actors, with their evidence.
+//!
+//! A [`Lexicon`] (data: `gazetteer/relations.toml`) holds relation types with their CAMEO,
+//! PLOVER, Goldstein and quad-class codes, the cue phrases that state them, and the word lists
+//! of a small English grammar (negators, modals, speech verbs, pronouns). [`extract`] reads one
+//! tagged document sentence by sentence:
+//!
+//! 1. **Clauses.** A sentence splits at `;` and at clause words ("but", "while", "whereas").
+//! 2. **Actors.** Mentions of people, states and organisations; a nationality word only before
+//!    an actor noun ("Russian officials") or next to a cue ("Russian invasion"); a capital only
+//!    where it is not a location ("in Tehran"); pronouns: "we/our" inside a quotation is the
+//!    speaker, "he/his" the sentence's first person (else the previous sentence's), "it/its"
+//!    the sentence's first state or organisation.
+//! 3. **Cues** are matched on words; at each place the longest wins.
+//! 4. **Pairing.** The subject is the nearest actor group before the cue, the object the
+//!    nearest after it (or inside a gap: "giving Iran the cold shoulder"). Groups join actors
+//!    by "and", commas and titles ("Russia and Iran", "Iranian President Ebrahim Raisi and
+//!    Turkish President Recep Tayyip Erdogan"), and a group alone next to a symmetric cue pairs
+//!    within itself. "between X and Y" pairs X with Y; a passive ("was condemned by X") swaps;
+//!    a possessive followed by an apposition ("the Iranians' professed enemy, Israel") yields
+//!    the apposition. With nothing after the cue, the next group further back is the object.
+//!    Pairs within one state (Putin and Russia) are dropped: no self-loops.
+//! 5. **Negation** ("not", "n't", "never", "little sign", "refused to", ...) denies the first cue
+//!    after it in its clause. **Modality** comes from the words before the cue ("will", "could
+//!    soon", "plans to" → future; "if", "would" → hypothetical; a question mark → question).
+//! 6. **Attribution.** A quotation's speaker is found after it ("…,” Araghchi said", "said Ali
+//!    Vaez") or before it ("Putin told Pezeshkian, “…", "To quote Baghaei, “…"); a quotation
+//!    that opens a paragraph with no speaker continues the previous one. Reported speech ("Peskov
+//!    told an Iranian broadcaster that …") attributes the rest of its sentence. Cues inside a
+//!    quotation pair only with actors in it or before it, never with the speaker's own group.
+//!
+//! Every [`Claim`] carries its evidence: the sentence, the byte spans of subject, object and
+//! cue, and the lexicon line of the cue that fired.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, Result, line_of};
+use crate::gazetteer::{Gazetteer, How, Origin, gazetteer_files};
+use crate::norm::is_word_char;
+use crate::tagger::Mention;
+use crate::text::Layout;
+
+const DEFAULT_RELATIONS: &str = include_str!("../gazetteer/relations.toml");
+
+/// Whether a relation is friendly, hostile or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Polarity {
+    /// Cooperation, support, alliance.
+    Cooperative,
+    /// Conflict, criticism, force.
+    Conflictual,
+    /// Neither (statements).
+    Neutral,
+}
+
+impl Polarity {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::Cooperative => "cooperative",
+            Polarity::Conflictual => "conflictual",
+            Polarity::Neutral => "neutral",
+        }
+    }
+}
+
+/// Whether a claim is stated as fact, as intent, as a possibility or as a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Modality {
+    /// Stated as fact.
+    Asserted,
+    /// Future or intended ("will", "could soon", "plans to").
+    Future,
+    /// Conditional or hypothetical ("if", "would").
+    Hypothetical,
+    /// Asked.
+    Question,
+}
+
+impl Modality {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Future => "future",
+            Modality::Hypothetical => "hypothetical",
+            Modality::Question => "question",
+        }
+    }
+}
+
+/// A relation type of the lexicon.
+#[derive(Debug, Clone)]
+pub struct RelationType {
+    /// Id, e.g. `partnership`.
+    pub id: String,
+    /// CAMEO code (root or full).
+    pub cameo: String,
+    /// PLOVER category, when there is one.
+    pub plover: Option<String>,
+    /// Goldstein conflict–cooperation value, -10 to 10.
+    pub goldstein: f64,
+    /// Quad class: `verbal_cooperation`, `material_cooperation`, `verbal_conflict`,
+    /// `material_conflict`.
+    pub quad: String,
+    /// Polarity of the relation itself.
+    pub polarity: Polarity,
+    /// One undirected claim when true.
+    pub symmetric: bool,
+    /// A standing relation (partnership, rift) rather than an event.
+    pub state: bool,
+    /// Where it was defined.
+    pub origin: Origin,
+}
+
+/// How a cue places its actors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueRole {
+    /// Subject before, object after.
+    Plain,
+    /// A generic word, used only when nothing else in the clause links the pair.
+    Weak,
+    /// Object before, subject after ("buy drones from").
+    Reverse,
+    /// A possessive before the noun is its object ("Soleimani's assassination").
+    Patient,
+    /// Inside a quotation, the speaker is the subject.
+    Speaker,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Any(Vec<String>),
+    Prefix(String),
+    Gap,
+}
+
+/// A cue phrase.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    /// Index into [`Lexicon::relations`].
+    pub relation: usize,
+    /// As written in the lexicon.
+    pub text: String,
+    /// How it places its actors.
+    pub role: CueRole,
+    /// Where it was written.
+    pub origin: Origin,
+    parts: Vec<Part>,
+}
+
+/// Word lists of the grammar section.
+#[derive(Debug, Clone, Default)]
+struct Grammar {
+    negators: Vec<Vec<String>>,
+    future: Vec<Vec<String>>,
+    hypothetical: Vec<Vec<String>>,
+    clause_breaks: HashSet<String>,
+    speech: Vec<Vec<String>>,
+    actor_heads: HashSet<String>,
+    group_words: HashSet<String>,
+    first_person: HashSet<String>,
+    person_pronouns: HashSet<String>,
+    group_pronouns: HashSet<String>,
+}
+
+/// The relation lexicon and grammar.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// Relation types.
+    pub relations: Vec<RelationType>,
+    /// Cue phrases.
+    pub cues: Vec<Cue>,
+    grammar: Grammar,
+    by_word: HashMap<String, Vec<usize>>,
+    by_prefix: Vec<usize>,
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    #[serde(default)]
+    relation: Vec<Spanned<RawRelation>>,
+    grammar: Option<RawGrammar>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelation {
+    id: String,
+    cameo: String,
+    plover: Option<String>,
+    goldstein: f64,
+    quad: String,
+    polarity: String,
+    #[serde(default)]
+    symmetric: bool,
+    #[serde(default)]
+    state: bool,
+    #[serde(default)]
+    cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    weak_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    reverse_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    patient_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    speaker_cues: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGrammar {
+    #[serde(default)]
+    negators: Vec<String>,
+    #[serde(default)]
+    future: Vec<String>,
+    #[serde(default)]
+    hypothetical: Vec<String>,
+    #[serde(default)]
+    clause_breaks: Vec<String>,
+    #[serde(default)]
+    speech: Vec<String>,
+    #[serde(default)]
+    actor_heads: Vec<String>,
+    #[serde(default)]
+    group_words: Vec<String>,
+    #[serde(default)]
+    first_person: Vec<String>,
+    #[serde(default)]
+    person_pronouns: Vec<String>,
+    #[serde(default)]
+    group_pronouns: Vec<String>,
+}
+
+fn words(phrase: &str) -> Vec<String> {
+    tokenize(phrase, 0..phrase.len()).into_iter().map(|t| t.word).collect()
+}
+
+fn parse_cue(text: &str) -> std::result::Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let lower = text.to_lowercase().replace('\u{2019}', "'");
+    let mut rest = lower.trim();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("...") {
+            if parts.is_empty() {
+                return Err("a cue cannot start with a gap".into());
+            }
+            parts.push(Part::Gap);
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix('(') {
+            let close = r.find(')').ok_or("unbalanced parenthesis")?;
+            let alts: Vec<String> = r[..close].split('|').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+            if alts.is_empty() || alts.iter().any(|a| a.contains(' ')) {
+                return Err("alternatives must be single words: (a|b|c)".into());
+            }
+            parts.push(Part::Any(alts));
+            rest = r[close + 1..].trim_start();
+        } else {
+            let end = rest.find([' ', '(']).unwrap_or(rest.len());
+            let word = &rest[..end];
+            if word.contains(')') || word.contains('|') {
+                return Err(format!("stray {:?}", word));
+            }
+            match word.strip_suffix('*') {
+                Some(p) if !p.is_empty() => parts.push(Part::Prefix(p.to_string())),
+                Some(_) => return Err("a lone *".into()),
+                None => parts.push(Part::Any(vec![word.to_string()])),
+            }
+            rest = rest[end..].trim_start();
+        }
+    }
+    if matches!(parts.last(), Some(Part::Gap)) {
+        return Err("a cue cannot end with a gap".into());
+    }
+    if parts.is_empty() {
+        return Err("empty cue".into());
+    }
+    Ok(parts)
+}
+
+impl Lexicon {
+    /// Loads the lexicon from the `[[relation]]` and `[grammar]` tables of the gazetteer's
+    /// files; the built-in lexicon when none has any.
+    pub fn load(gazetteer: &Path) -> Result<Lexicon> {
+        let mut relations = Vec::new();
+        let mut cues = Vec::new();
+        let mut grammar: Option<Grammar> = None;
+        for f in gazetteer_files(gazetteer)? {
+            let src = std::fs::read_to_string(&f).map_err(|e| Error::gazetteer(f.display(), e))?;
+            if !src.contains("[[relation]]") && !src.contains("[grammar]") {
+                continue;
+            }
+            Self::parse(&f.display().to_string(), &src, &mut relations, &mut cues, &mut grammar)?;
+        }
+        if relations.is_empty() {
+            return Self::builtin();
+        }
+        Self::assemble(relations, cues, grammar)
+    }
+
+    /// The lexicon shipped in `gazetteer/relations.toml`, compiled in.
+    pub fn builtin() -> Result<Lexicon> {
+        let (mut relations, mut cues, mut grammar) = (Vec::new(), Vec::new(), None);
+        Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut relations, &mut cues, &mut grammar)?;
+        Self::assemble(relations, cues, grammar)
+    }
+
+    /// Parses lexicon TOML held in memory (tests).
+    pub fn from_toml(name: &str, src: &str) -> Result<Lexicon> {
+        let (mut relations, mut cues, mut grammar) = (Vec::new(), Vec::new(), None);
+        Self::parse(name, src, &mut relations, &mut cues, &mut grammar)?;
+        if grammar.is_none() {
+            let (mut r2, mut c2) = (Vec::new(), Vec::new());
+            Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut r2, &mut c2, &mut grammar)?;
+        }
+        Self::assemble(relations, cues, grammar)
+    }
+
+    fn parse(
+        file: &str,
+        src: &str,
+        relations: &mut Vec<RelationType>,
+        cues: &mut Vec<Cue>,
+        grammar: &mut Option<Grammar>,
+    ) -> Result<()> {
+        // Parse only the tables this module owns; the gazetteer loader checks the rest.
+        let value: toml::Table = toml::from_str(src).map_err(|e| {
+            let place = e.span().map_or(file.to_string(), |s| format!("{file}:{}", line_of(src, s.start)));
+            Error::gazetteer(place, e.message().trim())
+        })?;
+        let mut own = toml::Table::new();
+        for key in ["relation", "grammar"] {
+            if let Some(v) = value.get(key) {
+                own.insert(key.to_string(), v.clone());
+            }
+        }
+        if own.is_empty() {
+            return Ok(());
+        }
+        // Re-parse from the source so spans (and so line numbers) survive.
+        let raw: RawFile = toml::from_str(src).map_err(|e| {
+            let place = e.span().map_or(file.to_string(), |s| format!("{file}:{}", line_of(src, s.start)));
+            Error::gazetteer(place, e.message().trim())
+        })?;
+        let at = |span: Range<usize>| Origin { file: file.to_string(), line: line_of(src, span.start) };
+        for r in raw.relation {
+            let origin = at(r.span());
+            let r = r.into_inner();
+            let polarity = match r.polarity.as_str() {
+                "cooperative" => Polarity::Cooperative,
+                "conflictual" => Polarity::Conflictual,
+                "neutral" => Polarity::Neutral,
+                other => return Err(Error::gazetteer(&origin, format!("unknown polarity {other:?}"))),
+            };
+            if !(-10.0..=10.0).contains(&r.goldstein) {
+                return Err(Error::gazetteer(&origin, format!("goldstein {} is outside -10..10", r.goldstein)));
+            }
+            if !["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"].contains(&r.quad.as_str()) {
+                return Err(Error::gazetteer(&origin, format!("unknown quad class {:?}", r.quad)));
+            }
+            let idx = relations.len();
+            relations.push(RelationType {
+                id: r.id,
+                cameo: r.cameo,
+                plover: r.plover.filter(|p| !p.is_empty()),
+                goldstein: r.goldstein,
+                quad: r.quad,
+                polarity,
+                symmetric: r.symmetric,
+                state: r.state,
+                origin,
+            });
+            for (list, role) in [
+                (r.cues, CueRole::Plain),
+                (r.weak_cues, CueRole::Weak),
+                (r.reverse_cues, CueRole::Reverse),
+                (r.patient_cues, CueRole::Patient),
+                (r.speaker_cues, CueRole::Speaker),
+            ] {
+                for c in list {
+                    let origin = at(c.span());
+                    let text = c.into_inner();
+                    let parts = parse_cue(&text).map_err(|m| Error::gazetteer(&origin, format!("cue {text:?}: {m}")))?;
+                    cues.push(Cue { relation: idx, text, role, origin, parts });
+                }
+            }
+        }
+        if let Some(g) = raw.grammar {
+            let phrases = |l: Vec<String>| -> Vec<Vec<String>> { l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect() };
+            let set = |l: Vec<String>| -> HashSet<String> { l.iter().map(|w| w.to_lowercase()).collect() };
+            *grammar = Some(Grammar {
+                negators: phrases(g.negators),
+                future: phrases(g.future),
+                hypothetical: phrases(g.hypothetical),
+                clause_breaks: set(g.clause_breaks),
+                speech: phrases(g.speech),
+                actor_heads: set(g.actor_heads),
+                group_words: set(g.group_words),
+                first_person: set(g.first_person),
+                person_pronouns: set(g.person_pronouns),
+                group_pronouns: set(g.group_pronouns),
+            });
+        }
+        Ok(())
+    }
+
+    fn assemble(relations: Vec<RelationType>, cues: Vec<Cue>, grammar: Option<Grammar>) -> Result<Lexicon> {
+        let grammar = match grammar {
+            Some(g) => g,
+            None => {
+                let (mut r, mut c, mut g) = (Vec::new(), Vec::new(), None);
+                Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut r, &mut c, &mut g)?;
+                g.unwrap_or_default()
+            }
+        };
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_prefix = Vec::new();
+        for (i, c) in cues.iter().enumerate() {
+            match &c.parts[0] {
+                Part::Any(ws) => ws.iter().for_each(|w| by_word.entry(w.clone()).or_default().push(i)),
+                Part::Prefix(_) => by_prefix.push(i),
+                Part::Gap => unreachable!("parse_cue rejects a leading gap"),
+            }
+        }
+        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix })
+    }
+
+    /// The number of cue phrases.
+    pub fn cue_count(&self) -> usize {
+        self.cues.len()
+    }
+}
+
+/// A word of a sentence.
+#[derive(Debug, Clone)]
+struct Token {
+    start: usize,
+    end: usize,
+    word: String,
+}
+
+/// Words (letters, digits, marks, with inner apostrophes and hyphens), lowercased, with `’` as `'`.
+fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
+    let s = &text[span.clone()];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i].1) && chars[i].1 != '&' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if chars[i].1 == '&' {
+            i += 1;
+        } else {
+            while i < chars.len() {
+                let c = chars[i].1;
+                let inner = matches!(c, '\'' | '\u{2019}' | '-' | '.')
+                    && i + 1 < chars.len()
+                    && is_word_char(chars[i + 1].1)
+                    && (c != '.' || (chars[i + 1].1.is_uppercase() && chars[i - 1].1.is_uppercase()));
+                if is_word_char(c) || (inner && i > start) {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        let a = span.start + chars[start].0;
+        let b = span.start + chars.get(i).map_or(s.len(), |&(o, _)| o);
+        let word: String = text[a..b].to_lowercase().replace('\u{2019}', "'");
+        out.push(Token { start: a, end: b, word });
+    }
+    out
+}
+
+/// A claim between two actors, with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// Subject entity (index into the gazetteer); for symmetric relations the one with the
+    /// smaller id.
+    pub subject: u32,
+    /// Object entity.
+    pub object: u32,
+    /// Index into [`Lexicon::relations`].
+    pub relation: usize,
+    /// Index into [`Lexicon::cues`].
+    pub cue: usize,
+    /// Whether the text denies it.
+    pub negated: bool,
+    /// Asserted, future, hypothetical or question.
+    pub modality: Modality,
+    /// Who is quoted or reported as claiming it; `None` for the author.
+    pub speaker: Option<u32>,
+    /// The sentence.
+    pub sentence: Range<usize>,
+    /// Subject span (a name, or a pronoun that stands for it).
+    pub subject_span: Range<usize>,
+    /// Object span.
+    pub object_span: Range<usize>,
+    /// Cue span.
+    pub cue_span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Actor {
+    entity: u32,
+    start: usize,
+    end: usize,
+    /// Index of the first token at or after `start`.
+    tok: usize,
+    /// Index one past the last token before `end`.
+    tok_end: usize,
+    possessive: bool,
+    demonym: bool,
+    pronoun: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Quote {
+    span: Range<usize>,
+    speaker: Option<u32>,
+    /// The speaker's mentions (excluded from pairing for cues in the quotation).
+    speaker_spans: Vec<Range<usize>>,
+}
+
+struct CueMatch {
+    cue: usize,
+    tok: Range<usize>,
+    /// Token ranges skipped by gaps.
+    gaps: Vec<Range<usize>>,
+}
+
+fn rollup(gaz: &Gazetteer, e: u32) -> u32 {
+    let ent = &gaz.entities[e as usize];
+    if ent.kind == "state" {
+        return e;
+    }
+    ent.affiliation.as_deref().and_then(|a| gaz.index_of(a)).map_or(e, |i| i as u32)
+}
+
+fn is_actor_type(gaz: &Gazetteer, e: u32) -> bool {
+    let k = gaz.entities[e as usize].kind.as_str();
+    k != "place" && k != "term"
+}
+
+fn is_person(gaz: &Gazetteer, e: u32) -> bool {
+    gaz.entities[e as usize].kind == "person"
+}
+
+/// Whether `words` starting at `i` equal `phrase`.
+fn phrase_at(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
+    phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| &t.word == w))
+}
+
+impl Lexicon {
+    fn match_parts(&self, parts: &[Part], tokens: &[Token], i: usize, limit: usize, gaps: &mut Vec<Range<usize>>) -> Option<usize> {
+        let Some(part) = parts.first() else { return Some(i) };
+        match part {
+            Part::Gap => {
+                for skip in 0..=4 {
+                    if i + skip > limit {
+                        break;
+                    }
+                    gaps.push(i..i + skip);
+                    if let Some(end) = self.match_parts(&parts[1..], tokens, i + skip, limit, gaps) {
+                        return Some(end);
+                    }
+                    gaps.pop();
+                }
+                None
+            }
+            Part::Any(ws) => {
+                let t = tokens.get(i).filter(|_| i < limit)?;
+                if ws.iter().any(|w| *w == t.word) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
+            }
+            Part::Prefix(p) => {
+                let t = tokens.get(i).filter(|_| i < limit)?;
+                if t.word.starts_with(p.as_str()) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
+            }
+        }
+    }
+
+    /// Cue matches in `tokens[range]`: at each place the longest; no overlaps.
+    fn cues_in(&self, tokens: &[Token], range: Range<usize>) -> Vec<CueMatch> {
+        let mut out: Vec<CueMatch> = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            let mut best: Option<CueMatch> = None;
+            let cands = self.by_word.get(&tokens[i].word).into_iter().flatten().chain(self.by_prefix.iter());
+            for &c in cands {
+                let mut gaps = Vec::new();
+                if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
+                    let better = match &best {
+                        None => true,
+                        Some(b) => end > b.tok.end || (end == b.tok.end && c < b.cue),
+                    };
+                    if better {
+                        best = Some(CueMatch { cue: c, tok: i..end, gaps });
+                    }
+                }
+            }
+            match best {
+                Some(m) => {
+                    i = m.tok.end;
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// Context carried from sentence to sentence.
+#[derive(Default)]
+struct Discourse {
+    last_person: Option<u32>,
+    last_group: Option<u32>,
+}
+
+/// Extracts the claims of one document (in text order, the same claim once).
+pub fn extract(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> Vec<Claim> {
+    extract_traced(text, layout, mentions, gaz, lex, None)
+}
+
+/// Like [`extract`], and when `trace` is given, records per sentence index why each claim was
+/// made and why sentences with two actors gave none.
+pub fn extract_traced(
+    text: &str,
+    layout: &Layout,
+    mentions: &[Mention],
+    gaz: &Gazetteer,
+    lex: &Lexicon,
+    mut trace: Option<&mut Vec<(usize, String)>>,
+) -> Vec<Claim> {
+    let g = &lex.grammar;
+    let mut claims: Vec<Claim> = Vec::new();
+    let mut seen: HashSet<(u32, u32, usize, bool, String)> = HashSet::new();
+    let mut discourse = Discourse::default();
+    let quotes = find_quotes(text, layout, mentions, gaz, lex);
+    let mut m_at = 0;
+    for (si, sentence) in layout.sentences.iter().enumerate() {
+        let span = sentence.span.clone();
+        while m_at < mentions.len() && mentions[m_at].start < span.start {
+            m_at += 1;
+        }
+        let sent_mentions: Vec<Mention> =
+            mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end).collect();
+        let tokens = tokenize(text, span.clone());
+        let actors = actors_of(text, &tokens, &sent_mentions, gaz, lex, &quotes, &mut discourse);
+        let cues = lex.cues_in(&tokens, 0..tokens.len());
+        let clause_of = clauses(text, &tokens, g);
+        let question = text[span.clone()].trim_end().trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}', ')']).ends_with('?');
+        let reported = reported_speaker(text, &tokens, &actors, &quotes, gaz, g);
+        let distinct_actors: BTreeSet<u32> = actors.iter().map(|a| rollup(gaz, a.entity)).collect();
+        let mut made = 0;
+        // Negators: each denies the first cue after it in its clause.
+        let quote_of = |at: usize| quotes.iter().position(|q| q.span.start <= at && at < q.span.end);
+        let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
+        let mut pending: Vec<(Claim, CueRole, String)> = Vec::new();
+        for (ci, m) in cues.iter().enumerate() {
+            let cue = &lex.cues[m.cue];
+            let rel = &lex.relations[cue.relation];
+            let cue_span = tokens[m.tok.start].start..tokens[m.tok.end - 1].end;
+            let clause = clause_of[m.tok.start];
+            let quote = quotes.iter().find(|q| q.span.start <= cue_span.start && cue_span.end <= q.span.end);
+            // Which actors this cue may pair with.
+            let usable: Vec<Actor> = actors
+                .iter()
+                .copied()
+                .filter(|a| clause_of.get(a.tok.min(tokens.len().saturating_sub(1))).copied() == Some(clause) || a.tok >= tokens.len())
+                .filter(|a| match quote {
+                    Some(q) => {
+                        let inside = q.span.start <= a.start && a.end <= q.span.end;
+                        let speaker_own = q.speaker_spans.iter().any(|s| s.start <= a.start && a.end <= s.end);
+                        (inside || a.end <= q.span.start) && !speaker_own
+                    }
+                    None => !quotes.iter().any(|q| q.span.start <= a.start && a.end <= q.span.end),
+                })
+                .collect();
+            let speaker = quote.and_then(|q| q.speaker).or_else(|| match reported {
+                Some((sp, after)) if cue_span.start >= after => Some(sp),
+                Some((sp, _)) if quote.is_none() && sentence_final_attribution(&tokens, g) => Some(sp),
+                _ => None,
+            });
+            let pairs = pair(text, &tokens, m, cue, rel.symmetric, &usable, gaz, g, quote.and_then(|q| q.speaker));
+            if pairs.is_empty() {
+                if let Some(t) = trace.as_deref_mut() {
+                    t.push((si, format!("cue {:?} ({}) at {}: no actor on one side", cue.text, rel.id, cue.origin)));
+                }
+                continue;
+            }
+            let modality = if question { Modality::Question } else { modality(&tokens, m.tok.start, clause, &clause_of, g) };
+            for (s, o) in pairs {
+                if rollup(gaz, s.entity) == rollup(gaz, o.entity) {
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.push((si, format!("cue {:?}: {} and {} are one state; no self-loop", cue.text, gaz.entities[s.entity as usize].id, gaz.entities[o.entity as usize].id)));
+                    }
+                    continue;
+                }
+                let (s, o) = if rel.symmetric && gaz.entities[o.entity as usize].id < gaz.entities[s.entity as usize].id { (o, s) } else { (s, o) };
+                let claim = Claim {
+                    subject: s.entity,
+                    object: o.entity,
+                    relation: cue.relation,
+                    cue: m.cue,
+                    negated: negated_cues.contains(&ci),
+                    modality,
+                    speaker,
+                    sentence: span.clone(),
+                    subject_span: s.start..s.end,
+                    object_span: o.start..o.end,
+                    cue_span: cue_span.clone(),
+                };
+                let why = format!(
+                    "{} —{}{}→ {} (cue {:?} at {}{}{})",
+                    gaz.entities[s.entity as usize].id,
+                    rel.id,
+                    if claim.negated { ", negated" } else { "" },
+                    gaz.entities[o.entity as usize].id,
+                    cue.text,
+                    cue.origin,
+                    claim.speaker.map(|sp| format!(", said by {}", gaz.entities[sp as usize].id)).unwrap_or_default(),
+                    if modality == Modality::Asserted { String::new() } else { format!(", {}", modality.as_str()) },
+                );
+                pending.push((claim, cue.role, why));
+            }
+        }
+        // Weak cues only where nothing else in the clause links the pair.
+        let strong: HashSet<(u32, u32, usize)> = pending
+            .iter()
+            .filter(|(_, r, _)| *r != CueRole::Weak)
+            .map(|(c, _, _)| {
+                let (a, b) = (rollup(gaz, c.subject), rollup(gaz, c.object));
+                (a.min(b), a.max(b), clause_of[tokens.iter().position(|t| t.start >= c.cue_span.start).unwrap_or(0)])
+            })
+            .collect();
+        for (claim, role, why) in pending {
+            let (a, b) = (rollup(gaz, claim.subject), rollup(gaz, claim.object));
+            let clause = clause_of[tokens.iter().position(|t| t.start >= claim.cue_span.start).unwrap_or(0)];
+            if role == CueRole::Weak && strong.contains(&(a.min(b), a.max(b), clause)) {
+                continue;
+            }
+            let key_text: String = text[claim.sentence.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+            if !seen.insert((claim.subject, claim.object, claim.relation, claim.negated, key_text)) {
+                continue;
+            }
+            if let Some(t) = trace.as_deref_mut() {
+                t.push((si, why));
+            }
+            made += 1;
+            claims.push(claim);
+        }
+        if made == 0
+            && distinct_actors.len() >= 2
+            && cues.is_empty()
+            && let Some(t) = trace.as_deref_mut()
+        {
+            t.push((si, "two or more actors but no cue phrase".to_string()));
+        }
+    }
+    claims
+}
+
+/// The clause index of every token.
+fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut clause = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            let between = &text[tokens[i - 1].end..t.start];
+            if between.contains(';') || g.clause_breaks.contains(&t.word) {
+                clause += 1;
+            }
+        } else if g.clause_breaks.contains(&t.word) {
+            clause += 1;
+        }
+        out.push(clause);
+    }
+    out
+}
+
+/// Indexes (into `cues`) of the cues a negator denies.
+fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Grammar, quote_of: &dyn Fn(usize) -> Option<usize>) -> HashSet<usize> {
+    let in_cue = |i: usize| cues.iter().any(|c| c.tok.contains(&i));
+    let mut out = HashSet::new();
+    for i in 0..tokens.len() {
+        if in_cue(i) {
+            continue;
+        }
+        let w = &tokens[i].word;
+        let hit = w.ends_with("n't") || g.negators.iter().any(|p| phrase_at(tokens, i, p));
+        if !hit {
+            continue;
+        }
+        let q = quote_of(tokens[i].start);
+        if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q) {
+            out.insert(ci);
+        }
+    }
+    out
+}
+
+/// Modality from the words of the clause before the cue (up to eight).
+fn modality(tokens: &[Token], cue_tok: usize, clause: usize, clause_of: &[usize], g: &Grammar) -> Modality {
+    let from = cue_tok.saturating_sub(8);
+    let mut result = Modality::Asserted;
+    for i in from..cue_tok {
+        if clause_of[i] != clause {
+            continue;
+        }
+        if g.hypothetical.iter().any(|p| phrase_at(tokens, i, p)) {
+            return Modality::Hypothetical;
+        }
+        if g.future.iter().any(|p| phrase_at(tokens, i, p)) {
+            result = Modality::Future;
+        }
+    }
+    result
+}
+
+/// The first token at or after byte `at`.
+fn token_at(tokens: &[Token], at: usize) -> usize {
+    tokens.partition_point(|t| t.start < at)
+}
+
+fn is_possessive(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let rest = rest.strip_prefix('\'').or_else(|| rest.strip_prefix('\u{2019}'));
+    match rest {
+        Some(r) => r.starts_with('s') && !r[1..].chars().next().is_some_and(is_word_char) || !r.chars().next().is_some_and(is_word_char),
+        None => false,
+    }
+}
+
+/// The actors of one sentence: eligible mentions and resolved pronouns, in text order.
+fn actors_of(
+    text: &str,
+    tokens: &[Token],
+    mentions: &[Mention],
+    gaz: &Gazetteer,
+    lex: &Lexicon,
+    quotes: &[Quote],
+    discourse: &mut Discourse,
+) -> Vec<Actor> {
+    let g = &lex.grammar;
+    let mut out: Vec<Actor> = Vec::new();
+    let cue_toks: Vec<Range<usize>> = lex.cues_in(tokens, 0..tokens.len()).into_iter().map(|c| c.tok).collect();
+    let near_cue = |a: usize, b: usize| cue_toks.iter().any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 1));
+    for m in mentions {
+        if !is_actor_type(gaz, m.entity) {
+            continue;
+        }
+        let tok = token_at(tokens, m.start);
+        let tok_end = token_at(tokens, m.end);
+        let demonym = m.how == How::Demonym;
+        if demonym {
+            let next = tokens.get(tok_end).map(|t| t.word.as_str()).unwrap_or("");
+            let plural = m.text(text).ends_with('s') && !m.text(text).ends_with("ss");
+            if !(plural || g.actor_heads.contains(next) || near_cue(tok, tok_end)) {
+                continue;
+            }
+        }
+        if m.how == How::Metonym {
+            let prev = tok.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
+            if matches!(prev, "in" | "at" | "near" | "inside" | "outside" | "across" | "around") {
+                continue;
+            }
+        }
+        out.push(Actor {
+            entity: m.entity,
+            start: m.start,
+            end: m.end,
+            tok,
+            tok_end,
+            possessive: is_possessive(text, m.end),
+            demonym,
+            pronoun: false,
+        });
+    }
+    // Pronouns.
+    let first_person_here = out.iter().find(|a| is_person(gaz, a.entity)).map(|a| (a.entity, a.start));
+    let first_group_here = out.iter().find(|a| !is_person(gaz, a.entity)).map(|a| (a.entity, a.start));
+    let mut pronouns = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let w = t.word.as_str();
+        let entity = if g.first_person.contains(w) {
+            quotes.iter().find(|q| q.span.start <= t.start && t.end <= q.span.end).and_then(|q| q.speaker)
+        } else if g.person_pronouns.contains(w) {
+            match first_person_here {
+                Some((e, at)) if at < t.start => Some(e),
+                Some(_) => None,
+                None => discourse.last_person,
+            }
+        } else if g.group_pronouns.contains(w) {
+            // A possessive ("its forces") points to the nearest state or organisation before
+            // it; a subject ("it prioritised") to the sentence's first.
+            let nearest = out.iter().rev().find(|a| a.end <= t.start && !is_person(gaz, a.entity) && !a.demonym).map(|a| a.entity);
+            match (matches!(w, "its" | "their"), nearest, first_group_here) {
+                (true, Some(e), _) => Some(e),
+                (_, _, Some((e, at))) if at < t.start => Some(e),
+                (_, _, Some(_)) => None,
+                (_, _, None) => discourse.last_group,
+            }
+        } else {
+            None
+        };
+        if let Some(e) = entity
+            && !out.iter().any(|a| a.start <= t.start && t.end <= a.end)
+        {
+            pronouns.push(Actor {
+                entity: e,
+                start: t.start,
+                end: t.end,
+                tok: i,
+                tok_end: i + 1,
+                possessive: matches!(w, "its" | "their" | "his" | "her" | "our"),
+                demonym: false,
+                pronoun: true,
+            });
+        }
+    }
+    out.extend(pronouns);
+    out.sort_by_key(|a| (a.start, a.end));
+    if let Some(p) = out.iter().find(|a| is_person(gaz, a.entity)) {
+        discourse.last_person = Some(p.entity);
+    }
+    if let Some(p) = out.iter().find(|a| !is_person(gaz, a.entity) && !a.demonym) {
+        discourse.last_group = Some(p.entity);
+    }
+    out
+}
+
+/// Groups of actors joined by "and", commas and titles; each group is a range into `actors`.
+fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for i in 0..actors.len() {
+        let joined = i > 0 && {
+            let (a, b) = (&actors[i - 1], &actors[i]);
+            a.end <= b.start && {
+                let gap = &text[a.end..b.start];
+                let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
+                let words_ok = tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())]
+                    .iter()
+                    .all(|t| g.group_words.contains(&t.word) || t.word == "s");
+                let word_count = b.tok.saturating_sub(a.tok_end);
+                (gap_ok || words_ok) && word_count <= 4 && !gap.contains(';')
+            }
+        };
+        if joined {
+            out.last_mut().expect("a group exists").end = i + 1;
+        } else {
+            out.push(i..i + 1);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pair(
+    text: &str,
+    tokens: &[Token],
+    m: &CueMatch,
+    cue: &Cue,
+    symmetric: bool,
+    actors: &[Actor],
+    gaz: &Gazetteer,
+    g: &Grammar,
+    quote_speaker: Option<u32>,
+) -> Vec<(Actor, Actor)> {
+    // Groups over all actors, then one actor per state in each ("Vladimir Putin's Russia" is
+    // Russia once), preferring a named, non-possessive one.
+    let groups: Vec<Vec<Actor>> = groups(text, tokens, actors, g)
+        .into_iter()
+        .map(|r| {
+            let members = &actors[r];
+            let mut kept: Vec<Actor> = Vec::new();
+            for a in members {
+                let me = rollup(gaz, a.entity);
+                if kept.iter().any(|k| rollup(gaz, k.entity) == me) {
+                    continue;
+                }
+                let best = members
+                    .iter()
+                    .filter(|x| rollup(gaz, x.entity) == me)
+                    .find(|x| !x.possessive && !x.pronoun)
+                    .unwrap_or(a);
+                kept.push(*best);
+            }
+            kept.sort_by_key(|a| a.start);
+            kept
+        })
+        .collect();
+    let first_tok = |grp: &[Actor]| grp.iter().map(|a| a.tok).min().unwrap_or(0);
+    let last_tok_end = |grp: &[Actor]| grp.iter().map(|a| a.tok_end).max().unwrap_or(0);
+    let distinct = |grp: &[Actor]| grp.iter().map(|a| rollup(gaz, a.entity)).collect::<BTreeSet<_>>().len();
+    let left: Vec<&Vec<Actor>> = groups.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect();
+    let inside: Vec<Actor> = actors.iter().copied().filter(|a| !(a.pronoun && a.possessive) && m.gaps.iter().any(|gp| gp.contains(&a.tok))).collect();
+    let right: Vec<&Vec<Actor>> = groups.iter().filter(|grp| first_tok(grp) >= m.tok.end).collect();
+    let all_pairs = |grp: &[Actor]| -> Vec<(Actor, Actor)> {
+        let mut v = Vec::new();
+        for i in 0..grp.len() {
+            for j in i + 1..grp.len() {
+                v.push((grp[i], grp[j]));
+            }
+        }
+        v
+    };
+    let cross = |a: &[Actor], b: &[Actor]| -> Vec<(Actor, Actor)> {
+        let mut v = Vec::new();
+        for x in a {
+            for y in b {
+                v.push((*x, *y));
+            }
+        }
+        v
+    };
+    // "between X and Y", "among ..."
+    if let Some(grp) = right.first() {
+        let gap_words: Vec<&str> = tokens[m.tok.end..first_tok(grp)].iter().map(|t| t.word.as_str()).collect();
+        if gap_words.first().is_some_and(|w| *w == "between" || *w == "among") && distinct(grp) >= 2 {
+            return all_pairs(grp);
+        }
+    }
+    let near_left: Option<&Vec<Actor>> = left.last().copied().filter(|grp| m.tok.start - last_tok_end(grp) <= 12);
+    // A possessive followed by an apposition: "the Iranians' professed enemy, Israel".
+    let mut near_right: Option<&Vec<Actor>> = right.first().copied().filter(|grp| first_tok(grp) - m.tok.end <= 12);
+    if let Some(grp) = near_right
+        && grp.last().is_some_and(|a| a.possessive)
+        && let Some(next) = right.get(1)
+    {
+        let between = &text[grp.last().expect("non-empty").end..next[0].start];
+        let after_comma = between.rsplit(',').next().unwrap_or("").trim().to_lowercase();
+        if between.contains(',') && ["", "including", "such as", "namely", "notably"].contains(&after_comma.as_str()) {
+            near_right = Some(next);
+        }
+    }
+    let object_side: Vec<Actor> = if !inside.is_empty() { inside } else { near_right.cloned().unwrap_or_default() };
+    // Speaker cues inside a quotation: the speaker is the subject.
+    if cue.role == CueRole::Speaker
+        && let Some(sp) = quote_speaker
+        && !object_side.is_empty()
+    {
+        let at = tokens[m.tok.start].start;
+        let speaker = Actor { entity: sp, start: at, end: at, tok: m.tok.start, tok_end: m.tok.start, possessive: false, demonym: false, pronoun: true };
+        return cross(&[speaker], &object_side[..1]);
+    }
+    // Passive: "was condemned by X".
+    let before = m.tok.start.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
+    if matches!(before, "was" | "were" | "been" | "being" | "is" | "are" | "be")
+        && tokens.get(m.tok.end).is_some_and(|t| t.word == "by")
+        && let (Some(r), Some(l)) = (near_right, near_left)
+    {
+        return cross(r, l);
+    }
+    let mut pairs = match (near_left, object_side.is_empty()) {
+        (Some(l), false) => {
+            if cue.role == CueRole::Patient && l.last().is_some_and(|a| a.possessive) {
+                Vec::new()
+            } else {
+                cross(l, &object_side[..object_side.len().min(4)])
+            }
+        }
+        (Some(l), true) => {
+            let last = l.last().expect("non-empty group");
+            let dist = m.tok.start - last.tok_end;
+            if distinct(l) >= 2 && dist <= 6 {
+                all_pairs(l)
+            } else {
+                // Nothing after the cue: the next group further back is the object, unless the
+                // actor right before is the cue's own modifier ("America's strikes"); only for
+                // symmetric relations or across a relative word ("Syria, where Turkey has been
+                // threatening"), and only with a named actor close by.
+                let modifier = dist <= 1 && (last.possessive || dist == 0);
+                let mine: BTreeSet<u32> = l.iter().map(|a| rollup(gaz, a.entity)).collect();
+                let further = left.iter().rev().skip(1).find(|grp| grp.iter().any(|a| !mine.contains(&rollup(gaz, a.entity))));
+                let ok = |f: &Vec<Actor>| {
+                    let fa = f.last().expect("non-empty group");
+                    let between = &tokens[fa.tok_end..first_tok(l)];
+                    let relative = between.iter().any(|t| matches!(t.word.as_str(), "where" | "which" | "whose" | "whom"));
+                    !fa.pronoun && first_tok(l) - fa.tok_end <= 8 && (symmetric || relative)
+                };
+                match further {
+                    Some(f) if !modifier && ok(f) => {
+                        let obj: Vec<Actor> = f.iter().copied().filter(|a| !mine.contains(&rollup(gaz, a.entity))).collect();
+                        cross(l, &obj[obj.len() - 1..])
+                    }
+                    _ => Vec::new(),
+                }
+            }
+        }
+        (None, false) => match near_right {
+            Some(r) if symmetric && distinct(r) >= 2 && first_tok(r) - m.tok.end <= 3 => all_pairs(r),
+            _ => Vec::new(),
+        },
+        (None, true) => Vec::new(),
+    };
+    if cue.role == CueRole::Reverse {
+        pairs = pairs.into_iter().map(|(a, b)| (b, a)).collect();
+    }
+    pairs
+}
+
+/// Finds the speech verb phrases in `tokens[range]`: (first token, one past last).
+fn speech_verbs(tokens: &[Token], range: Range<usize>, g: &Grammar) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for i in range.clone() {
+        for p in &g.speech {
+            if i + p.len() <= range.end && phrase_at(tokens, i, p) {
+                out.push(i..i + p.len());
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The speaker of reported speech in a sentence without quotation marks around the claim:
+/// "X told Y that …", "X said …", "according to X, …". Returns the speaker and the byte offset
+/// after which claims are theirs.
+fn reported_speaker(
+    text: &str,
+    tokens: &[Token],
+    actors: &[Actor],
+    quotes: &[Quote],
+    gaz: &Gazetteer,
+    g: &Grammar,
+) -> Option<(u32, usize)> {
+    let outside = |a: &Actor| !quotes.iter().any(|q| q.span.start <= a.start && a.end <= q.span.end);
+    for v in speech_verbs(tokens, 0..tokens.len(), g) {
+        let vstart = tokens[v.start].start;
+        if quotes.iter().any(|q| q.span.start <= vstart && vstart < q.span.end) {
+            continue;
+        }
+        let words: Vec<&str> = tokens[v.clone()].iter().map(|t| t.word.as_str()).collect();
+        if words == ["according", "to"] {
+            let who = actors.iter().find(|a| a.tok >= v.end && a.tok <= v.end + 3 && outside(a))?;
+            return Some((who.entity, 0));
+        }
+        // Reported speech: the verb introduces a clause ("said that …", "told Y that …", "said
+        // Russia had …"), not a circumstance ("said during a press conference").
+        let that = tokens[v.end..tokens.len().min(v.end + 8)].iter().position(|t| t.word == "that").map(|k| v.end + k);
+        let subject_next = actors.iter().any(|a| a.tok == v.end && !a.possessive);
+        let from = match (that, subject_next) {
+            (Some(k), _) => tokens[k].end,
+            (None, true) => tokens[v.end - 1].end,
+            (None, false) => continue,
+        };
+        // The speaker is the nearest person before the verb (else the nearest actor).
+        let before: Vec<&Actor> = actors.iter().filter(|a| a.tok_end <= v.start && v.start - a.tok_end <= 12 && outside(a)).collect();
+        let who = before.iter().rev().find(|a| is_person(gaz, a.entity)).or_else(|| before.last());
+        if let Some(who) = who {
+            let _ = text;
+            return Some((who.entity, from));
+        }
+    }
+    None
+}
+
+/// Whether the sentence ends in an attribution (", Iranian newspapers said.").
+fn sentence_final_attribution(tokens: &[Token], g: &Grammar) -> bool {
+    let n = tokens.len();
+    n >= 2 && speech_verbs(tokens, n.saturating_sub(4)..n, g).iter().any(|v| v.end == n)
+}
+
+/// Finds quotations and their speakers, paragraph by paragraph.
+fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> Vec<Quote> {
+    let g = &lex.grammar;
+    let mut out: Vec<Quote> = Vec::new();
+    let mut prev_para_speaker: Option<u32> = None;
+    for (pi, para) in layout.paragraphs.iter().enumerate() {
+        let p = &text[para.clone()];
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut open: Option<usize> = None;
+        let mut straight_open: Option<usize> = None;
+        for (off, c) in p.char_indices() {
+            let at = para.start + off;
+            match c {
+                '\u{201C}' => {
+                    if open.is_none() {
+                        open = Some(at);
+                    }
+                }
+                '\u{201D}' => {
+                    if let Some(o) = open.take() {
+                        spans.push(o..at + c.len_utf8());
+                    } else if spans.is_empty() {
+                        // A paragraph that closes a quotation opened before it.
+                        spans.push(para.start..at + c.len_utf8());
+                    }
+                }
+                '"' => match straight_open.take() {
+                    Some(o) => spans.push(o..at + 1),
+                    None => straight_open = Some(at),
+                },
+                _ => {}
+            }
+        }
+        if let Some(o) = open.or(straight_open) {
+            spans.push(o..para.end);
+        }
+        spans.sort_by_key(|s| s.start);
+        let para_mentions: Vec<Mention> = mentions.iter().copied().filter(|m| m.start >= para.start && m.end <= para.end).collect();
+        let sentences: Vec<&crate::text::Sentence> = layout.sentences.iter().filter(|s| s.paragraph == pi).collect();
+        let mut para_speaker = None;
+        for span in spans {
+            // "he said": the first person of the latest sentence before the quotation that
+            // names one.
+            let mut discourse = Discourse::default();
+            discourse.last_person = layout
+                .sentences
+                .iter()
+                .rev()
+                .filter(|s| s.span.start < span.start)
+                .find_map(|s| mentions.iter().find(|m| m.start >= s.span.start && m.end <= s.span.end && m.start < span.start && is_person(gaz, m.entity)))
+                .map(|m| m.entity);
+            let (speaker, own) = quote_speaker(text, para, &span, &para_mentions, &sentences, &out, gaz, lex, &mut discourse);
+            let speaker = speaker.or_else(|| {
+                // A quotation opening a paragraph, with no speaker of its own, continues the
+                // previous paragraph's.
+                (span.start == para.start).then_some(prev_para_speaker).flatten()
+            });
+            if speaker.is_some() {
+                para_speaker = speaker;
+            }
+            out.push(Quote { span, speaker, speaker_spans: own });
+        }
+        prev_para_speaker = if para_speaker.is_some() { para_speaker } else if p.starts_with('\u{201C}') { prev_para_speaker } else { None };
+        let _ = g;
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn quote_speaker(
+    text: &str,
+    para: &Range<usize>,
+    span: &Range<usize>,
+    mentions: &[Mention],
+    sentences: &[&crate::text::Sentence],
+    _earlier: &[Quote],
+    gaz: &Gazetteer,
+    lex: &Lexicon,
+    discourse: &mut Discourse,
+) -> (Option<u32>, Vec<Range<usize>>) {
+    let g = &lex.grammar;
+    let speaker_kind = |e: u32| is_actor_type(gaz, e);
+    // Attribution after the quotation, up to the end of its sentence.
+    let after_end = sentences.iter().find(|s| s.span.start <= span.end && span.end <= s.span.end).map_or(para.end, |s| s.span.end);
+    let after_end = if after_end <= span.end + 1 {
+        sentences.iter().find(|s| s.span.start >= span.end).map_or(para.end, |s| s.span.end).min(para.end)
+    } else {
+        after_end
+    };
+    let pronoun_entity = |w: &str| -> Option<u32> {
+        if g.person_pronouns.contains(w) { discourse.last_person } else { None }
+    };
+    if span.end < after_end {
+        let tokens = tokenize(text, span.end..after_end);
+        let limit = tokens.len().min(12);
+        for v in speech_verbs(&tokens, 0..limit, g) {
+            // "…,” Araghchi said" / "…,” the Russian President told" / "…,” he said"
+            let before: Vec<&Mention> = mentions.iter().filter(|m| m.start >= span.end && m.end <= tokens[v.start].start && speaker_kind(m.entity)).collect();
+            if let Some(m) = before.iter().rev().find(|m| is_person(gaz, m.entity)).or(before.last()) {
+                return (Some(m.entity), vec![m.start..m.end]);
+            }
+            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(&t.word))
+                && let Some(e) = pronoun_entity(&t.word)
+            {
+                return (Some(e), Vec::new());
+            }
+            // "…,” said Ali Vaez"
+            let after_verb = tokens[v.end - 1].end;
+            if let Some(m) = mentions.iter().find(|m| m.start >= after_verb && m.start <= after_verb + 40 && is_person(gaz, m.entity)) {
+                let group_end = mentions.iter().filter(|x| x.start >= m.start && x.start <= m.end + 60).map(|x| x.end).max().unwrap_or(m.end);
+                return (Some(m.entity), vec![m.start..group_end]);
+            }
+        }
+    }
+    // Attribution before the quotation, in the same sentence: "X told Y, “…", "X: “…".
+    let sent_start = sentences.iter().find(|s| s.span.start <= span.start && span.start < s.span.end).map_or(para.start, |s| s.span.start);
+    if sent_start < span.start {
+        let tokens = tokenize(text, sent_start..span.start);
+        let verbs = speech_verbs(&tokens, 0..tokens.len(), g);
+        let colon = text[sent_start..span.start].trim_end().ends_with(':');
+        if let Some(v) = verbs.last().cloned() {
+            let vstart = tokens[v.start].start;
+            let before: Vec<&Mention> = mentions.iter().filter(|m| m.start >= sent_start && m.end <= vstart && speaker_kind(m.entity)).collect();
+            if let Some(m) = before.iter().rev().find(|m| is_person(gaz, m.entity)) {
+                let own: Vec<Range<usize>> = before.iter().filter(|x| x.end + 40 >= m.start && x.start <= m.end + 40).map(|x| x.start..x.end).collect();
+                return (Some(m.entity), own);
+            }
+            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(&t.word))
+                && let Some(e) = pronoun_entity(&t.word)
+            {
+                return (Some(e), Vec::new());
+            }
+            // "To quote Baghaei Hamaneh, “…"
+            let vend = tokens[v.end - 1].end;
+            if let Some(m) = mentions.iter().find(|m| m.start >= vend && m.end <= span.start && is_person(gaz, m.entity)) {
+                return (Some(m.entity), vec![m.start..m.end]);
+            }
+            if let Some(m) = before.last() {
+                return (Some(m.entity), vec![m.start..m.end]);
+            }
+        } else if colon {
+            let before: Vec<&Mention> = mentions.iter().filter(|m| m.start >= sent_start && m.end <= span.start && is_person(gaz, m.entity)).collect();
+            if let Some(m) = before.last() {
+                return (Some(m.entity), vec![m.start..m.end]);
+            }
+        }
+    }
+    (None, Vec::new())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+//! The relation rules as a table: (sentence, date, expected claims).
+
+use super::*;
