@@ -160,7 +160,9 @@ struct Grammar {
     negators: Vec<Vec<String>>,
     future: Vec<Vec<String>>,
     hypothetical: Vec<Vec<String>>,
-    clause_breaks: HashSet<String>,
+    clause_breaks: Vec<Vec<String>>,
+    locatives: HashSet<String>,
+    prepositions: HashSet<String>,
     speech: Vec<Vec<String>>,
     actor_heads: HashSet<String>,
     group_words: HashSet<String>,
@@ -224,6 +226,10 @@ struct RawGrammar {
     hypothetical: Vec<String>,
     #[serde(default)]
     clause_breaks: Vec<String>,
+    #[serde(default)]
+    locatives: Vec<String>,
+    #[serde(default)]
+    prepositions: Vec<String>,
     #[serde(default)]
     speech: Vec<String>,
     #[serde(default)]
@@ -398,7 +404,9 @@ impl Lexicon {
                 negators: phrases(g.negators),
                 future: phrases(g.future),
                 hypothetical: phrases(g.hypothetical),
-                clause_breaks: set(g.clause_breaks),
+                clause_breaks: phrases(g.clause_breaks),
+                locatives: set(g.locatives),
+                prepositions: set(g.prepositions),
                 speech: phrases(g.speech),
                 actor_heads: set(g.actor_heads),
                 group_words: set(g.group_words),
@@ -521,6 +529,8 @@ struct Actor {
     possessive: bool,
     demonym: bool,
     pronoun: bool,
+    /// For a pronoun, the next candidate antecedent, used when the first is the subject itself.
+    alt: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -643,7 +653,7 @@ pub fn extract_traced(
 ) -> Vec<Claim> {
     let g = &lex.grammar;
     let mut claims: Vec<Claim> = Vec::new();
-    let mut seen: HashSet<(u32, u32, usize, bool, String)> = HashSet::new();
+    let mut seen: Vec<((u32, u32, usize, bool), BTreeSet<String>)> = Vec::new();
     let mut discourse = Discourse::default();
     let quotes = find_quotes(text, layout, mentions, gaz, lex);
     let mut m_at = 0;
@@ -666,6 +676,7 @@ pub fn extract_traced(
         let quote_of = |at: usize| quotes.iter().position(|q| q.span.start <= at && at < q.span.end);
         let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
         let mut pending: Vec<(Claim, CueRole, String)> = Vec::new();
+        let mut consumed: HashSet<usize> = HashSet::new();
         for (ci, m) in cues.iter().enumerate() {
             let cue = &lex.cues[m.cue];
             let rel = &lex.relations[cue.relation];
@@ -691,7 +702,11 @@ pub fn extract_traced(
                 Some((sp, _)) if quote.is_none() && sentence_final_attribution(&tokens, g) => Some(sp),
                 _ => None,
             });
-            let pairs = pair(text, &tokens, m, cue, rel.symmetric, &usable, gaz, g, quote.and_then(|q| q.speaker));
+            let next_cue = cues.get(ci + 1).map(|n| n.tok.start);
+            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, gaz, g, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            if !pairs.is_empty() {
+                consumed.extend(objects);
+            }
             if pairs.is_empty() {
                 if let Some(t) = trace.as_deref_mut() {
                     t.push((si, format!("cue {:?} ({}) at {}: no actor on one side", cue.text, rel.id, cue.origin)));
@@ -749,10 +764,16 @@ pub fn extract_traced(
             if role == CueRole::Weak && strong.contains(&(a.min(b), a.max(b), clause)) {
                 continue;
             }
-            let key_text: String = text[claim.sentence.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
-            if !seen.insert((claim.subject, claim.object, claim.relation, claim.negated, key_text)) {
+            // The same claim in the same (or a nearly identical) sentence counts once.
+            let key = (claim.subject, claim.object, claim.relation, claim.negated);
+            let words: BTreeSet<String> = tokens.iter().map(|t| t.word.clone()).collect();
+            let repeat = seen.iter().any(|(k, w)| {
+                *k == key && w.intersection(&words).count() as f64 >= 0.8 * w.union(&words).count().max(1) as f64
+            });
+            if repeat {
                 continue;
             }
+            seen.push((key, words));
             if let Some(t) = trace.as_deref_mut() {
                 t.push((si, why));
             }
@@ -774,15 +795,17 @@ pub fn extract_traced(
 fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut clause = 0;
+    let mut skip: usize = 0;
     for (i, t) in tokens.iter().enumerate() {
-        if i > 0 {
-            let between = &text[tokens[i - 1].end..t.start];
-            if between.contains(';') || g.clause_breaks.contains(&t.word) {
-                clause += 1;
-            }
-        } else if g.clause_breaks.contains(&t.word) {
+        let semicolon = i > 0 && text[tokens[i - 1].end..t.start].contains(';');
+        let brk = if skip == 0 { g.clause_breaks.iter().find(|p| phrase_at(tokens, i, p)) } else { None };
+        if semicolon || brk.is_some() {
             clause += 1;
         }
+        if let Some(p) = brk {
+            skip = p.len();
+        }
+        skip = skip.saturating_sub(1);
         out.push(clause);
     }
     out
@@ -802,7 +825,10 @@ fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Gramm
             continue;
         }
         let q = quote_of(tokens[i].start);
-        if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q) {
+        let len = g.negators.iter().find(|p| phrase_at(tokens, i, p)).map_or(1, Vec::len);
+        if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
+            && cues[ci].tok.start - (i + len) <= 6
+        {
             out.insert(ci);
         }
     }
@@ -884,6 +910,7 @@ fn actors_of(
             possessive: is_possessive(text, m.end),
             demonym,
             pronoun: false,
+            alt: None,
         });
     }
     // Pronouns.
@@ -903,7 +930,13 @@ fn actors_of(
         } else if g.group_pronouns.contains(w) {
             // A possessive ("its forces") points to the nearest state or organisation before
             // it; a subject ("it prioritised") to the sentence's first.
-            let nearest = out.iter().rev().find(|a| a.end <= t.start && !is_person(gaz, a.entity) && !a.demonym).map(|a| a.entity);
+            let mut before: Vec<u32> = Vec::new();
+            for a in out.iter().rev().filter(|a| a.end <= t.start && !is_person(gaz, a.entity) && !a.demonym) {
+                if !before.iter().any(|b| rollup(gaz, *b) == rollup(gaz, a.entity)) {
+                    before.push(a.entity);
+                }
+            }
+            let nearest = before.first().copied();
             match (matches!(w, "its" | "their"), nearest, first_group_here) {
                 (true, Some(e), _) => Some(e),
                 (_, _, Some((e, at))) if at < t.start => Some(e),
@@ -913,9 +946,44 @@ fn actors_of(
         } else {
             None
         };
+        // "their", "they", "them" with two actors before them in the sentence stand for both
+        // ("the signing of their proposed strategic treaty").
+        if matches!(w, "their" | "they" | "them") && !out.iter().any(|a| a.start <= t.start && t.end <= a.end) {
+            let mut two: Vec<u32> = Vec::new();
+            for a in out.iter().rev().filter(|a| a.end <= t.start && !a.demonym) {
+                if !two.iter().any(|b| rollup(gaz, *b) == rollup(gaz, a.entity)) {
+                    two.push(a.entity);
+                }
+                if two.len() == 2 {
+                    break;
+                }
+            }
+            if two.len() == 2 {
+                for e in two.into_iter().rev() {
+                    pronouns.push(Actor {
+                        entity: e,
+                        start: t.start,
+                        end: t.end,
+                        tok: i,
+                        tok_end: i + 1,
+                        possessive: w == "their",
+                        demonym: false,
+                        pronoun: true,
+                        alt: None,
+                    });
+                }
+                continue;
+            }
+        }
         if let Some(e) = entity
             && !out.iter().any(|a| a.start <= t.start && t.end <= a.end)
         {
+            let alt = out
+                .iter()
+                .rev()
+                .filter(|a| a.end <= t.start && !a.demonym && is_person(gaz, a.entity) == is_person(gaz, e))
+                .map(|a| a.entity)
+                .find(|&x| rollup(gaz, x) != rollup(gaz, e));
             pronouns.push(Actor {
                 entity: e,
                 start: t.start,
@@ -925,6 +993,7 @@ fn actors_of(
                 possessive: matches!(w, "its" | "their" | "his" | "her" | "our"),
                 demonym: false,
                 pronoun: true,
+                alt,
             });
         }
     }
@@ -941,19 +1010,30 @@ fn actors_of(
 
 /// Groups of actors joined by "and", commas and titles; each group is a range into `actors`.
 fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Range<usize>> {
+    // Links between neighbours: 0 none, 1 by a comma alone, 2 by "and", titles or a dash.
+    let link = |i: usize| -> u8 {
+        let (a, b) = (&actors[i - 1], &actors[i]);
+        if a.end > b.start {
+            return 0;
+        }
+        let gap = text.get(a.end..b.start).unwrap_or("");
+        let words = &tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())];
+        let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
+        let words_ok = words.iter().all(|t| g.group_words.contains(&t.word) || t.word == "s");
+        if !((gap_ok || words_ok) && words.len() <= 4 && !gap.contains(';')) {
+            return 0;
+        }
+        let comma_only = gap.contains(',') && !words.iter().any(|t| matches!(t.word.as_str(), "and" | "or" | "&"));
+        if comma_only { 1 } else { 2 }
+    };
+    let links: Vec<u8> = (0..actors.len()).map(|i| if i == 0 { 0 } else { link(i) }).collect();
     let mut out: Vec<Range<usize>> = Vec::new();
     for i in 0..actors.len() {
-        let joined = i > 0 && {
-            let (a, b) = (&actors[i - 1], &actors[i]);
-            a.end <= b.start && {
-                let gap = &text[a.end..b.start];
-                let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
-                let words_ok = tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())]
-                    .iter()
-                    .all(|t| g.group_words.contains(&t.word) || t.word == "s");
-                let word_count = b.tok.saturating_sub(a.tok_end);
-                (gap_ok || words_ok) && word_count <= 4 && !gap.contains(';')
-            }
+        // A comma joins only a list that goes on to an "and" ("Russia, Iran and China").
+        let joined = match links[i] {
+            2 => true,
+            1 => links[i + 1..].iter().take_while(|&&l| l > 0).any(|&l| l == 2),
+            _ => false,
         };
         if joined {
             out.last_mut().expect("a group exists").end = i + 1;
@@ -975,7 +1055,9 @@ fn pair(
     gaz: &Gazetteer,
     g: &Grammar,
     quote_speaker: Option<u32>,
-) -> Vec<(Actor, Actor)> {
+    next_cue: Option<usize>,
+    consumed: &HashSet<usize>,
+) -> (Vec<(Actor, Actor)>, Vec<usize>) {
     // Groups over all actors, then one actor per state in each ("Vladimir Putin's Russia" is
     // Russia once), preferring a named, non-possessive one.
     let groups: Vec<Vec<Actor>> = groups(text, tokens, actors, g)
@@ -1002,9 +1084,40 @@ fn pair(
     let first_tok = |grp: &[Actor]| grp.iter().map(|a| a.tok).min().unwrap_or(0);
     let last_tok_end = |grp: &[Actor]| grp.iter().map(|a| a.tok_end).max().unwrap_or(0);
     let distinct = |grp: &[Actor]| grp.iter().map(|a| rollup(gaz, a.entity)).collect::<BTreeSet<_>>().len();
-    let left: Vec<&Vec<Actor>> = groups.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect();
+    // Subjects: not an earlier cue's object, not a place ("the war in Ukraine is helping"), and
+    // none at all after a definite article ("the war in Ukraine").
+    let definite = m.tok.start > 0 && tokens[m.tok.start - 1].word == "the";
+    let subject_ok = |a: &Actor| {
+        let prev = a.tok.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
+        // An earlier cue's object can still modify this one ("another key Russian ally").
+        let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= 1;
+        (symmetric || !consumed.contains(&a.start) || adjacent) && !g.locatives.contains(prev)
+    };
+    let left_all: Vec<&Vec<Actor>> = if definite { Vec::new() } else { groups.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect() };
+    let left: Vec<Vec<Actor>> = if definite {
+        Vec::new()
+    } else {
+        groups
+            .iter()
+            .filter(|grp| last_tok_end(grp) <= m.tok.start)
+            .map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>())
+            .filter(|grp| !grp.is_empty())
+            .collect()
+    };
+    let left: Vec<&Vec<Actor>> = left.iter().collect();
     let inside: Vec<Actor> = actors.iter().copied().filter(|a| !(a.pronoun && a.possessive) && m.gaps.iter().any(|gp| gp.contains(&a.tok))).collect();
-    let right: Vec<&Vec<Actor>> = groups.iter().filter(|grp| first_tok(grp) >= m.tok.end).collect();
+    // Objects: before the next cue, which has its own, and not coordinated with the cue
+    // ("US help and any Israeli plan").
+    let right_all: Vec<&Vec<Actor>> = groups.iter().filter(|grp| first_tok(grp) >= m.tok.end).collect();
+    let coordinated = |grp: &Vec<Actor>| {
+        tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"))
+    };
+    let right: Vec<&Vec<Actor>> = right_all
+        .iter()
+        .copied()
+        .filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n))
+        .filter(|grp| !coordinated(grp))
+        .collect();
     let all_pairs = |grp: &[Actor]| -> Vec<(Actor, Actor)> {
         let mut v = Vec::new();
         for i in 0..grp.len() {
@@ -1023,35 +1136,76 @@ fn pair(
         }
         v
     };
+    // "the signing of their proposed treaty": a plural possessive inside the cue pairs its two.
+    let plural_inside: Vec<Actor> = actors.iter().copied().filter(|a| a.pronoun && a.possessive && m.gaps.iter().any(|gp| gp.contains(&a.tok))).collect();
+    if symmetric && distinct(&plural_inside) >= 2 {
+        return (all_pairs(&plural_inside), Vec::new());
+    }
     // "between X and Y", "among ..."
     if let Some(grp) = right.first() {
         let gap_words: Vec<&str> = tokens[m.tok.end..first_tok(grp)].iter().map(|t| t.word.as_str()).collect();
         if gap_words.first().is_some_and(|w| *w == "between" || *w == "among") && distinct(grp) >= 2 {
-            return all_pairs(grp);
+            return (all_pairs(grp), Vec::new());
         }
     }
     let near_left: Option<&Vec<Actor>> = left.last().copied().filter(|grp| m.tok.start - last_tok_end(grp) <= 12);
-    // A possessive followed by an apposition: "the Iranians' professed enemy, Israel".
+    // A possessive followed by an apposition: "the Iranians' professed enemy, Israel" (seen
+    // past the next cue, which is the apposition's head noun).
     let mut near_right: Option<&Vec<Actor>> = right.first().copied().filter(|grp| first_tok(grp) - m.tok.end <= 12);
-    if let Some(grp) = near_right
+    if let Some(grp) = right_all.first().copied().filter(|grp| first_tok(grp) - m.tok.end <= 12)
         && grp.last().is_some_and(|a| a.possessive)
-        && let Some(next) = right.get(1)
+        && let Some(next) = right_all.get(1)
     {
-        let between = &text[grp.last().expect("non-empty").end..next[0].start];
+        let from = grp.iter().map(|a| a.end).max().unwrap_or(0);
+        let between = text.get(from..next[0].start).unwrap_or("");
         let after_comma = between.rsplit(',').next().unwrap_or("").trim().to_lowercase();
         if between.contains(',') && ["", "including", "such as", "namely", "notably"].contains(&after_comma.as_str()) {
             near_right = Some(next);
         }
     }
-    let object_side: Vec<Actor> = if !inside.is_empty() { inside } else { near_right.cloned().unwrap_or_default() };
+    let mut object_side: Vec<Actor> = if !inside.is_empty() { inside } else { near_right.cloned().unwrap_or_default() };
+    if let Some(l) = near_left {
+        // A pronoun object naming the subject's own state: with a single subject, the next
+        // candidate ("U.S. strikes on its nuclear sites"); with a group, reflexive ("damaging
+        // both of their economies"), so no object.
+        let mine: BTreeSet<u32> = l.iter().map(|a| rollup(gaz, a.entity)).collect();
+        object_side = object_side
+            .into_iter()
+            .filter_map(|a| {
+                if !(a.pronoun && mine.contains(&rollup(gaz, a.entity))) {
+                    return Some(a);
+                }
+                match a.alt {
+                    Some(alt) if l.len() == 1 && !mine.contains(&rollup(gaz, alt)) => Some(Actor { entity: alt, ..a }),
+                    _ => None,
+                }
+            })
+            .collect();
+        // "Russia's invasion of Ukraine": after a possessive subject, the object follows a
+        // preposition close by.
+        let last = l.last().expect("non-empty group");
+        if last.possessive && m.tok.start - last.tok_end <= 2 && first_tok(&object_side) >= m.tok.end {
+            let gap = &tokens[m.tok.end..first_tok(&object_side).max(m.tok.end)];
+            let cue_ends_linked = g.prepositions.contains(&tokens[m.tok.end - 1].word);
+            let apposition = gap.is_empty()
+                && text.get(tokens[m.tok.end - 1].end..object_side[0].start).is_some_and(|t| t.trim() == ",");
+            let linked = apposition
+                || (gap.is_empty() && cue_ends_linked)
+                || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| g.prepositions.contains(&t.word))));
+            if !linked {
+                object_side.clear();
+            }
+        }
+    }
+    let consumed_now: Vec<usize> = object_side.iter().map(|a| a.start).collect();
     // Speaker cues inside a quotation: the speaker is the subject.
     if cue.role == CueRole::Speaker
         && let Some(sp) = quote_speaker
         && !object_side.is_empty()
     {
         let at = tokens[m.tok.start].start;
-        let speaker = Actor { entity: sp, start: at, end: at, tok: m.tok.start, tok_end: m.tok.start, possessive: false, demonym: false, pronoun: true };
-        return cross(&[speaker], &object_side[..1]);
+        let speaker = Actor { entity: sp, start: at, end: at, tok: m.tok.start, tok_end: m.tok.start, possessive: false, demonym: false, pronoun: true, alt: None };
+        return (cross(&[speaker], &object_side[..1]), consumed_now);
     }
     // Passive: "was condemned by X".
     let before = m.tok.start.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
@@ -1059,7 +1213,7 @@ fn pair(
         && tokens.get(m.tok.end).is_some_and(|t| t.word == "by")
         && let (Some(r), Some(l)) = (near_right, near_left)
     {
-        return cross(r, l);
+        return (cross(r, l), Vec::new());
     }
     let mut pairs = match (near_left, object_side.is_empty()) {
         (Some(l), false) => {
@@ -1081,7 +1235,7 @@ fn pair(
                 // threatening"), and only with a named actor close by.
                 let modifier = dist <= 1 && (last.possessive || dist == 0);
                 let mine: BTreeSet<u32> = l.iter().map(|a| rollup(gaz, a.entity)).collect();
-                let further = left.iter().rev().skip(1).find(|grp| grp.iter().any(|a| !mine.contains(&rollup(gaz, a.entity))));
+                let further = left_all.iter().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine.contains(&rollup(gaz, a.entity))));
                 let ok = |f: &Vec<Actor>| {
                     let fa = f.last().expect("non-empty group");
                     let between = &tokens[fa.tok_end..first_tok(l)];
@@ -1106,7 +1260,7 @@ fn pair(
     if cue.role == CueRole::Reverse {
         pairs = pairs.into_iter().map(|(a, b)| (b, a)).collect();
     }
-    pairs
+    (pairs, consumed_now)
 }
 
 /// Finds the speech verb phrases in `tokens[range]`: (first token, one past last).
