@@ -699,7 +699,6 @@ pub fn extract_traced(
                 .collect();
             let speaker = quote.and_then(|q| q.speaker).or_else(|| match reported {
                 Some((sp, after)) if cue_span.start >= after => Some(sp),
-                Some((sp, _)) if quote.is_none() && sentence_final_attribution(&tokens, g) => Some(sp),
                 _ => None,
             });
             let next_cue = cues.get(ci + 1).map(|n| n.tok.start);
@@ -880,7 +879,7 @@ fn actors_of(
     let g = &lex.grammar;
     let mut out: Vec<Actor> = Vec::new();
     let cue_toks: Vec<Range<usize>> = lex.cues_in(tokens, 0..tokens.len()).into_iter().map(|c| c.tok).collect();
-    let near_cue = |a: usize, b: usize| cue_toks.iter().any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 1));
+    let near_cue = |a: usize, b: usize| cue_toks.iter().any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 2));
     for m in mentions {
         if !is_actor_type(gaz, m.entity) {
             continue;
@@ -890,6 +889,10 @@ fn actors_of(
         let demonym = m.how == How::Demonym;
         if demonym {
             let next = tokens.get(tok_end).map(|t| t.word.as_str()).unwrap_or("");
+            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| lex.grammar.locatives.contains(&tokens[i].word)));
+            if placed && !g.actor_heads.contains(next) {
+                continue;
+            }
             let plural = m.text(text).ends_with('s') && !m.text(text).ends_with("ss");
             if !(plural || g.actor_heads.contains(next) || near_cue(tok, tok_end)) {
                 continue;
@@ -1013,6 +1016,9 @@ fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Ra
     // Links between neighbours: 0 none, 1 by a comma alone, 2 by "and", titles or a dash.
     let link = |i: usize| -> u8 {
         let (a, b) = (&actors[i - 1], &actors[i]);
+        if a.start == b.start && a.end == b.end {
+            return 2; // one plural pronoun standing for two actors
+        }
         if a.end > b.start {
             return 0;
         }
@@ -1112,11 +1118,13 @@ fn pair(
     let coordinated = |grp: &Vec<Actor>| {
         tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"))
     };
+    // "a deal brokered by China": an agent, not an object.
+    let agent = |grp: &Vec<Actor>| first_tok(grp) > m.tok.end && tokens[first_tok(grp) - 1].word == "by";
     let right: Vec<&Vec<Actor>> = right_all
         .iter()
         .copied()
         .filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n))
-        .filter(|grp| !coordinated(grp))
+        .filter(|grp| !coordinated(grp) && !agent(grp))
         .collect();
     let all_pairs = |grp: &[Actor]| -> Vec<(Actor, Actor)> {
         let mut v = Vec::new();
@@ -1144,7 +1152,9 @@ fn pair(
     // "between X and Y", "among ..."
     if let Some(grp) = right.first() {
         let gap_words: Vec<&str> = tokens[m.tok.end..first_tok(grp)].iter().map(|t| t.word.as_str()).collect();
-        if gap_words.first().is_some_and(|w| *w == "between" || *w == "among") && distinct(grp) >= 2 {
+        let cue_last = tokens[m.tok.end - 1].word.as_str();
+        let between = gap_words.first().copied().unwrap_or(cue_last);
+        if (between == "between" || between == "among") && distinct(grp) >= 2 {
             return (all_pairs(grp), Vec::new());
         }
     }
@@ -1211,7 +1221,7 @@ fn pair(
     let before = m.tok.start.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
     if matches!(before, "was" | "were" | "been" | "being" | "is" | "are" | "be")
         && tokens.get(m.tok.end).is_some_and(|t| t.word == "by")
-        && let (Some(r), Some(l)) = (near_right, near_left)
+        && let (Some(r), Some(l)) = (right_all.first().copied().filter(|grp| first_tok(grp) <= m.tok.end + 2), near_left)
     {
         return (cross(r, l), Vec::new());
     }
@@ -1233,14 +1243,17 @@ fn pair(
                 // actor right before is the cue's own modifier ("America's strikes"); only for
                 // symmetric relations or across a relative word ("Syria, where Turkey has been
                 // threatening"), and only with a named actor close by.
-                let modifier = dist <= 1 && (last.possessive || dist == 0);
+                // ... except a pronoun after a copula: "Russia is our enemy".
+                let copula = last.pronoun
+                    && last.tok.checked_sub(1).is_some_and(|i| matches!(tokens[i].word.as_str(), "is" | "was" | "are" | "were" | "remains" | "became" | "becomes"));
+                let modifier = dist <= 1 && (last.possessive || dist == 0) && !copula;
                 let mine: BTreeSet<u32> = l.iter().map(|a| rollup(gaz, a.entity)).collect();
                 let further = left_all.iter().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine.contains(&rollup(gaz, a.entity))));
                 let ok = |f: &Vec<Actor>| {
                     let fa = f.last().expect("non-empty group");
                     let between = &tokens[fa.tok_end..first_tok(l)];
                     let relative = between.iter().any(|t| matches!(t.word.as_str(), "where" | "which" | "whose" | "whom"));
-                    !fa.pronoun && first_tok(l) - fa.tok_end <= 8 && (symmetric || relative)
+                    !fa.pronoun && first_tok(l) - fa.tok_end <= 8 && (symmetric || relative || copula)
                 };
                 match further {
                     Some(f) if !modifier && ok(f) => {
@@ -1302,12 +1315,24 @@ fn reported_speaker(
         // Reported speech: the verb introduces a clause ("said that …", "told Y that …", "said
         // Russia had …"), not a circumstance ("said during a press conference").
         let that = tokens[v.end..tokens.len().min(v.end + 8)].iter().position(|t| t.word == "that").map(|k| v.end + k);
-        let subject_next = actors.iter().any(|a| a.tok == v.end && !a.possessive);
-        let from = match (that, subject_next) {
-            (Some(k), _) => tokens[k].end,
-            (None, true) => tokens[v.end - 1].end,
-            (None, false) => continue,
+        let article = tokens.get(v.end).is_some_and(|t| t.word == "the");
+        let subject_next = actors.iter().any(|a| (a.tok == v.end || (article && a.tok == v.end + 1)) && !a.possessive);
+        // Or a closing attribution (", Iranian newspapers said."), which covers what precedes.
+        let closing = v.end + 1 >= tokens.len();
+        let from = match (that, subject_next, closing) {
+            (Some(k), _, _) => tokens[k].end,
+            (None, true, _) => tokens[v.end - 1].end,
+            (None, false, true) => 0,
+            (None, false, false) => continue,
         };
+        if closing && that.is_none() && !subject_next {
+            let comma = text[..tokens[v.start].start].rfind(',').unwrap_or(0);
+            let who = actors.iter().rev().find(|a| a.start > comma && a.tok_end <= v.start && v.start - a.tok_end <= 2 && outside(a));
+            match who {
+                Some(w) => return Some((w.entity, 0)),
+                None => continue,
+            }
+        }
         // The speaker is the nearest person before the verb (else the nearest actor).
         let before: Vec<&Actor> = actors.iter().filter(|a| a.tok_end <= v.start && v.start - a.tok_end <= 12 && outside(a)).collect();
         let who = before.iter().rev().find(|a| is_person(gaz, a.entity)).or_else(|| before.last());
@@ -1319,11 +1344,6 @@ fn reported_speaker(
     None
 }
 
-/// Whether the sentence ends in an attribution (", Iranian newspapers said.").
-fn sentence_final_attribution(tokens: &[Token], g: &Grammar) -> bool {
-    let n = tokens.len();
-    n >= 2 && speech_verbs(tokens, n.saturating_sub(4)..n, g).iter().any(|v| v.end == n)
-}
 
 /// Finds quotations and their speakers, paragraph by paragraph.
 fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> Vec<Quote> {
@@ -1378,9 +1398,9 @@ fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazettee
                 .map(|m| m.entity);
             let (speaker, own) = quote_speaker(text, para, &span, &para_mentions, &sentences, &out, gaz, lex, &mut discourse);
             let speaker = speaker.or_else(|| {
-                // A quotation opening a paragraph, with no speaker of its own, continues the
-                // previous paragraph's.
-                (span.start == para.start).then_some(prev_para_speaker).flatten()
+                // A quotation with no speaker of its own continues the one before it in the
+                // paragraph, or, opening a paragraph, the previous paragraph's.
+                para_speaker.or_else(|| (span.start == para.start).then_some(prev_para_speaker).flatten())
             });
             if speaker.is_some() {
                 para_speaker = speaker;

@@ -1,3 +1,235 @@
-//! The relation rules as a table: (sentence, date, expected claims).
+//! The relation rules as a table: sentences of our own (not the seeds), each with the claims
+//! it must give, at state level: `SUBJECT RELATION OBJECT`, then `NOT` for a denied claim,
+//! `mod:MODALITY` when not asserted and `by:SPEAKER` when attributed. Symmetric relations list
+//! the two ids in alphabetical order.
 
 use super::*;
+use crate::gazetteer::Gazetteer;
+use crate::tagger::{CaseMode, Tagger};
+use crate::text::layout;
+
+struct Fixture {
+    gaz: Gazetteer,
+    tagger: Tagger,
+    lex: Lexicon,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteer");
+        let gaz = Gazetteer::load(&root).unwrap();
+        let tagger = Tagger::new(&gaz, CaseMode::Default).unwrap();
+        let lex = Lexicon::load(&root).unwrap();
+        Fixture { gaz, tagger, lex }
+    })
+}
+
+fn claims_of(text: &str, date: Option<&str>) -> Vec<String> {
+    let f = fixture();
+    let l = layout(text, &f.gaz.text);
+    let mentions = f.tagger.tag(text, &l.paragraphs, date.map(|d| d.parse().unwrap()));
+    let mut out: Vec<String> = extract(text, &l, &mentions, &f.gaz, &f.lex)
+        .into_iter()
+        .map(|c| {
+            let id = |e: u32| {
+                let ent = &f.gaz.entities[rollup(&f.gaz, e) as usize];
+                ent.id.clone()
+            };
+            let rel = &f.lex.relations[c.relation];
+            let (mut s, mut o) = (id(c.subject), id(c.object));
+            if rel.symmetric && o < s {
+                std::mem::swap(&mut s, &mut o);
+            }
+            let mut t = format!("{s} {} {o}", rel.id);
+            if c.negated {
+                t = format!("{s} NOT {} {o}", rel.id);
+            }
+            if c.modality != Modality::Asserted {
+                t.push_str(&format!(" mod:{}", c.modality.as_str()));
+            }
+            if let Some(sp) = c.speaker {
+                t.push_str(&format!(" by:{}", f.gaz.entities[sp as usize].id));
+            }
+            t
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+const D: Option<&str> = Some("2024-03-01");
+
+#[rustfmt::skip]
+const CASES: &[(&str, Option<&str>, &[&str])] = &[
+    // Conflict, verbal and material.
+    ("Russia condemned the Israeli strikes on Syria.", D, &["israel assault syria", "russia disapproval israel"]),
+    ("Iran was condemned by the United States.", D, &["united-states disapproval iran"]),
+    ("India did not condemn Russia's invasion of Ukraine.", D, &["india NOT disapproval russia", "russia war ukraine"]),
+    ("The United States imposed sanctions on Russia.", D, &["united-states sanctions russia"]),
+    ("Turkey threatened to invade northern Syria.", D, &["turkey war syria mod:future"]),
+    ("Hezbollah fired rockets at Israel.", D, &["lebanon assault israel"]),
+    ("Ukraine's foreign minister accused Hungary of blocking aid.", D, &["ukraine disapproval hungary"]),
+    ("If Iran attacks Israel, the United States would respond.", D, &["iran assault israel mod:hypothetical"]),
+    ("Iran seized a British oil tanker in the Strait of Hormuz.", D, &["iran coercion united-kingdom"]),
+    ("Poland expelled Russian diplomats.", D, &["poland sanctions russia"]),
+    ("Venezuela rejected the US proposal.", D, &["venezuela rejection united-states"]),
+    ("Azerbaijan and Armenia have been at odds over Nagorno-Karabakh for decades.", D, &["armenia rift azerbaijan"]),
+    ("Russia's relations with Georgia have deteriorated sharply.", D, &["georgia rift russia"]),
+    ("Washington warned Tehran against enriching uranium.", D, &["united-states threat iran"]),
+    ("China criticized the Philippines and Vietnam over the South China Sea.", D, &["china disapproval philippines", "china disapproval vietnam"]),
+    ("Armenia accused Azerbaijan of ethnic cleansing in Nagorno-Karabakh.", D, &["armenia disapproval azerbaijan"]),
+    ("Israeli forces killed a Hamas commander in Gaza.", D, &["israel assault palestine"]),
+    ("The United Nations Security Council condemned North Korea's missile launch.", D, &["un-security-council disapproval north-korea"]),
+    ("Tehran and Riyadh are rivals.", D, &["iran enmity saudi-arabia"]),
+    ("Relations between Moscow and Washington are at their lowest point.", D, &["russia rift united-states"]),
+    ("The Houthis launched a drone attack on a Saudi oil facility.", D, &["yemen assault saudi-arabia"]),
+    ("Turkey blocked Sweden's bid to join NATO for months.", D, &["turkey rejection sweden"]),
+    ("Moscow accused Kyiv of attacking the Zaporizhzhia nuclear plant.", D, &["russia disapproval ukraine"]),
+    ("Israel struck Iranian air defences.", D, &["israel assault iran"]),
+    ("Neither China nor India criticised Russia.", D, &["china NOT disapproval russia", "india NOT disapproval russia"]),
+    ("Russia has been accused by Ukraine of war crimes.", D, &["ukraine disapproval russia"]),
+    ("Greece and Turkey have a long-running dispute over maritime borders.", D, &["greece rift turkey"]),
+    ("Cuba condemned the US embargo.", D, &["cuba disapproval united-states"]),
+    ("Ukrainian drones struck a Russian oil refinery.", D, &["ukraine assault russia"]),
+    ("Serbia refused to impose sanctions on Russia.", D, &["serbia NOT sanctions russia"]),
+    ("Iran demanded that the United States lift sanctions.", D, &["iran demand united-states"]),
+    ("Russia massed troops near Ukraine's border.", D, &["russia force_posture ukraine"]),
+    ("Ukraine accused Russia of genocide.", D, &["ukraine disapproval russia"]),
+    ("Ecuador and Mexico broke off diplomatic relations.", D, &["ecuador sanctions mexico"]),
+    ("Hungary has blocked EU aid to Ukraine.", D, &["european-union aid ukraine", "hungary rejection european-union"]),
+    ("Trump threatened tariffs on Canada.", Some("2025-03-01"), &["united-states sanctions canada mod:future"]),
+    ("Iranian-backed militias attacked US bases in Iraq.", D, &["iran assault united-states"]),
+    ("Russia and Ukraine exchanged fire along the front line.", D, &["russia war ukraine"]),
+    ("The IAEA is investigating Iran's nuclear programme.", D, &["iaea investigation iran"]),
+    ("Pakistan protested against India's decision.", D, &["pakistan protest india"]),
+    ("China is conducting military drills near Taiwan.", D, &["china force_posture taiwan"]),
+    // Cooperation, verbal and material.
+    ("China and Russia signed a treaty on strategic cooperation.", D, &["china agreement russia", "china partnership russia"]),
+    ("Israel and Hamas agreed to a ceasefire.", D, &["israel intent_to_cooperate palestine"]),
+    ("Putin met Xi in Beijing on Tuesday.", D, &["china consultation russia"]),
+    ("North Korea is supplying artillery shells and missiles to Russia, according to US officials.", D, &["north-korea arms_transfer russia by:united-states"]),
+    ("Saudi Arabia and Iran restored diplomatic relations in 2023.", D, &["iran relations saudi-arabia"]),
+    ("Egypt hosted talks between Israel and Hamas.", D, &["israel consultation palestine"]),
+    ("Russia will deliver S-400 systems to India next year.", D, &["russia arms_transfer india mod:future"]),
+    ("Moscow and Beijing pledged to deepen their partnership.", D, &["china partnership russia", "russia intent_to_cooperate china"]),
+    ("Kim Jong Un praised Putin.", D, &["north-korea endorsement russia"]),
+    ("The EU and China held a summit in Brussels.", D, &["china consultation european-union"]),
+    ("Japan and South Korea agreed to share military intelligence.", D, &["japan intent_to_cooperate south-korea", "japan material_cooperation south-korea"]),
+    ("Qatar is mediating between Israel and Hamas.", D, &["israel consultation palestine"]),
+    ("Sweden joined NATO in 2024.", D, &["nato alliance sweden"]),
+    ("Talks between Washington and Moscow collapsed.", D, &["russia consultation united-states"]),
+    ("The Pentagon announced new military aid for Ukraine.", D, &["united-states aid ukraine"]),
+    ("Germany will send Taurus missiles to Ukraine, the chancellor said.", D, &["germany arms_transfer ukraine mod:future"]),
+    ("France recalled its ambassador to Algeria.", D, &["france sanctions algeria"]),
+    ("Russia and Belarus held joint military exercises near the Polish border.", D, &["belarus material_cooperation russia"]),
+    ("Iran's president visited Beijing.", Some("2024-10-01"), &["china consultation iran"]),
+    ("The Iranian president visited Beijing.", None, &["china consultation iran"]),
+    ("Venezuela thanked Russia for its support.", D, &["venezuela endorsement russia"]),
+    ("Russian President Vladimir Putin met Chinese leader Xi Jinping.", D, &["china consultation russia"]),
+    ("Australia expressed solidarity with Ukraine.", D, &["australia endorsement ukraine"]),
+    ("Iran and Saudi Arabia signed a deal brokered by China.", D, &["iran agreement saudi-arabia"]),
+    ("China is Russia's most important trading partner.", D, &["china partnership russia"]),
+    ("China urged Russia and Ukraine to resume negotiations.", D, &["china appeal russia", "china appeal ukraine"]),
+    ("A rapprochement between Egypt and Turkey is under way.", D, &["egypt rapprochement turkey"]),
+    ("Saudi Arabia commented on Iran's nuclear programme.", D, &["saudi-arabia statement iran"]),
+    ("Russia released two American prisoners.", D, &["russia yield united-states"]),
+    ("Ukraine and Russia exchanged prisoners.", D, &["ukraine yield russia"]),
+    ("The Kremlin said Russia was ready to help Iran.", D, &["russia aid iran mod:future by:kremlin"]),
+    ("According to Reuters, Russia shipped missiles to Syria.", D, &["russia arms_transfer syria by:reuters"]),
+    ("Biden said the United States would defend Taiwan.", D, &["united-states aid taiwan mod:hypothetical by:joe-biden"]),
+    // Negation, questions, quotations and attribution.
+    ("Russia is not an ally of Iran.", D, &["iran NOT alliance russia"]),
+    ("Putin never visited Tehran.", D, &["iran NOT consultation russia"]),
+    ("Erdogan refused to meet Netanyahu.", D, &["turkey rejection israel"]),
+    ("Did Russia supply drones to Iran?", D, &["russia arms_transfer iran mod:question"]),
+    ("The Kremlin denied that it was planning to attack NATO.", D, &["russia NOT assault nato mod:future by:kremlin"]),
+    ("“Russia is our enemy,” Zelensky said.", D, &["russia enmity ukraine by:volodymyr-zelensky"]),
+    ("“Our alliance with Russia is unbreakable,” the Belarusian president said.", D, &["belarus alliance russia by:alexander-lukashenko"]),
+    ("Oman said it had facilitated indirect talks between Iran and the United States.", D, &["iran consultation united-states by:oman"]),
+    ("Russia and Iran still don't trust each other, an analyst said.", D, &["iran distrust russia"]),
+    ("“We will keep supporting Ukraine,” Macron said. “France stands by Kyiv.”", D, &["france endorsement ukraine by:emmanuel-macron", "france endorsement ukraine mod:future by:emmanuel-macron"]),
+    ("Lavrov told reporters that Moscow had not supplied weapons to the Taliban.", D, &["russia NOT arms_transfer afghanistan by:sergey-lavrov"]),
+    // Sentences with two actors and no claim.
+    ("Thousands protested against the Chinese government in Hong Kong.", D, &[]),
+    ("Russian troops shelled Kharkiv.", D, &[]),
+    ("The two leaders discussed trade and security.", D, &[]),
+    ("Pyongyang fired a ballistic missile over Japan.", D, &[]),
+    ("Kenya sent troops to Haiti.", D, &[]),
+    ("Russian oil exports to India rose in March.", D, &["india material_cooperation russia"]),
+    ("Prices of Russian oil rose after the Indian announcement.", D, &[]),
+    ("Iranian and Iraqi officials attended the ceremony.", D, &[]),
+];
+
+#[test]
+fn relation_table() {
+    assert!(CASES.len() >= 80, "the table has {} sentences", CASES.len());
+    let mut failures = Vec::new();
+    for (text, date, want) in CASES {
+        let got = claims_of(text, *date);
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        if got != want {
+            failures.push(format!("{text}\n    want {want:?}\n    got  {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} sentences differ:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_relation_family_is_covered() {
+    let f = fixture();
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, _, want) in CASES {
+        for w in *want {
+            let rel = w.split_whitespace().find(|t| f.lex.relations.iter().any(|r| r.id == *t)).unwrap();
+            seen.insert(rel.to_string());
+        }
+    }
+    let roots: std::collections::BTreeSet<&str> = f.lex.relations.iter().map(|r| &r.cameo[..2]).collect();
+    assert_eq!(roots.len(), 20, "every CAMEO root has a relation");
+    let missing: Vec<&str> = f.lex.relations.iter().map(|r| r.id.as_str()).filter(|id| !seen.contains(*id)).collect();
+    assert!(missing.len() <= 4, "relations without a sentence in the table: {missing:?}");
+}
+
+#[test]
+fn cue_syntax_errors_name_the_line() {
+    let bad = "[[relation]]\nid = \"x\"\ncameo = \"01\"\ngoldstein = 0.0\nquad = \"verbal_cooperation\"\npolarity = \"neutral\"\ncues = [\n  \"ok\",\n  \"(a|b\",\n]\n";
+    let err = Lexicon::from_toml("r.toml", bad).unwrap_err().to_string();
+    assert!(err.starts_with("r.toml:9: cue \"(a|b\""), "{err}");
+    let bad = bad.replace("neutral", "friendly");
+    let err = Lexicon::from_toml("r.toml", &bad).unwrap_err().to_string();
+    assert!(err.contains("unknown polarity"), "{err}");
+}
+
+/// Seed sentences shuffled and spliced at random must never panic the extractor.
+#[test]
+fn spliced_text_never_panics() {
+    let f = fixture();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut words: Vec<String> = Vec::new();
+    for e in std::fs::read_dir(seeds).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            words.extend(std::fs::read_to_string(p).unwrap().split(' ').map(String::from));
+        }
+    }
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let n = 5 + (next() % 60) as usize;
+        let text: Vec<&str> = (0..n).map(|_| words[(next() % words.len() as u64) as usize].as_str()).collect();
+        let text = text.join(" ");
+        let l = layout(&text, &f.gaz.text);
+        let mentions = f.tagger.tag(&text, &l.paragraphs, Some("2024-06-01".parse().unwrap()));
+        for c in extract(&text, &l, &mentions, &f.gaz, &f.lex) {
+            assert!(text.get(c.cue_span.clone()).is_some() && text.get(c.sentence.clone()).is_some());
+        }
+    }
+}
