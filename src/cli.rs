@@ -61,6 +61,28 @@ enum Command {
         #[arg(value_name = "INPUT", default_value = "seeds")]
         inputs: Vec<PathBuf>,
     },
+    /// Compare what the sources claim about a pair of actors (names, ids or aliases), or
+    /// rank every pair with --all.
+    Compare {
+        /// First actor.
+        #[arg(required_unless_present = "all")]
+        a: Option<String>,
+        /// Second actor.
+        #[arg(required_unless_present = "all")]
+        b: Option<String>,
+        /// Rank every pair instead.
+        #[arg(long, conflicts_with_all = ["a", "b"])]
+        all: bool,
+        /// With --all: only pairs with at least this many claims.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        min_claims: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+        /// Files, folders or - for standard input.
+        #[arg(long = "input", short = 'i', value_name = "INPUT", default_value = "seeds")]
+        inputs: Vec<PathBuf>,
+    },
     /// Explain the claims of one document: why each was made, and why sentences with two
     /// actors gave none.
     Explain {
@@ -84,6 +106,14 @@ enum Command {
 enum GazetteerCommand {
     /// Validate the gazetteer: duplicate ids, ambiguous aliases, dangling references, bad dates.
     Check,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum CompareFormat {
+    Table,
+    Markdown,
+    Json,
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -170,6 +200,25 @@ fn run(cli: Cli) -> Result<i32, Error> {
             }
             Ok(0)
         }
+        Command::Compare { a, b, all, min_claims, format, inputs } => {
+            let request = match (all, a, b) {
+                (true, _, _) => pipeline::CompareRequest::All(min_claims),
+                (false, Some(a), Some(b)) => pipeline::CompareRequest::Pair(a, b),
+                _ => return Err(Error::usage("compare needs two actors, or --all")),
+            };
+            let format = match format {
+                CompareFormat::Table => crate::compare::Format::Table,
+                CompareFormat::Markdown => crate::compare::Format::Markdown,
+                CompareFormat::Json => crate::compare::Format::Json,
+                CompareFormat::Html => crate::compare::Format::Html,
+            };
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let text = pipeline::compare(&common, &inputs, &request, format, threads)?;
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;
+            Ok(0)
+        }
         Command::Explain { document, sentence, inputs } => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
@@ -183,16 +232,24 @@ fn run(cli: Cli) -> Result<i32, Error> {
             for p in g.problems() {
                 println!("{p}");
             }
+            // The relation lexicon lives in the same folder; its errors are fatal there too.
+            let (lexicon, lexicon_ok) = match crate::relations::Lexicon::load(&common.gazetteer) {
+                Ok(l) => (format!("{} relations, {} cues", l.relations.len(), l.cue_count()), true),
+                Err(e) => {
+                    println!("{e}");
+                    ("a broken relation lexicon".to_string(), false)
+                }
+            };
             let states = g.entities.iter().filter(|e| e.kind == "state").count();
             eprintln!(
-                "{}: {} entities ({} states), {} aliases, {} problems",
+                "{}: {} entities ({} states), {} aliases, {lexicon}, {} problems",
                 common.gazetteer.display(),
                 g.entities.len(),
                 states,
                 g.alias_count(),
-                g.problems().len()
+                g.problems().len() + usize::from(!lexicon_ok)
             );
-            Ok(if g.problems().is_empty() { 0 } else { 2 })
+            Ok(if g.problems().is_empty() && lexicon_ok { 0 } else { 2 })
         }
     }
 }

@@ -403,25 +403,7 @@ pub fn dot(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon) -> String {
                 attr("color", &style.affiliation_color),
                 attr("tooltip", &format!("{sid} belongs to {tid}")),
             ],
-            Edge::Relation { relation, negated, claims, copies, .. } => {
-                let rel = &lex.relations[*relation];
-                let color = match rel.polarity {
-                    crate::relations::Polarity::Cooperative => &style.cooperative_color,
-                    crate::relations::Polarity::Conflictual => &style.conflictual_color,
-                    crate::relations::Polarity::Neutral => &style.neutral_color,
-                };
-                let shown = claims + copies;
-                let label = if *negated { format!("not {} ×{shown}", rel.id) } else { format!("{} ×{shown}", rel.id) };
-                vec![
-                    attr("color", color),
-                    attr("fontcolor", color),
-                    attr("style", if *negated { "dashed" } else { "solid" }),
-                    attr("dir", if rel.symmetric { "none" } else { "forward" }),
-                    attr("penwidth", &format!("{:.1}", 1.0 + (shown as f64).min(6.0) * 0.5)),
-                    attr("label", &label),
-                    attr("tooltip", &format!("{sid} {label} {tid}")),
-                ]
-            }
+            Edge::Relation { .. } => continue, // drawn below, one edge per pair and polarity
         };
         stmts.push(dot::Stmt::Edge(dot::Edge {
             ty: dot::EdgeTy::Pair(
@@ -429,6 +411,48 @@ pub fn dot(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon) -> String {
                 dot::Vertex::N(dot::NodeId(dot_quote(tid), None)),
             ),
             attributes,
+        }));
+    }
+    // Relation edges: one per pair, polarity and denial, labelled with its main relations, so
+    // a much-discussed pair stays legible.
+    let mut drawn: BTreeMap<(String, String, &'static str, bool), BTreeMap<&str, u32>> = BTreeMap::new();
+    for ei in g.edge_indices() {
+        if let Edge::Relation { relation, negated, claims, copies, .. } = &g[ei] {
+            let (s, t) = g.edge_endpoints(ei).expect("edge exists");
+            let (mut a, mut b) = (gaz.entities[g[s].entity as usize].id.clone(), gaz.entities[g[t].entity as usize].id.clone());
+            if b < a {
+                std::mem::swap(&mut a, &mut b);
+            }
+            let rel = &lex.relations[*relation];
+            *drawn.entry((a, b, rel.polarity.as_str(), *negated)).or_default().entry(rel.id.as_str()).or_default() += claims + copies;
+        }
+    }
+    for ((a, b, polarity, negated), rels) in drawn {
+        let color = match polarity {
+            "cooperative" => &style.cooperative_color,
+            "conflictual" => &style.conflictual_color,
+            _ => &style.neutral_color,
+        };
+        let total: u32 = rels.values().sum();
+        let mut top: Vec<(&str, u32)> = rels.into_iter().collect();
+        top.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+        let mut label = top.iter().take(2).map(|(r, n)| format!("{r} ×{n}")).collect::<Vec<_>>().join(", ");
+        if top.len() > 2 {
+            label.push_str(&format!(" +{}", top.len() - 2));
+        }
+        if negated {
+            label = format!("not: {label}");
+        }
+        stmts.push(dot::Stmt::Edge(dot::Edge {
+            ty: dot::EdgeTy::Pair(dot::Vertex::N(dot::NodeId(dot_quote(&a), None)), dot::Vertex::N(dot::NodeId(dot_quote(&b), None))),
+            attributes: vec![
+                attr("color", color),
+                attr("fontcolor", color),
+                attr("style", if negated { "dashed" } else { "solid" }),
+                attr("penwidth", &format!("{:.1}", 1.0 + (total as f64).sqrt())),
+                attr("label", &label),
+                attr("tooltip", &format!("{a} – {b}: {total} {polarity} claims{}", if negated { " denied" } else { "" })),
+            ],
         }));
     }
     let graph = dot::Graph::Graph { id: dot_quote("newsgraph"), strict: false, stmts };

@@ -361,8 +361,8 @@ fn relation_edges<'g>(
             words.push(w);
         }
     }
-    // Copies: the same pair, relation and denial in a sentence sharing at least half its words
-    // with an earlier-published document's. Undated documents come last.
+    // Copies: the same pair, relation and denial in a sentence sharing at least eight words and
+    // 40% of all its words with an earlier-published document's. Undated documents come last.
     let mut order: Vec<usize> = (0..records.len()).collect();
     let date_of = |r: &ClaimRecord| analyses[r.document as usize].info.published;
     order.sort_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
@@ -376,10 +376,12 @@ fn relation_edges<'g>(
                 && records[i].document != records[j].document
                 && key(&records[i]) == key(&records[j])
                 && {
+                    // Reworded copies keep most words; two short sentences that merely agree
+                    // ("Russia and Iran have a difficult relationship") are not copies.
                     let (x, y) = (words[i], words[j]);
-                    let inter = x.intersection(y).count() as f64;
-                    let union = x.union(y).count().max(1) as f64;
-                    inter / union >= 0.5
+                    let shared = x.intersection(y).count();
+                    let union = x.union(y).count().max(1);
+                    shared >= 8 && shared as f64 / union as f64 >= 0.4
                 }
         });
         records[j].copy_of = found;

@@ -8,10 +8,12 @@
 //! 4. [`relations`]: find stated relations (claims) between the mentioned actors;
 //! 5. [`graph`]: fold mentions and claims into a petgraph model;
 //! 6. [`export`]: write `graph.json`, `graph.dot`, `graph.svg`;
+//! 7. [`compare`]: line sources up on what they claim about a pair;
 //!
 //! with [`pipeline`] running the stages and [`cli`] (the only user of clap) on top.
 
 pub mod cli;
+pub mod compare;
 pub mod date;
 pub mod error;
 pub mod export;

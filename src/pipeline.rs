@@ -230,3 +230,49 @@ pub fn explain(common: &Common, inputs: &[PathBuf], document: &str, sentence: Op
     }
     Ok(())
 }
+
+/// What `newsgraph compare` is asked for.
+#[derive(Debug, Clone)]
+pub enum CompareRequest {
+    /// One pair, by the user's names for the two actors.
+    Pair(String, String),
+    /// Every pair with at least this many claims.
+    All(usize),
+}
+
+/// `newsgraph compare`: reads the inputs, builds the graph and renders the comparison.
+pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, format: crate::compare::Format, threads: usize) -> Result<String> {
+    let loaded = load(common)?;
+    // Resolve names before reading the corpus, so a typo fails fast.
+    let pair = match request {
+        CompareRequest::Pair(a, b) => {
+            let (x, y) = (crate::compare::resolve(&loaded.gazetteer, a)?, crate::compare::resolve(&loaded.gazetteer, b)?);
+            if x == y {
+                return Err(Error::usage(format!("{a:?} and {b:?} are the same actor at state level")));
+            }
+            Some((x, y))
+        }
+        CompareRequest::All(_) => None,
+    };
+    let config = BuildConfig {
+        common: common.clone(),
+        inputs: inputs.to_vec(),
+        out_dir: PathBuf::new(),
+        window: Window::Sentence,
+        formats: Vec::new(),
+        threads,
+    };
+    let (graph, docs) = analyse(&config, &loaded, &|| {})?;
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    Ok(match (request, pair) {
+        (CompareRequest::Pair(..), Some((x, y))) => {
+            let c = crate::compare::compare(&graph, &loaded.gazetteer, &loaded.lexicon, &texts, x, y);
+            crate::compare::render(&c, format)
+        }
+        (CompareRequest::All(min), _) => {
+            let rows = crate::compare::rank_pairs(&graph, &loaded.gazetteer, &loaded.lexicon, *min);
+            crate::compare::render_ranking(&rows, &loaded.gazetteer, format)
+        }
+        (CompareRequest::Pair(..), None) => unreachable!("a pair request resolves to a pair"),
+    })
+}

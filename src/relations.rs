@@ -898,11 +898,9 @@ fn actors_of(
                 continue;
             }
         }
-        if m.how == How::Metonym {
-            let prev = tok.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
-            if matches!(prev, "in" | "at" | "near" | "inside" | "outside" | "across" | "around") {
-                continue;
-            }
+        // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
+        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| g.locatives.contains(&tokens[i].word))) {
+            continue;
         }
         out.push(Actor {
             entity: m.entity,

@@ -4,6 +4,7 @@
 mod common;
 
 mod build;
+mod compare;
 mod errors;
 mod gazetteer;
 mod tag;

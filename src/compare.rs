@@ -1,0 +1,496 @@
+//! `newsgraph compare`: what each source claims about a pair of actors, side by side.
+//!
+//! Both actors roll up to their states (a person or organisation to its affiliation), so
+//! "Putin" and "Araghchi" compare Russia with Iran. For the pair, every source (document) gets
+//! a row: outlet, date, its claims with quoted speakers, cooperative, conflictual and denied
+//! counts, and a stance score (mean Goldstein value, a denied claim counting with the opposite
+//! sign). Then a timeline ordered by date, where sources agree and where they contradict each
+//! other, and which claims copy another source's. `--all` ranks every pair by claims.
+//!
+//! The report types here are output types: they carry serde derives for `--format json`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::graph::{ClaimRecord, Graph};
+use crate::relations::{Lexicon, Polarity};
+
+/// One claim as a comparison lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRow {
+    /// Claim id in `graph.json`.
+    pub id: String,
+    /// Subject (entity id) and object, as stated.
+    pub subject: String,
+    /// Object entity id.
+    pub object: String,
+    /// Relation type.
+    pub relation: String,
+    /// `cooperative`, `conflictual` or `neutral`.
+    pub polarity: &'static str,
+    /// Denied by the text.
+    pub negated: bool,
+    /// `asserted`, `future`, `hypothetical` or `question`.
+    pub modality: &'static str,
+    /// Who said it (entity label), when quoted or reported.
+    pub speaker: Option<String>,
+    /// The sentence.
+    pub sentence: String,
+    /// The cue as it appears in the text.
+    pub cue: String,
+    /// Goldstein value of the relation.
+    pub goldstein: f64,
+    /// The claim this one copies, in another document.
+    pub copy_of: Option<String>,
+}
+
+/// One source's view of the pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    /// Document id.
+    pub document: String,
+    /// Outlet, when known.
+    pub outlet: Option<String>,
+    /// Publication date, when known.
+    pub published: Option<String>,
+    /// Its claims about the pair, in text order.
+    pub claims: Vec<ClaimRow>,
+    /// Distinct speakers quoted in those claims.
+    pub speakers: Vec<String>,
+    /// Claims of cooperative relations, not denied.
+    pub cooperative: usize,
+    /// Claims of conflictual relations, not denied.
+    pub conflictual: usize,
+    /// Claims the text denies.
+    pub denied: usize,
+    /// Mean Goldstein value; a denied claim counts with the opposite sign.
+    pub stance: f64,
+    /// Whether every claim here copies another source's.
+    pub copy: bool,
+}
+
+/// Where sources agree or disagree.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `agree` or `contradict`.
+    pub kind: &'static str,
+    /// The relation or `stance`.
+    pub about: String,
+    /// A sentence saying what.
+    pub detail: String,
+    /// The documents involved.
+    pub documents: Vec<String>,
+}
+
+/// The comparison of one pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// First actor (state-level id and label).
+    pub a: (String, String),
+    /// Second actor.
+    pub b: (String, String),
+    /// One row per source, ordered by date (undated last), then document id.
+    pub sources: Vec<SourceRow>,
+    /// Agreements and contradictions between sources.
+    pub findings: Vec<Finding>,
+    /// Claims in all, and how many copy another source's.
+    pub claims: usize,
+    /// Copies among them.
+    pub copies: usize,
+}
+
+/// A row of `compare --all`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairRow {
+    /// State-level ids.
+    pub a: String,
+    /// Second id.
+    pub b: String,
+    /// Claims that are not copies.
+    pub claims: usize,
+    /// Sources with at least one claim.
+    pub sources: usize,
+    /// Cooperative, not denied.
+    pub cooperative: usize,
+    /// Conflictual, not denied.
+    pub conflictual: usize,
+    /// Denied.
+    pub denied: usize,
+    /// Mean stance over the claims.
+    pub stance: f64,
+}
+
+fn signed(goldstein: f64, negated: bool) -> f64 {
+    if negated { -goldstein } else { goldstein }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Resolves a user's name for an actor to its state-level entity index.
+pub fn resolve(gaz: &Gazetteer, name: &str) -> Result<u32> {
+    let e = gaz.find(name).ok_or_else(|| Error::usage(format!("no entity is called {name:?} (try an id, a name or an alias)")))?;
+    let i = gaz.index_of(&e.id).expect("found entity") as u32;
+    Ok(match e.affiliation.as_deref().and_then(|a| gaz.index_of(a)) {
+        Some(s) if e.kind != "state" => s as u32,
+        _ => i,
+    })
+}
+
+fn state_of(gaz: &Gazetteer, e: u32) -> u32 {
+    let ent = &gaz.entities[e as usize];
+    if ent.kind == "state" {
+        return e;
+    }
+    ent.affiliation.as_deref().and_then(|a| gaz.index_of(a)).map_or(e, |i| i as u32)
+}
+
+fn pair_key(gaz: &Gazetteer, r: &ClaimRecord) -> (u32, u32) {
+    let (x, y) = (state_of(gaz, r.claim.subject), state_of(gaz, r.claim.object));
+    if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
+}
+
+/// Compares what the sources of `graph` claim about `a` and `b` (state-level entity indexes).
+pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str], a: u32, b: u32) -> Comparison {
+    let label = |e: u32| (gaz.entities[e as usize].id.clone(), gaz.entities[e as usize].name.clone());
+    let want = {
+        let (x, y) = (a, b);
+        if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
+    };
+    let mut per_doc: BTreeMap<u32, Vec<&ClaimRecord>> = BTreeMap::new();
+    for r in &graph.claims {
+        if pair_key(gaz, r) == want {
+            per_doc.entry(r.document).or_default().push(r);
+        }
+    }
+    let mut sources: Vec<SourceRow> = Vec::new();
+    for (d, records) in &per_doc {
+        let info = &graph.documents[*d as usize];
+        let text = texts[*d as usize];
+        let claims: Vec<ClaimRow> = records
+            .iter()
+            .map(|r| {
+                let rel = &lex.relations[r.claim.relation];
+                ClaimRow {
+                    id: r.id.clone(),
+                    subject: gaz.entities[r.claim.subject as usize].id.clone(),
+                    object: gaz.entities[r.claim.object as usize].id.clone(),
+                    relation: rel.id.clone(),
+                    polarity: rel.polarity.as_str(),
+                    negated: r.claim.negated,
+                    modality: r.claim.modality.as_str(),
+                    speaker: r.claim.speaker.map(|s| gaz.entities[s as usize].name.clone()),
+                    sentence: text.get(r.claim.sentence.clone()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "),
+                    cue: text.get(r.claim.cue_span.clone()).unwrap_or("").to_string(),
+                    goldstein: rel.goldstein,
+                    copy_of: r.copy_of.map(|i| graph.claims[i].id.clone()),
+                }
+            })
+            .collect();
+        let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+        let count = |p: Polarity| records.iter().filter(|r| !r.claim.negated && lex.relations[r.claim.relation].polarity == p).count();
+        let stance = records.iter().map(|r| signed(lex.relations[r.claim.relation].goldstein, r.claim.negated)).sum::<f64>() / records.len() as f64;
+        sources.push(SourceRow {
+            document: info.id.clone(),
+            outlet: info.outlet.clone(),
+            published: info.published.map(|p| p.to_string()),
+            speakers,
+            cooperative: count(Polarity::Cooperative),
+            conflictual: count(Polarity::Conflictual),
+            denied: records.iter().filter(|r| r.claim.negated).count(),
+            stance: round2(stance),
+            copy: records.iter().all(|r| r.copy_of.is_some()),
+            claims,
+        });
+    }
+    sources.sort_by(|x, y| (x.published.is_none(), &x.published, &x.document).cmp(&(y.published.is_none(), &y.published, &y.document)));
+    let findings = findings(&sources);
+    let claims = sources.iter().map(|s| s.claims.len()).sum();
+    let copies = sources.iter().flat_map(|s| &s.claims).filter(|c| c.copy_of.is_some()).count();
+    Comparison { a: label(a), b: label(b), sources, findings, claims, copies }
+}
+
+fn findings(sources: &[SourceRow]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    // Per relation: who asserts it, who denies it (copies do not count as confirmation).
+    let mut asserted: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut denied: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in sources {
+        for c in s.claims.iter().filter(|c| c.copy_of.is_none() && c.modality != "question") {
+            let map = if c.negated { &mut denied } else { &mut asserted };
+            map.entry(c.relation.as_str()).or_default().insert(s.document.as_str());
+        }
+    }
+    for (rel, docs) in &asserted {
+        if docs.len() >= 2 {
+            out.push(Finding {
+                kind: "agree",
+                about: rel.to_string(),
+                detail: format!("{rel}: stated by {} independent sources", docs.len()),
+                documents: docs.iter().map(|d| d.to_string()).collect(),
+            });
+        }
+        if let Some(no) = denied.get(rel) {
+            let yes: Vec<String> = docs.iter().map(|d| d.to_string()).collect();
+            let noes: Vec<String> = no.iter().map(|d| d.to_string()).collect();
+            out.push(Finding {
+                kind: "contradict",
+                about: rel.to_string(),
+                detail: format!("{rel}: stated by {}; denied by {}", yes.join(", "), noes.join(", ")),
+                documents: yes.into_iter().chain(noes).collect(),
+            });
+        }
+    }
+    let friendly: Vec<&SourceRow> = sources.iter().filter(|s| !s.copy && s.stance > 0.5).collect();
+    let hostile: Vec<&SourceRow> = sources.iter().filter(|s| !s.copy && s.stance < -0.5).collect();
+    if !friendly.is_empty() && !hostile.is_empty() {
+        let list = |v: &[&SourceRow]| v.iter().map(|s| format!("{} ({:+.1})", s.document, s.stance)).collect::<Vec<_>>().join(", ");
+        out.push(Finding {
+            kind: "contradict",
+            about: "stance".into(),
+            detail: format!("cooperative overall in {}; conflictual overall in {}", list(&friendly), list(&hostile)),
+            documents: friendly.iter().chain(&hostile).map(|s| s.document.clone()).collect(),
+        });
+    }
+    out
+}
+
+/// Ranks every pair of states (or unaffiliated actors) by claims, with at least `min_claims`.
+pub fn rank_pairs(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, min_claims: usize) -> Vec<PairRow> {
+    let mut by_pair: BTreeMap<(String, String), Vec<&ClaimRecord>> = BTreeMap::new();
+    for r in &graph.claims {
+        let (x, y) = pair_key(gaz, r);
+        by_pair.entry((gaz.entities[x as usize].id.clone(), gaz.entities[y as usize].id.clone())).or_default().push(r);
+    }
+    let mut rows: Vec<PairRow> = by_pair
+        .into_iter()
+        .map(|((a, b), rs)| {
+            let originals: Vec<&&ClaimRecord> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
+            let count = |p: Polarity| originals.iter().filter(|r| !r.claim.negated && lex.relations[r.claim.relation].polarity == p).count();
+            let stance = originals.iter().map(|r| signed(lex.relations[r.claim.relation].goldstein, r.claim.negated)).sum::<f64>()
+                / originals.len().max(1) as f64;
+            PairRow {
+                a,
+                b,
+                claims: originals.len(),
+                sources: rs.iter().map(|r| r.document).collect::<BTreeSet<_>>().len(),
+                cooperative: count(Polarity::Cooperative),
+                conflictual: count(Polarity::Conflictual),
+                denied: originals.iter().filter(|r| r.claim.negated).count(),
+                stance: round2(stance),
+            }
+        })
+        .filter(|r| r.claims >= min_claims.max(1))
+        .collect();
+    rows.sort_by(|x, y| y.claims.cmp(&x.claims).then(y.sources.cmp(&x.sources)).then((&x.a, &x.b).cmp(&(&y.a, &y.b))));
+    rows
+}
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text for a terminal.
+    Table,
+    /// Markdown.
+    Markdown,
+    /// JSON.
+    Json,
+    /// A self-contained HTML page.
+    Html,
+}
+
+fn source_name(s: &SourceRow) -> String {
+    format!("{} · {}", s.outlet.as_deref().unwrap_or("unknown outlet"), s.published.as_deref().unwrap_or("undated"))
+}
+
+fn claim_line(c: &ClaimRow) -> String {
+    let mut t = format!("{}{} {} {}", if c.negated { "NOT " } else { "" }, c.subject, c.relation, c.object);
+    if c.modality != "asserted" {
+        let _ = write!(t, " ({})", c.modality);
+    }
+    let _ = write!(t, " — “{}”", c.sentence);
+    if let Some(sp) = &c.speaker {
+        let _ = write!(t, " — said by {sp}");
+    }
+    if let Some(o) = &c.copy_of {
+        let _ = write!(t, " [copy of {o}]");
+    }
+    t
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Renders a comparison.
+pub fn render(c: &Comparison, format: Format) -> String {
+    let mut out = String::new();
+    match format {
+        Format::Json => {
+            out = serde_json::to_string_pretty(c).expect("comparison serialises");
+            out.push('\n');
+        }
+        Format::Table => {
+            let _ = writeln!(out, "{} – {}: {} claims from {} sources ({} copies)", c.a.1, c.b.1, c.claims, c.sources.len(), c.copies);
+            let _ = writeln!(out);
+            let _ = writeln!(out, "{:<44} {:>6} {:>5} {:>5} {:>6} {:>7}  speakers", "source", "claims", "coop", "conf", "denied", "stance");
+            for s in &c.sources {
+                let _ = writeln!(
+                    out,
+                    "{:<44} {:>6} {:>5} {:>5} {:>6} {:>+7.2}  {}",
+                    source_name(s).chars().take(44).collect::<String>(),
+                    s.claims.len(),
+                    s.cooperative,
+                    s.conflictual,
+                    s.denied,
+                    s.stance,
+                    s.speakers.join(", ")
+                );
+            }
+            let _ = writeln!(out, "\nTimeline");
+            for s in &c.sources {
+                let _ = writeln!(out, "  {} ({}){}", source_name(s), s.document, if s.copy { " — copy" } else { "" });
+                for cl in &s.claims {
+                    let _ = writeln!(out, "    {}", claim_line(cl));
+                }
+            }
+            if !c.findings.is_empty() {
+                let _ = writeln!(out, "\nAgreement and contradiction");
+                for f in &c.findings {
+                    let _ = writeln!(out, "  {:<10} {}", f.kind, f.detail);
+                }
+            }
+        }
+        Format::Markdown => {
+            let _ = writeln!(out, "# {} – {}\n", c.a.1, c.b.1);
+            let _ = writeln!(out, "{} claims from {} sources ({} copies).\n", c.claims, c.sources.len(), c.copies);
+            let _ = writeln!(out, "| source | document | claims | cooperative | conflictual | denied | stance | speakers |");
+            let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---|");
+            for s in &c.sources {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {:+.2} | {} |",
+                    source_name(s).replace('|', "\\|"),
+                    s.document,
+                    s.claims.len(),
+                    s.cooperative,
+                    s.conflictual,
+                    s.denied,
+                    s.stance,
+                    s.speakers.join(", ")
+                );
+            }
+            let _ = writeln!(out, "\n## Timeline\n");
+            for s in &c.sources {
+                let _ = writeln!(out, "### {} ({}){}\n", source_name(s), s.document, if s.copy { " — copy" } else { "" });
+                for cl in &s.claims {
+                    let _ = writeln!(out, "- {}", claim_line(cl).replace('|', "\\|"));
+                }
+                let _ = writeln!(out);
+            }
+            if !c.findings.is_empty() {
+                let _ = writeln!(out, "## Agreement and contradiction\n");
+                for f in &c.findings {
+                    let _ = writeln!(out, "- **{}**: {}", f.kind, f.detail);
+                }
+            }
+        }
+        Format::Html => {
+            let title = format!("{} – {}", html_escape(&c.a.1), html_escape(&c.b.1));
+            let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>");
+            let _ = writeln!(
+                out,
+                "<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em}}.coop{{color:#2e7d32}}.conf{{color:#c62828}}.neg{{text-decoration:line-through}}</style></head><body>"
+            );
+            let _ = writeln!(out, "<h1>{title}</h1><p>{} claims from {} sources ({} copies).</p>", c.claims, c.sources.len(), c.copies);
+            let _ = writeln!(out, "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>speakers</th></tr>");
+            for s in &c.sources {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td><td>{}</td></tr>",
+                    html_escape(&source_name(s)),
+                    html_escape(&s.document),
+                    s.claims.len(),
+                    s.cooperative,
+                    s.conflictual,
+                    s.denied,
+                    s.stance,
+                    html_escape(&s.speakers.join(", "))
+                );
+            }
+            let _ = writeln!(out, "</table><h2>Timeline</h2>");
+            for s in &c.sources {
+                let _ = writeln!(out, "<h3>{} ({})</h3><ul>", html_escape(&source_name(s)), html_escape(&s.document));
+                for cl in &s.claims {
+                    let class = match cl.polarity {
+                        "cooperative" => "coop",
+                        "conflictual" => "conf",
+                        _ => "",
+                    };
+                    let neg = if cl.negated { " neg" } else { "" };
+                    let _ = writeln!(out, "<li class=\"{class}{neg}\">{}</li>", html_escape(&claim_line(cl)));
+                }
+                let _ = writeln!(out, "</ul>");
+            }
+            if !c.findings.is_empty() {
+                let _ = writeln!(out, "<h2>Agreement and contradiction</h2><ul>");
+                for f in &c.findings {
+                    let _ = writeln!(out, "<li><b>{}</b>: {}</li>", f.kind, html_escape(&f.detail));
+                }
+                let _ = writeln!(out, "</ul>");
+            }
+            let _ = writeln!(out, "</body></html>");
+        }
+    }
+    out
+}
+
+/// Renders the ranking of `compare --all`.
+pub fn render_ranking(rows: &[PairRow], gaz: &Gazetteer, format: Format) -> String {
+    let name = |id: &str| gaz.get(id).map_or(id.to_string(), |e| e.name.clone());
+    let mut out = String::new();
+    match format {
+        Format::Json => {
+            out = serde_json::to_string_pretty(rows).expect("rows serialise");
+            out.push('\n');
+        }
+        Format::Table => {
+            let _ = writeln!(out, "{:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "pair", "claims", "sources", "coop", "conf", "denied", "stance");
+            for r in rows {
+                let pair = format!("{} – {}", name(&r.a), name(&r.b));
+                let _ = writeln!(out, "{:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>+7.2}", pair, r.claims, r.sources, r.cooperative, r.conflictual, r.denied, r.stance);
+            }
+        }
+        Format::Markdown => {
+            let _ = writeln!(out, "| pair | claims | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|");
+            for r in rows {
+                let _ = writeln!(out, "| {} – {} | {} | {} | {} | {} | {} | {:+.2} |", name(&r.a), name(&r.b), r.claims, r.sources, r.cooperative, r.conflictual, r.denied, r.stance);
+            }
+        }
+        Format::Html => {
+            let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pairs</title></head><body><table>");
+            let _ = writeln!(out, "<tr><th>pair</th><th>claims</th><th>sources</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th></tr>");
+            for r in rows {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td></tr>",
+                    html_escape(&name(&r.a)),
+                    html_escape(&name(&r.b)),
+                    r.claims,
+                    r.sources,
+                    r.cooperative,
+                    r.conflictual,
+                    r.denied,
+                    r.stance
+                );
+            }
+            let _ = writeln!(out, "</table></body></html>");
+        }
+    }
+    out
+}

@@ -1,0 +1,82 @@
+//! `newsgraph compare`: sources lined up on a pair.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+#[test]
+fn russia_iran_covers_every_seed_source_with_speakers() {
+    let o = run(&["compare", "Russia", "Iran", "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let sources = c["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 5, "all five seed sources");
+    // Ordered by date, undated last.
+    let dates: Vec<Option<&str>> = sources.iter().map(|s| s["published"].as_str()).collect();
+    assert_eq!(dates, [Some("2022-07-19"), Some("2024-10-13"), Some("2025-06-22"), Some("2025-06-24"), None]);
+    let claims = |doc: &str| -> Vec<Value> {
+        sources.iter().find(|s| s["document"].as_str().unwrap().starts_with(doc)).unwrap()["claims"].as_array().unwrap().clone()
+    };
+    // 2022: a growing partnership.
+    assert!(claims("001").iter().any(|c| c["relation"] == "partnership" && c["negated"] == false));
+    // 2024: doubts (a rift, or cooperation denied).
+    assert!(claims("003").iter().any(|c| c["relation"] == "rift" || c["negated"] == true));
+    // 2025: the cold shoulder against Araghchi's "friend of Iran", each quote with its speaker.
+    let c2025 = claims("000");
+    assert!(c2025.iter().any(|c| c["relation"] == "rejection" && c["sentence"].as_str().unwrap().contains("cold shoulder")));
+    assert!(c2025.iter().any(|c| c["relation"] == "friendship" && c["speaker"] == "Abbas Araghchi"));
+    // The reworded copy (002 of 001) is flagged, not counted as confirmation.
+    assert!(claims("002").iter().any(|c| c["copy_of"].is_string()));
+    assert!(c["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "agree"));
+}
+
+#[test]
+fn people_roll_up_to_their_states() {
+    let a = stdout(&run(&["compare", "Putin", "Araghchi", "--format", "json"], ""));
+    let b = stdout(&run(&["compare", "russia", "Islamic Republic of Iran", "--format", "json"], ""));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn every_format_renders() {
+    for (format, needle) in [("table", "Timeline"), ("markdown", "| source |"), ("html", "<table>"), ("json", "\"sources\"")] {
+        let o = run(&["compare", "Russia", "Iran", "--format", format], "");
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        assert!(stdout(&o).contains(needle), "{format}");
+    }
+    let html = stdout(&run(&["compare", "Russia", "Iran", "--format", "html"], ""));
+    assert!(html.starts_with("<!doctype html>"));
+    // Text from the articles is escaped: 004 quotes "a friend of Iran" in straight quotes.
+    assert!(html.contains("&quot;a friend of Iran&quot;") && !html.contains("\"a friend of Iran\""));
+}
+
+#[test]
+fn all_pairs_are_ranked() {
+    let o = run(&["compare", "--all", "--min-claims", "3", "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!((rows[0]["a"].as_str(), rows[0]["b"].as_str()), (Some("iran"), Some("russia")));
+    assert!(rows.iter().all(|r| r["claims"].as_u64().unwrap() >= 3));
+    let counts: Vec<u64> = rows.iter().map(|r| r["claims"].as_u64().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn unknown_or_identical_actors_exit_2() {
+    let o = run(&["compare", "Russia", "Atlantis"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Atlantis"));
+    let o = run(&["compare", "Putin", "Russia"], "");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn explain_says_why() {
+    let o = run(&["explain", "000_9c67dfa773ecab7c"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("friendship") && out.contains("relations.toml:"), "{out}");
+    let o = run(&["explain", "000_9c67dfa773ecab7c", "--sentence", "9999"], "");
+    assert_eq!(o.status.code(), Some(2));
+}
