@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::error::{Error, ErrorKind};
 use crate::gazetteer::Gazetteer;
 use crate::graph::Window;
-use crate::pipeline::{self, BuildConfig, Common, Format};
+use crate::pipeline::{self, BuildConfig, Common, Format, OutputOptions};
 use crate::tagger::CaseMode;
 
 #[derive(Parser, Debug)]
@@ -35,25 +35,102 @@ struct CommonArgs {
     exact_case: bool,
 }
 
+/// What to write and how: shared by `build` and `export`.
+#[derive(Args, Debug)]
+struct OutputArgs {
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Comma-separated formats: json, dot, svg, png, gexf, graphml, cytoscape, nodelink,
+    /// neo4j, report, or all.
+    #[arg(long, value_name = "LIST", default_value = "json,dot,svg")]
+    format: String,
+    /// Drop co-mention and relation edges lighter than N.
+    #[arg(long, value_name = "N")]
+    min_weight: Option<u64>,
+    /// Keep the N most connected nodes.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// Keep only the network around this entity (id, name or alias) ...
+    #[arg(long, value_name = "ENTITY")]
+    focus: Option<String>,
+    /// ... up to this many steps away.
+    #[arg(long, value_name = "K", default_value_t = 1, requires = "focus")]
+    depth: usize,
+    /// Keep only these entity types (comma-separated: person,state,organisation,...).
+    #[arg(long, value_name = "LIST")]
+    types: Option<String>,
+    /// Roll people and organisations up to their state.
+    #[arg(long)]
+    state_level: bool,
+    /// Graphviz layout engine for the diagram.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Neato)]
+    layout: LayoutArg,
+    /// Draw each state with its people and organisations in a box.
+    #[arg(long)]
+    cluster_by_state: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum LayoutArg {
+    Dot,
+    Neato,
+    Sfdp,
+}
+
+impl OutputArgs {
+    fn options(&self) -> Result<OutputOptions, Error> {
+        let types = self.types.as_ref().map(|t| t.split(',').map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect::<Vec<_>>());
+        if types.as_ref().is_some_and(|t| t.is_empty()) {
+            return Err(Error::usage("--types needs at least one type"));
+        }
+        if self.top == Some(0) {
+            return Err(Error::usage("--top must be at least 1"));
+        }
+        Ok(OutputOptions {
+            formats: Format::parse_list(&self.format)?,
+            filters: crate::export::Filters {
+                types,
+                state_level: self.state_level,
+                min_weight: self.min_weight,
+                focus: self.focus.clone(),
+                depth: self.depth,
+                top: self.top,
+            },
+            dot: crate::export::dot::DotOptions {
+                layout: match self.layout {
+                    LayoutArg::Dot => crate::export::dot::Layout::Dot,
+                    LayoutArg::Neato => crate::export::dot::Layout::Neato,
+                    LayoutArg::Sfdp => crate::export::dot::Layout::Sfdp,
+                },
+                cluster_by_state: self.cluster_by_state,
+            },
+        })
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the graph and write graph.json, graph.dot and graph.svg.
+    /// Build the graph and write graph.json, graph.dot and graph.svg (or --format LIST|all).
     Build {
         /// Files, folders (.txt, .md, .jsonl, recursively) or - for standard input.
         #[arg(value_name = "INPUT", default_value = "seeds")]
         inputs: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(short, long, value_name = "DIR", default_value = "out")]
-        out: PathBuf,
         /// What counts as mentioned together.
         #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
         window: WindowArg,
-        /// Comma-separated formats: json, dot, svg, or all.
-        #[arg(long, value_name = "LIST", default_value = "json,dot,svg")]
-        format: String,
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Convert a saved graph.json into other formats without reading the corpus again.
+    Export {
+        /// A graph.json written by `newsgraph build`.
+        graph: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Print mentions as JSON Lines, one record per document.
     Tag {
@@ -134,27 +211,23 @@ fn common(args: &CommonArgs) -> Common {
     Common { gazetteer: args.gazetteer.clone(), case }
 }
 
-fn formats(list: &str) -> Result<Vec<Format>, Error> {
-    let mut out = Vec::new();
-    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if name == "all" {
-            out.extend(Format::ALL);
-        } else {
-            out.push(Format::parse(name)?);
-        }
+fn report_written(report: &pipeline::BuildReport) {
+    for n in &report.notes {
+        eprintln!("{n}");
     }
-    out.sort();
-    out.dedup();
-    if out.is_empty() {
-        return Err(Error::usage("--format needs at least one of json, dot, svg, all"));
-    }
-    Ok(out)
+    eprintln!(
+        "newsgraph: {} documents, {} nodes, {} edges; wrote {}",
+        report.documents,
+        report.nodes,
+        report.edges,
+        report.written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    );
 }
 
 fn run(cli: Cli) -> Result<i32, Error> {
     let common = common(&cli.common);
     match cli.command {
-        Command::Build { inputs, out, window, format, threads } => {
+        Command::Build { inputs, window, threads, output } => {
             let threads = match threads {
                 Some(0) => return Err(Error::usage("--threads must be at least 1")),
                 Some(n) => n,
@@ -163,13 +236,13 @@ fn run(cli: Cli) -> Result<i32, Error> {
             let config = BuildConfig {
                 common,
                 inputs,
-                out_dir: out,
+                out_dir: output.out.clone(),
                 window: match window {
                     WindowArg::Sentence => Window::Sentence,
                     WindowArg::Paragraph => Window::Paragraph,
                     WindowArg::Document => Window::Document,
                 },
-                formats: formats(&format)?,
+                output: output.options()?,
                 threads,
             };
             let bar = indicatif::ProgressBar::new_spinner();
@@ -179,16 +252,12 @@ fn run(cli: Cli) -> Result<i32, Error> {
             bar.set_message("documents");
             let report = pipeline::build(&config, &|| bar.inc(1))?;
             bar.finish_and_clear();
-            for n in &report.notes {
-                eprintln!("{n}");
-            }
-            eprintln!(
-                "newsgraph: {} documents, {} nodes, {} edges; wrote {}",
-                report.documents,
-                report.nodes,
-                report.edges,
-                report.written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-            );
+            report_written(&report);
+            Ok(0)
+        }
+        Command::Export { graph, output } => {
+            let report = pipeline::export(&graph, &common, &output.options()?, &output.out)?;
+            report_written(&report);
             Ok(0)
         }
         Command::Tag { inputs } => {

@@ -13,7 +13,7 @@ use crate::relations::{self, Lexicon};
 use crate::tagger::{CaseMode, Mention, Tagger};
 use crate::text::{self, Document, Layout};
 
-/// An output format of `build`.
+/// An output format of `build` and `export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Format {
     /// `graph.json`.
@@ -22,21 +22,86 @@ pub enum Format {
     Dot,
     /// `graph.svg`, rendered by Graphviz when it is installed.
     Svg,
+    /// `graph.png`, likewise.
+    Png,
+    /// `graph.gexf` (GEXF 1.3, Gephi).
+    Gexf,
+    /// `graph.graphml`.
+    Graphml,
+    /// `graph.cytoscape.json` (Cytoscape.js elements).
+    Cytoscape,
+    /// `graph.nodelink.json` (networkx, D3).
+    Nodelink,
+    /// `nodes.csv` and `relationships.csv` (Neo4j bulk import).
+    Neo4j,
+    /// `report.html`.
+    Report,
 }
 
 impl Format {
     /// Every format, in the order they are written.
-    pub const ALL: [Format; 3] = [Format::Json, Format::Dot, Format::Svg];
+    pub const ALL: [Format; 10] = [
+        Format::Json,
+        Format::Dot,
+        Format::Svg,
+        Format::Png,
+        Format::Gexf,
+        Format::Graphml,
+        Format::Cytoscape,
+        Format::Nodelink,
+        Format::Neo4j,
+        Format::Report,
+    ];
 
     /// Parses a format name.
     pub fn parse(name: &str) -> Result<Format> {
-        match name.trim() {
-            "json" => Ok(Format::Json),
-            "dot" => Ok(Format::Dot),
-            "svg" => Ok(Format::Svg),
-            other => Err(Error::usage(format!("unknown format {other:?} (expected json, dot, svg or all)"))),
-        }
+        Ok(match name.trim() {
+            "json" => Format::Json,
+            "dot" => Format::Dot,
+            "svg" => Format::Svg,
+            "png" => Format::Png,
+            "gexf" => Format::Gexf,
+            "graphml" => Format::Graphml,
+            "cytoscape" => Format::Cytoscape,
+            "nodelink" => Format::Nodelink,
+            "neo4j" | "csv" => Format::Neo4j,
+            "report" | "html" => Format::Report,
+            other => {
+                return Err(Error::usage(format!(
+                    "unknown format {other:?} (expected json, dot, svg, png, gexf, graphml, cytoscape, nodelink, neo4j, report or all)"
+                )));
+            }
+        })
     }
+
+    /// Parses a comma-separated list; `all` means every format.
+    pub fn parse_list(list: &str) -> Result<Vec<Format>> {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if name == "all" {
+                out.extend(Format::ALL);
+            } else {
+                out.push(Format::parse(name)?);
+            }
+        }
+        out.sort();
+        out.dedup();
+        if out.is_empty() {
+            return Err(Error::usage("--format needs at least one format"));
+        }
+        Ok(out)
+    }
+}
+
+/// What to write, and how.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// Formats.
+    pub formats: Vec<Format>,
+    /// Legibility filters (all formats).
+    pub filters: crate::export::Filters,
+    /// Diagram options.
+    pub dot: crate::export::dot::DotOptions,
 }
 
 /// Settings shared by every command.
@@ -59,9 +124,9 @@ pub struct BuildConfig {
     pub out_dir: PathBuf,
     /// Co-mention window.
     pub window: Window,
-    /// Formats to write.
-    pub formats: Vec<Format>,
-    /// Worker threads (0: all cores).
+    /// What to write.
+    pub output: OutputOptions,
+    /// Worker threads.
     pub threads: usize,
 }
 
@@ -153,28 +218,92 @@ pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<Build
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let (graph, docs) = analyse(config, &loaded, progress)?;
     let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
-    report.documents = graph.documents.len();
-    report.nodes = graph.graph.node_count();
-    report.edges = graph.graph.edge_count();
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let dot_source = export::dot(&graph, &loaded.gazetteer, &loaded.lexicon);
-    for f in &config.formats {
-        match f {
-            Format::Json => files.push((config.out_dir.join("graph.json"), export::json(&graph, &loaded.gazetteer, &loaded.lexicon, &texts).into_bytes())),
-            Format::Dot => files.push((config.out_dir.join("graph.dot"), dot_source.clone().into_bytes())),
-            Format::Svg => match export::render_svg(&dot_source)? {
-                Some(svg) => files.push((config.out_dir.join("graph.svg"), svg)),
-                None => report.notes.push(
-                    "note: graph.svg not written: Graphviz `dot` is not on PATH (install graphviz)".to_string(),
-                ),
-            },
+    let doc = crate::export::GraphDoc::from_graph(&graph, &loaded.gazetteer, &loaded.lexicon, &texts);
+    let doc = resolve_focus(doc, &config.output.filters, Some(&loaded.gazetteer))?;
+    write_outputs(&doc, &loaded.gazetteer.style, &config.output, &config.out_dir, &mut report)?;
+    Ok(report)
+}
+
+/// Applies the filters, resolving `--focus` by id, label or alias.
+fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::export::Filters, gaz: Option<&Gazetteer>) -> Result<crate::export::GraphDoc> {
+    let mut filters = filters.clone();
+    if let Some(f) = &filters.focus
+        && doc.node(f).is_none()
+    {
+        let wanted = f.to_lowercase();
+        let by_label = doc.nodes.iter().find(|n| n.label.to_lowercase() == wanted || n.aliases.iter().any(|a| a.to_lowercase() == wanted));
+        let by_gaz = gaz.and_then(|g| g.find(f)).map(|e| e.id.clone());
+        match by_label.map(|n| n.id.clone()).or(by_gaz) {
+            Some(id) => filters.focus = Some(id),
+            None => return Err(Error::usage(format!("--focus {f:?} is not a node of this graph"))),
         }
     }
-    export::ensure_dir(&config.out_dir)?;
+    doc.filtered(&filters)
+}
+
+/// Renders every requested format of `doc`, then writes them all into `out_dir`.
+pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::Style, opts: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
+    use crate::export::{dot, formats, render_with_dot};
+    report.documents = doc.documents.len();
+    report.nodes = doc.nodes.len();
+    report.edges = doc.edges.len();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let dot_source = dot::render(doc, style, &opts.dot);
+    let wants = |f: Format| opts.formats.contains(&f);
+    let svg = if wants(Format::Svg) || wants(Format::Report) { render_with_dot(&dot_source, "svg")? } else { None };
+    let missing_dot = |what: &str| format!("note: {what} not written: Graphviz `dot` is not on PATH (install graphviz)");
+    for f in &opts.formats {
+        let path = |name: &str| out_dir.join(name);
+        match f {
+            Format::Json => files.push((path("graph.json"), doc.to_json().into_bytes())),
+            Format::Dot => files.push((path("graph.dot"), dot_source.clone().into_bytes())),
+            Format::Svg => match &svg {
+                Some(svg) => files.push((path("graph.svg"), svg.clone())),
+                None => report.notes.push(missing_dot("graph.svg")),
+            },
+            Format::Png => match render_with_dot(&dot_source, "png")? {
+                Some(png) => files.push((path("graph.png"), png)),
+                None => report.notes.push(missing_dot("graph.png")),
+            },
+            Format::Gexf => files.push((path("graph.gexf"), formats::gexf(doc).into_bytes())),
+            Format::Graphml => files.push((path("graph.graphml"), formats::graphml(doc).into_bytes())),
+            Format::Cytoscape => files.push((path("graph.cytoscape.json"), formats::cytoscape(doc).into_bytes())),
+            Format::Nodelink => files.push((path("graph.nodelink.json"), formats::nodelink(doc).into_bytes())),
+            Format::Neo4j => {
+                let (nodes, rels) = formats::neo4j(doc);
+                files.push((path("nodes.csv"), nodes.into_bytes()));
+                files.push((path("relationships.csv"), rels.into_bytes()));
+            }
+            Format::Report => {
+                let svg_text = svg.as_ref().map(|b| String::from_utf8_lossy(b).into_owned());
+                if svg_text.is_none() {
+                    report.notes.push("note: report.html has no diagram: Graphviz `dot` is not on PATH".into());
+                }
+                files.push((path("report.html"), crate::export::report::render(doc, style, svg_text.as_deref()).into_bytes()));
+            }
+        }
+    }
+    crate::export::ensure_dir(out_dir)?;
     for (path, bytes) in files {
-        export::write_atomic(&path, &bytes)?;
+        crate::export::write_atomic(&path, &bytes)?;
         report.written.push(path);
     }
+    Ok(())
+}
+
+/// `newsgraph export`: converts a saved `graph.json` into other formats without re-reading the
+/// corpus. The style comes from the gazetteer folder when there is one.
+pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOptions, out_dir: &std::path::Path) -> Result<BuildReport> {
+    let src = std::fs::read_to_string(graph_json).map_err(|e| Error::input(graph_json.display(), e))?;
+    let doc = crate::export::GraphDoc::parse(&graph_json.display().to_string(), &src)?;
+    let gaz = if common.gazetteer.exists() { Some(Gazetteer::load(&common.gazetteer)?) } else { None };
+    let style = match &gaz {
+        Some(g) => g.style.clone(),
+        None => Gazetteer::from_toml("built-in", "")?.style,
+    };
+    let doc = resolve_focus(doc, &opts.filters, gaz.as_ref())?;
+    let mut report = BuildReport::default();
+    write_outputs(&doc, &style, opts, out_dir, &mut report)?;
     Ok(report)
 }
 
@@ -259,7 +388,7 @@ pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, fo
         inputs: inputs.to_vec(),
         out_dir: PathBuf::new(),
         window: Window::Sentence,
-        formats: Vec::new(),
+        output: OutputOptions::default(),
         threads,
     };
     let (graph, docs) = analyse(&config, &loaded, &|| {})?;

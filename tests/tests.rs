@@ -6,5 +6,6 @@ mod common;
 mod build;
 mod compare;
 mod errors;
+mod exports;
 mod gazetteer;
 mod tag;

@@ -1,0 +1,623 @@
+//! The graph document: `graph.json` as owned data, written by `build`, read back by `export`.
+//!
+//! Every other format is rendered from a [`GraphDoc`], so `newsgraph export graph.json` gives
+//! the same files as the build that wrote it, and every format of one run shows the same nodes
+//! and edges. Legibility filters ([`Filters`]) act on the document before any format is
+//! written.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::graph::{Edge, Graph};
+use crate::relations::Lexicon;
+
+/// The schema name written in `graph.json`.
+pub const SCHEMA: &str = "newsgraph.graph/1";
+
+/// `graph.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GraphDoc {
+    /// Schema name and version.
+    pub schema: String,
+    /// The program that wrote it.
+    pub generator: Generator,
+    /// The gazetteer used.
+    pub gazetteer: GazetteerInfo,
+    /// Build settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Documents read.
+    pub documents: Vec<DocumentRec>,
+    /// Entities mentioned.
+    pub nodes: Vec<NodeRec>,
+    /// Co-mention, affiliation and relation edges.
+    pub edges: Vec<EdgeRec>,
+    /// Claims with evidence.
+    #[serde(default)]
+    pub claims: Vec<ClaimRec>,
+}
+
+/// The program that wrote a graph.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Generator {
+    /// `newsgraph`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// The gazetteer a graph was built with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GazetteerInfo {
+    /// Entities.
+    pub entities: usize,
+    /// Aliases.
+    pub aliases: usize,
+    /// Digest of its files.
+    pub digest: String,
+}
+
+/// Build settings recorded in the graph.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Settings {
+    /// Co-mention window.
+    #[serde(default)]
+    pub window: String,
+    /// Windows with a mention.
+    #[serde(default)]
+    pub windows: u64,
+    /// Legibility filters applied, if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<String>,
+}
+
+/// A document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentRec {
+    /// Id.
+    pub id: String,
+    /// Where it was read.
+    pub path: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// URL.
+    pub url: Option<String>,
+    /// Date.
+    pub published: Option<String>,
+    /// Sentences read.
+    #[serde(default)]
+    pub sentences: usize,
+    /// Paragraphs read.
+    #[serde(default)]
+    pub paragraphs: usize,
+    /// Paragraphs skipped as repeats.
+    #[serde(default)]
+    pub repeated_paragraphs: usize,
+    /// Where boilerplate was cut.
+    #[serde(default)]
+    pub boilerplate_from: Option<usize>,
+    /// Mentions found.
+    #[serde(default)]
+    pub mentions: usize,
+    /// `sha256` of the text.
+    #[serde(default)]
+    pub sha256: String,
+}
+
+/// A node.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NodeRec {
+    /// Entity id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Entity type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// ISO3, for states.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iso3: Option<String>,
+    /// Other names.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// State id.
+    #[serde(default)]
+    pub affiliation: Option<String>,
+    /// Mentions.
+    pub mentions: u64,
+    /// Mentions per document id.
+    #[serde(default)]
+    pub documents: BTreeMap<String, u64>,
+    /// Mentions by how they matched.
+    #[serde(default)]
+    pub matched_as: BTreeMap<String, u64>,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// An edge.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EdgeRec {
+    /// Source node id.
+    pub source: String,
+    /// Target node id.
+    pub target: String,
+    /// `co_mention`, `affiliation` or `relation`.
+    pub kind: String,
+    /// Shared windows (co-mention), 1 (affiliation), claims (relation).
+    pub weight: u64,
+    /// Shared windows per document (co-mention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<BTreeMap<String, u64>>,
+    /// Normalised PMI (co-mention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npmi: Option<f64>,
+    /// Relation type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// Polarity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polarity: Option<String>,
+    /// Directed from source to target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directed: Option<bool>,
+    /// Denied claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negated: Option<bool>,
+    /// Claims, without copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims: Option<u64>,
+    /// Copies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u64>,
+    /// Distinct outlets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlets: Option<u64>,
+    /// Mean Goldstein.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goldstein_mean: Option<f64>,
+    /// First date.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub first: Option<Option<String>>,
+    /// Last date.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub last: Option<Option<String>>,
+    /// Claim ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<String>>,
+}
+
+/// Byte spans of a claim's evidence.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Spans {
+    /// Sentence.
+    pub sentence: [usize; 2],
+    /// Subject.
+    pub subject: [usize; 2],
+    /// Object.
+    pub object: [usize; 2],
+    /// Cue.
+    pub cue: [usize; 2],
+}
+
+/// A claim.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimRec {
+    /// Id.
+    pub id: String,
+    /// Document id.
+    pub document: String,
+    /// Subject entity id.
+    pub subject: String,
+    /// Object entity id.
+    pub object: String,
+    /// Subject's state.
+    #[serde(default)]
+    pub subject_state: String,
+    /// Object's state.
+    #[serde(default)]
+    pub object_state: String,
+    /// Directed.
+    pub directed: bool,
+    /// Relation type.
+    pub relation: String,
+    /// Polarity.
+    pub polarity: String,
+    /// Denied.
+    pub negated: bool,
+    /// Modality.
+    pub modality: String,
+    /// Speaker id.
+    pub speaker: Option<String>,
+    /// CAMEO code.
+    pub cameo: String,
+    /// PLOVER category.
+    pub plover: Option<String>,
+    /// Goldstein value.
+    pub goldstein: f64,
+    /// Quad class.
+    pub quad_class: String,
+    /// A relation state.
+    #[serde(default)]
+    pub state: bool,
+    /// The sentence.
+    pub sentence: String,
+    /// Spans.
+    pub spans: Spans,
+    /// Cue text.
+    pub cue: String,
+    /// Cue phrase of the lexicon.
+    #[serde(default)]
+    pub cue_phrase: String,
+    /// Lexicon line.
+    pub rule: String,
+    /// Claim this copies.
+    #[serde(default)]
+    pub copy_of: Option<String>,
+}
+
+impl GraphDoc {
+    /// Builds the document from a graph. `texts` holds each document's text, in
+    /// [`Graph::documents`] order.
+    pub fn from_graph(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str]) -> GraphDoc {
+        let g = &graph.graph;
+        let doc_id = |d: &u32| graph.documents[*d as usize].id.clone();
+        let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[g[i].entity as usize].id.clone();
+        let nodes = g
+            .node_indices()
+            .map(|i| {
+                let n = &g[i];
+                let e = &gaz.entities[n.entity as usize];
+                NodeRec {
+                    id: e.id.clone(),
+                    label: e.name.clone(),
+                    kind: e.kind.clone(),
+                    iso3: e.iso3.clone(),
+                    aliases: e.aliases.iter().filter(|a| a.text != e.name).map(|a| a.text.clone()).collect(),
+                    affiliation: e.affiliation.clone(),
+                    mentions: n.mentions as u64,
+                    documents: n.documents.iter().map(|(d, c)| (doc_id(d), *c as u64)).collect(),
+                    matched_as: n.matched_as.iter().map(|(h, c)| (h.as_str().to_string(), *c as u64)).collect(),
+                }
+            })
+            .collect();
+        let edges = g
+            .edge_indices()
+            .map(|ei| {
+                let (s, t) = g.edge_endpoints(ei).expect("edge exists");
+                let base = EdgeRec { source: id_of(s), target: id_of(t), ..Default::default() };
+                match &g[ei] {
+                    Edge::CoMention { weight, documents, npmi } => EdgeRec {
+                        kind: "co_mention".into(),
+                        weight: *weight as u64,
+                        documents: Some(documents.iter().map(|(d, c)| (doc_id(d), *c as u64)).collect()),
+                        npmi: Some((npmi * 10_000.0).round() / 10_000.0),
+                        ..base
+                    },
+                    Edge::Affiliation => EdgeRec { kind: "affiliation".into(), weight: 1, ..base },
+                    Edge::Relation { relation, negated, claims, copies, outlets, goldstein_mean, first, last, evidence } => {
+                        let rel = &lex.relations[*relation];
+                        EdgeRec {
+                            kind: "relation".into(),
+                            weight: *claims as u64,
+                            relation: Some(rel.id.clone()),
+                            polarity: Some(rel.polarity.as_str().into()),
+                            directed: Some(!rel.symmetric),
+                            negated: Some(*negated),
+                            claims: Some(*claims as u64),
+                            copies: Some(*copies as u64),
+                            outlets: Some(*outlets as u64),
+                            goldstein_mean: Some((goldstein_mean * 100.0).round() / 100.0),
+                            first: Some(first.map(|d| d.to_string())),
+                            last: Some(last.map(|d| d.to_string())),
+                            evidence: Some(evidence.iter().map(|&i| graph.claims[i].id.clone()).collect()),
+                            ..base
+                        }
+                    }
+                }
+            })
+            .collect();
+        let claims = graph
+            .claims
+            .iter()
+            .map(|r| {
+                let c = &r.claim;
+                let rel = &lex.relations[c.relation];
+                let cue = &lex.cues[c.cue];
+                let id = |e: u32| gaz.entities[e as usize].id.clone();
+                let text = texts[r.document as usize];
+                let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
+                ClaimRec {
+                    id: r.id.clone(),
+                    document: graph.documents[r.document as usize].id.clone(),
+                    subject: id(c.subject),
+                    object: id(c.object),
+                    subject_state: id(r.subject_state),
+                    object_state: id(r.object_state),
+                    directed: !rel.symmetric,
+                    relation: rel.id.clone(),
+                    polarity: rel.polarity.as_str().into(),
+                    negated: c.negated,
+                    modality: c.modality.as_str().into(),
+                    speaker: c.speaker.map(id),
+                    cameo: rel.cameo.clone(),
+                    plover: rel.plover.clone(),
+                    goldstein: rel.goldstein,
+                    quad_class: rel.quad.clone(),
+                    state: rel.state,
+                    sentence: text.get(c.sentence.clone()).unwrap_or("").to_string(),
+                    spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
+                    cue: text.get(c.cue_span.clone()).unwrap_or("").to_string(),
+                    cue_phrase: cue.text.clone(),
+                    rule: cue.origin.to_string(),
+                    copy_of: r.copy_of.map(|i| graph.claims[i].id.clone()),
+                }
+            })
+            .collect();
+        GraphDoc {
+            schema: SCHEMA.into(),
+            generator: Generator { name: "newsgraph".into(), version: env!("CARGO_PKG_VERSION").into() },
+            gazetteer: GazetteerInfo { entities: gaz.entities.len(), aliases: gaz.alias_count(), digest: gaz.digest.clone() },
+            settings: Settings { window: graph.window.as_str().into(), windows: graph.windows, filters: Vec::new() },
+            documents: graph
+                .documents
+                .iter()
+                .map(|d| DocumentRec {
+                    id: d.id.clone(),
+                    path: d.path.clone(),
+                    title: d.title.clone(),
+                    outlet: d.outlet.clone(),
+                    url: d.url.clone(),
+                    published: d.published.map(|p| p.to_string()),
+                    sentences: d.sentences,
+                    paragraphs: d.paragraphs,
+                    repeated_paragraphs: d.repeated,
+                    boilerplate_from: d.tail_from,
+                    mentions: d.mentions,
+                    sha256: d.sha256.clone(),
+                })
+                .collect(),
+            nodes,
+            edges,
+            claims,
+        }
+    }
+
+    /// Renders `graph.json`.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("graph serialises");
+        s.push('\n');
+        s
+    }
+
+    /// Reads a `graph.json`, naming the file and line of any error.
+    pub fn parse(name: &str, src: &str) -> Result<GraphDoc> {
+        let doc: GraphDoc = serde_json::from_str(src).map_err(|e| Error::input(format!("{name}:{}:{}", e.line(), e.column()), e))?;
+        if !doc.schema.starts_with("newsgraph.graph/") {
+            return Err(Error::input(name, format!("schema {:?} is not a newsgraph graph", doc.schema)));
+        }
+        let ids: BTreeSet<&str> = doc.nodes.iter().map(|n| n.id.as_str()).collect();
+        if let Some(e) = doc.edges.iter().find(|e| !ids.contains(e.source.as_str()) || !ids.contains(e.target.as_str())) {
+            return Err(Error::input(name, format!("edge {} – {} names a node that is not in the graph", e.source, e.target)));
+        }
+        Ok(doc)
+    }
+
+    /// The document with `id`.
+    pub fn document(&self, id: &str) -> Option<&DocumentRec> {
+        self.documents.iter().find(|d| d.id == id)
+    }
+
+    /// The node with `id`.
+    pub fn node(&self, id: &str) -> Option<&NodeRec> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+/// Legibility filters, applied in this order: types, state level, minimum weight, focus, top.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Keep only nodes of these types.
+    pub types: Option<Vec<String>>,
+    /// Roll people and organisations up to their state.
+    pub state_level: bool,
+    /// Drop co-mention and relation edges lighter than this.
+    pub min_weight: Option<u64>,
+    /// Keep the ego network of this node id ...
+    pub focus: Option<String>,
+    /// ... to this depth.
+    pub depth: usize,
+    /// Keep the N most connected nodes.
+    pub top: Option<usize>,
+}
+
+impl Filters {
+    /// Whether any filter is set.
+    pub fn any(&self) -> bool {
+        self.types.is_some() || self.state_level || self.min_weight.is_some() || self.focus.is_some() || self.top.is_some()
+    }
+
+    fn describe(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(t) = &self.types {
+            v.push(format!("types={}", t.join(",")));
+        }
+        if self.state_level {
+            v.push("state-level".into());
+        }
+        if let Some(w) = self.min_weight {
+            v.push(format!("min-weight={w}"));
+        }
+        if let Some(f) = &self.focus {
+            v.push(format!("focus={f} depth={}", self.depth));
+        }
+        if let Some(n) = self.top {
+            v.push(format!("top={n}"));
+        }
+        v
+    }
+}
+
+impl GraphDoc {
+    /// Applies legibility filters. Nodes left without an edge are dropped when any filter is
+    /// set; claims stay when both their actors (or their states) stay.
+    pub fn filtered(&self, f: &Filters) -> Result<GraphDoc> {
+        if !f.any() {
+            return Ok(self.clone());
+        }
+        let mut doc = self.clone();
+        doc.settings.filters = f.describe();
+        if let Some(types) = &f.types {
+            doc.nodes.retain(|n| types.iter().any(|t| t == &n.kind));
+            retain_edges(&mut doc);
+        }
+        if f.state_level {
+            state_level(&mut doc);
+        }
+        if let Some(w) = f.min_weight {
+            doc.edges.retain(|e| e.kind == "affiliation" || e.weight >= w);
+            drop_isolated(&mut doc);
+        }
+        if let Some(focus) = &f.focus {
+            if doc.node(focus).is_none() {
+                return Err(Error::usage(format!("--focus {focus:?} is not a node of this graph")));
+            }
+            let mut adj: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for e in &doc.edges {
+                adj.entry(&e.source).or_default().insert(&e.target);
+                adj.entry(&e.target).or_default().insert(&e.source);
+            }
+            let mut keep: BTreeSet<String> = BTreeSet::new();
+            let mut queue = VecDeque::from([(focus.as_str(), 0usize)]);
+            keep.insert(focus.clone());
+            while let Some((n, d)) = queue.pop_front() {
+                if d == f.depth {
+                    continue;
+                }
+                for m in adj.get(n).into_iter().flatten() {
+                    if keep.insert(m.to_string()) {
+                        queue.push_back((m, d + 1));
+                    }
+                }
+            }
+            doc.nodes.retain(|n| keep.contains(&n.id));
+            retain_edges(&mut doc);
+        }
+        if let Some(top) = f.top {
+            let mut degree: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for e in &doc.edges {
+                degree.entry(&e.source).or_default().insert(&e.target);
+                degree.entry(&e.target).or_default().insert(&e.source);
+            }
+            let mut ranked: Vec<&NodeRec> = doc.nodes.iter().collect();
+            ranked.sort_by(|a, b| {
+                let (da, db) = (degree.get(a.id.as_str()).map_or(0, |s| s.len()), degree.get(b.id.as_str()).map_or(0, |s| s.len()));
+                db.cmp(&da).then(b.mentions.cmp(&a.mentions)).then(a.id.cmp(&b.id))
+            });
+            let keep: BTreeSet<String> = ranked.iter().take(top).map(|n| n.id.clone()).collect();
+            doc.nodes.retain(|n| keep.contains(&n.id));
+            retain_edges(&mut doc);
+        }
+        drop_isolated(&mut doc);
+        let ids: BTreeSet<&str> = doc.nodes.iter().map(|n| n.id.as_str()).collect();
+        let kept: BTreeSet<String> = doc.claims.iter().filter(|c| claim_kept(c, &ids)).map(|c| c.id.clone()).collect();
+        doc.claims.retain(|c| kept.contains(&c.id));
+        for e in &mut doc.edges {
+            if let Some(ev) = &mut e.evidence {
+                ev.retain(|c| kept.contains(c));
+            }
+        }
+        Ok(doc)
+    }
+}
+
+fn claim_kept(c: &ClaimRec, ids: &BTreeSet<&str>) -> bool {
+    let side = |e: &str, s: &str| ids.contains(e) || ids.contains(s);
+    side(&c.subject, &c.subject_state) && side(&c.object, &c.object_state)
+}
+
+fn retain_edges(doc: &mut GraphDoc) {
+    let ids: BTreeSet<String> = doc.nodes.iter().map(|n| n.id.clone()).collect();
+    doc.edges.retain(|e| ids.contains(&e.source) && ids.contains(&e.target));
+}
+
+fn drop_isolated(doc: &mut GraphDoc) {
+    let linked: BTreeSet<String> = doc.edges.iter().flat_map(|e| [e.source.clone(), e.target.clone()]).collect();
+    doc.nodes.retain(|n| linked.contains(&n.id));
+}
+
+/// Folds people and organisations into their states (when the state is a node).
+fn state_level(doc: &mut GraphDoc) {
+    let present: BTreeSet<String> = doc.nodes.iter().filter(|n| n.kind == "state").map(|n| n.id.clone()).collect();
+    let to: BTreeMap<String, String> = doc
+        .nodes
+        .iter()
+        .filter(|n| n.kind != "state")
+        .filter_map(|n| n.affiliation.as_ref().filter(|a| present.contains(*a)).map(|a| (n.id.clone(), a.clone())))
+        .collect();
+    let map = |id: &str| to.get(id).cloned().unwrap_or_else(|| id.to_string());
+    // Two passes: the nodes that stay, then the ones folded into them (their state is present).
+    let (stay, fold): (Vec<NodeRec>, Vec<NodeRec>) = doc.nodes.drain(..).partition(|n| map(&n.id) == n.id);
+    let mut merged: BTreeMap<String, NodeRec> = stay.into_iter().map(|n| (n.id.clone(), n)).collect();
+    for n in fold {
+        if let Some(into) = merged.get_mut(&map(&n.id)) {
+            add_counts(into, &n);
+        }
+    }
+    doc.nodes = merged.into_values().collect();
+    // Edges: re-point, drop affiliations and self-loops, merge co-mentions and relations.
+    let mut edges: BTreeMap<(String, String, String, Option<String>, Option<bool>), EdgeRec> = BTreeMap::new();
+    for mut e in doc.edges.drain(..) {
+        if e.kind == "affiliation" {
+            continue;
+        }
+        e.source = map(&e.source);
+        e.target = map(&e.target);
+        if e.source == e.target {
+            continue;
+        }
+        if e.directed != Some(true) && e.target < e.source {
+            std::mem::swap(&mut e.source, &mut e.target);
+        }
+        let key = (e.source.clone(), e.target.clone(), e.kind.clone(), e.relation.clone(), e.negated);
+        match edges.get_mut(&key) {
+            None => {
+                edges.insert(key, e);
+            }
+            Some(m) => {
+                m.weight += e.weight;
+                m.npmi = None;
+                if let (Some(a), Some(b)) = (&mut m.documents, &e.documents) {
+                    for (d, c) in b {
+                        *a.entry(d.clone()).or_default() += c;
+                    }
+                }
+                if let (Some(a), Some(b)) = (&mut m.claims, e.claims) {
+                    *a += b;
+                }
+                if let (Some(a), Some(b)) = (&mut m.evidence, &e.evidence) {
+                    a.extend(b.iter().cloned());
+                    a.sort();
+                }
+            }
+        }
+    }
+    doc.edges = edges.into_values().collect();
+}
+
+fn add_counts(into: &mut NodeRec, from: &NodeRec) {
+    into.mentions += from.mentions;
+    for (d, c) in &from.documents {
+        *into.documents.entry(d.clone()).or_default() += c;
+    }
+    for (h, c) in &from.matched_as {
+        *into.matched_as.entry(h.clone()).or_default() += c;
+    }
+}

@@ -1,0 +1,139 @@
+//! Writing the graph out, in every format its users' tools read.
+//!
+//! [`doc::GraphDoc`] is `graph.json` (the contract in `../shared/docs/graph-contract.md`) as
+//! owned data; every other format is rendered from it: DOT, SVG and PNG ([`dot`]), GEXF,
+//! GraphML, Cytoscape.js, node-link JSON and Neo4j CSV ([`formats`]), and a self-contained HTML
+//! report ([`report`]). Also the JSON Lines records of `newsgraph tag`.
+//!
+//! Every file is rendered in memory first and then written under a temporary name and renamed,
+//! so a failed run never leaves a half-written file and never replaces a good one.
+
+pub mod doc;
+pub mod dot;
+pub mod formats;
+pub mod report;
+
+pub use doc::{Filters, GraphDoc, SCHEMA};
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::tagger::Mention;
+
+#[derive(Serialize)]
+struct TagRecord<'a> {
+    document: &'a str,
+    mentions: Vec<TagMention<'a>>,
+}
+
+#[derive(Serialize)]
+struct TagMention<'a> {
+    entity: &'a str,
+    label: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    how: &'static str,
+}
+
+/// Renders one `newsgraph tag` record (one line of JSON, no newline).
+pub fn tag_record(document: &str, text: &str, mentions: &[Mention], gaz: &Gazetteer) -> String {
+    let rec = TagRecord {
+        document,
+        mentions: mentions
+            .iter()
+            .map(|m| {
+                let e = &gaz.entities[m.entity as usize];
+                TagMention {
+                    entity: &e.id,
+                    label: &e.name,
+                    kind: &e.kind,
+                    start: m.start,
+                    end: m.end,
+                    text: m.text(text),
+                    how: m.how.as_str(),
+                }
+            })
+            .collect(),
+    };
+    serde_json::to_string(&rec).expect("record serialises")
+}
+
+/// A DOT string literal: quoted, with quotes, backslashes and line breaks escaped (graphviz-rust
+/// prints identifiers as given).
+pub fn dot_quote(s: &str) -> graphviz_rust::dot_structures::Id {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    graphviz_rust::dot_structures::Id::Escaped(out)
+}
+
+/// Runs Graphviz `dot -T<format>` (`svg`, `png`) on DOT source. `Ok(None)` when `dot` is not
+/// installed; an error when it fails or warns.
+pub fn render_with_dot(dot_source: &str, format: &str) -> Result<Option<Vec<u8>>> {
+    let child = Command::new("dot")
+        .arg(format!("-T{format}"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::usage(format!("cannot run dot: {e}"))),
+    };
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let src = dot_source.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(src.as_bytes()));
+    let out = child.wait_with_output().map_err(|e| Error::usage(format!("dot failed: {e}")))?;
+    let _ = writer.join();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || !stderr.trim().is_empty() {
+        return Err(Error::usage(format!("dot -T{format} failed: {}", stderr.trim())));
+    }
+    Ok(Some(out.stdout))
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".newsgraph-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::output(path, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::output(path, e))?;
+    // Temporary files are private (0600); outputs are ordinary files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::output(path, e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| Error::output(path, e))?;
+    tmp.persist(path).map_err(|e| Error::output(path, e.error))?;
+    Ok(())
+}
+
+/// Creates the output folder (and parents) or fails naming it.
+pub fn ensure_dir(dir: &Path) -> Result<PathBuf> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::output(dir, "exists and is not a folder"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+    Ok(dir.to_path_buf())
+}
