@@ -33,6 +33,12 @@ struct CommonArgs {
     /// Match every alias exactly as written (no capitals-only headline forms).
     #[arg(long, global = true)]
     exact_case: bool,
+    /// Reject invalid UTF-8 in inputs instead of decoding it lossily with a warning.
+    #[arg(long, global = true)]
+    strict: bool,
+    /// Skip malformed JSON Lines records (and report how many) instead of stopping.
+    #[arg(long, global = true)]
+    keep_going: bool,
 }
 
 /// What to write and how: shared by `build` and `export`.
@@ -208,7 +214,11 @@ fn common(args: &CommonArgs) -> Common {
     } else {
         CaseMode::Default
     };
-    Common { gazetteer: args.gazetteer.clone(), case }
+    Common {
+        gazetteer: args.gazetteer.clone(),
+        case,
+        read: crate::text::ReadOptions { strict: args.strict, keep_going: args.keep_going },
+    }
 }
 
 fn report_written(report: &pipeline::BuildReport) {

@@ -156,7 +156,7 @@ fn pair_key(gaz: &Gazetteer, r: &ClaimRecord) -> (u32, u32) {
 }
 
 /// Compares what the sources of `graph` claim about `a` and `b` (state-level entity indexes).
-pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str], a: u32, b: u32) -> Comparison {
+pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) -> Comparison {
     let label = |e: u32| (gaz.entities[e as usize].id.clone(), gaz.entities[e as usize].name.clone());
     let want = {
         let (x, y) = (a, b);
@@ -171,7 +171,6 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str], a:
     let mut sources: Vec<SourceRow> = Vec::new();
     for (d, records) in &per_doc {
         let info = &graph.documents[*d as usize];
-        let text = texts[*d as usize];
         let claims: Vec<ClaimRow> = records
             .iter()
             .map(|r| {
@@ -185,8 +184,8 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str], a:
                     negated: r.claim.negated,
                     modality: r.claim.modality.as_str(),
                     speaker: r.claim.speaker.map(|s| gaz.entities[s as usize].name.clone()),
-                    sentence: text.get(r.claim.sentence.clone()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "),
-                    cue: text.get(r.claim.cue_span.clone()).unwrap_or("").to_string(),
+                    sentence: r.sentence.split_whitespace().collect::<Vec<_>>().join(" "),
+                    cue: r.cue.clone(),
                     goldstein: rel.goldstein,
                     copy_of: r.copy_of.map(|i| graph.claims[i].id.clone()),
                 }

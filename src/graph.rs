@@ -66,17 +66,22 @@ pub struct DocumentInfo {
     pub sha256: String,
 }
 
-/// One document, analysed: the unit [`GraphBuilder::add`] folds in.
+/// One document, analysed: the unit [`GraphBuilder::add`] folds in. It keeps what the graph
+/// needs and none of the text, so documents can be dropped as soon as they are analysed.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     /// The document's description.
     pub info: DocumentInfo,
     /// Per entity: mentions in this document, by how they matched.
     pub counts: BTreeMap<u32, BTreeMap<How, u32>>,
-    /// The sets of entities that share a window, one set per window with at least one entity.
-    pub windows: Vec<Vec<u32>>,
-    /// The document's claims, in text order.
-    pub claims: Vec<Claim>,
+    /// Windows (sentences, paragraphs or the document) that hold at least one entity.
+    pub windows: u64,
+    /// Per entity: windows it appears in.
+    pub entity_windows: BTreeMap<u32, u32>,
+    /// Per pair of entities (lower index first): windows they share.
+    pub pairs: BTreeMap<(u32, u32), u32>,
+    /// The document's claims, in text order, with the text of their sentence and cue.
+    pub claims: Vec<(Claim, String, String)>,
     /// The words of each claim's sentence, for spotting copies across documents.
     claim_words: Vec<BTreeSet<String>>,
 }
@@ -93,20 +98,30 @@ impl Analysis {
             Window::Paragraph => layout.paragraphs.clone(),
             Window::Document => vec![0..doc.text.len()],
         };
-        let mut windows = Vec::new();
+        let (mut windows, mut entity_windows, mut pairs) = (0u64, BTreeMap::new(), BTreeMap::new());
         let mut k = 0;
+        let mut set: Vec<u32> = Vec::new();
         for r in ranges {
             while k < mentions.len() && mentions[k].start < r.start {
                 k += 1;
             }
-            let mut set = BTreeSet::new();
+            set.clear();
             let mut j = k;
             while j < mentions.len() && mentions[j].start < r.end {
-                set.insert(mentions[j].entity);
+                set.push(mentions[j].entity);
                 j += 1;
             }
-            if !set.is_empty() {
-                windows.push(set.into_iter().collect());
+            set.sort_unstable();
+            set.dedup();
+            if set.is_empty() {
+                continue;
+            }
+            windows += 1;
+            for (i, &x) in set.iter().enumerate() {
+                *entity_windows.entry(x).or_insert(0u32) += 1;
+                for &y in &set[i + 1..] {
+                    *pairs.entry((x, y)).or_insert(0u32) += 1;
+                }
             }
         }
         let info = DocumentInfo {
@@ -133,7 +148,15 @@ impl Analysis {
                     .collect()
             })
             .collect();
-        Analysis { info, counts, windows, claims, claim_words }
+        let claims = claims
+            .into_iter()
+            .map(|c| {
+                let sentence = doc.text.get(c.sentence.clone()).unwrap_or("").to_string();
+                let cue = doc.text.get(c.cue_span.clone()).unwrap_or("").to_string();
+                (c, sentence, cue)
+            })
+            .collect();
+        Analysis { info, counts, windows, entity_windows, pairs, claims, claim_words }
     }
 }
 
@@ -199,6 +222,10 @@ pub struct ClaimRecord {
     pub document: u32,
     /// The claim and its evidence.
     pub claim: Claim,
+    /// The text of its sentence.
+    pub sentence: String,
+    /// The text of its cue.
+    pub cue: String,
     /// Subject rolled up to its state (itself when it has none).
     pub subject_state: u32,
     /// Object rolled up to its state.
@@ -263,21 +290,17 @@ impl GraphBuilder {
                     *n.matched_as.entry(how).or_default() += c;
                 }
             }
-            for w in &a.windows {
-                windows_total += 1;
-                for &e in w {
-                    if let Some(n) = nodes.get_mut(id_of(e)) {
-                        n.windows += 1;
-                    }
+            windows_total += a.windows;
+            for (&e, &w) in &a.entity_windows {
+                if let Some(n) = nodes.get_mut(id_of(e)) {
+                    n.windows += w;
                 }
-                for (i, &x) in w.iter().enumerate() {
-                    for &y in &w[i + 1..] {
-                        let key = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
-                        let p = pairs.entry(key).or_default();
-                        p.0 += 1;
-                        *p.1.entry(d).or_default() += 1;
-                    }
-                }
+            }
+            for (&(x, y), &w) in &a.pairs {
+                let key = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
+                let p = pairs.entry(key).or_default();
+                p.0 += w;
+                *p.1.entry(d).or_default() += w;
             }
         }
         let mut graph: DiGraph<Node, Edge> = DiGraph::new();
@@ -349,11 +372,13 @@ fn relation_edges<'g>(
     let mut records: Vec<ClaimRecord> = Vec::new();
     let mut words: Vec<&BTreeSet<String>> = Vec::new();
     for (d, a) in analyses.iter().enumerate() {
-        for (c, w) in a.claims.iter().zip(&a.claim_words) {
+        for ((c, sentence, cue), w) in a.claims.iter().zip(&a.claim_words) {
             records.push(ClaimRecord {
                 id: format!("c-{:06}", records.len() + 1),
                 document: d as u32,
                 claim: c.clone(),
+                sentence: sentence.clone(),
+                cue: cue.clone(),
                 subject_state: rollup(gaz, c.subject, index),
                 object_state: rollup(gaz, c.object, index),
                 copy_of: None,

@@ -111,6 +111,8 @@ pub struct Common {
     pub gazetteer: PathBuf,
     /// Case policy.
     pub case: CaseMode,
+    /// How to treat damaged input.
+    pub read: text::ReadOptions,
 }
 
 /// Settings of `build`.
@@ -191,24 +193,48 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::usage(format!("cannot start {threads} threads: {e}")))
 }
 
-/// Reads the inputs and builds the graph (no files written).
-pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<Document>)> {
-    let docs = text::read_inputs(&config.inputs)?;
-    let analyses: Vec<Analysis> = pool(config.threads)?.install(|| {
-        docs.par_iter()
-            .map(|doc| {
-                let (layout, mentions) = tag_document(doc, loaded);
-                let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
-                progress();
-                Analysis::new(doc, &layout, &mentions, claims, config.window)
-            })
-            .collect()
-    });
+/// Documents are analysed in batches of about this many bytes of text (in parallel), then
+/// folded into the graph and dropped.
+const BATCH_BYTES: usize = 8 << 20;
+const BATCH_DOCS: usize = 512;
+
+/// Reads the inputs as a stream and builds the graph (no files written). Memory holds one
+/// batch of documents at a time, and grows with the graph, not the corpus. Returns the graph
+/// and the reader's warnings.
+pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
+    let mut corpus = text::Corpus::open(&config.inputs, config.common.read)?;
+    let pool = pool(config.threads)?;
     let mut builder = GraphBuilder::new(config.window);
-    for a in analyses {
-        builder.add(a);
+    let mut batch: Vec<Document> = Vec::new();
+    let mut bytes = 0;
+    let flush = |batch: &mut Vec<Document>, builder: &mut GraphBuilder| {
+        let analyses: Vec<Analysis> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|doc| {
+                    let (layout, mentions) = tag_document(doc, loaded);
+                    let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
+                    progress();
+                    Analysis::new(doc, &layout, &mentions, claims, config.window)
+                })
+                .collect()
+        });
+        for a in analyses {
+            builder.add(a);
+        }
+        batch.clear();
+    };
+    for doc in corpus.by_ref() {
+        let doc = doc?;
+        bytes += doc.text.len();
+        batch.push(doc);
+        if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+            flush(&mut batch, &mut builder);
+            bytes = 0;
+        }
     }
-    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon), docs))
+    flush(&mut batch, &mut builder);
+    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon), corpus.warnings()))
 }
 
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
@@ -216,9 +242,9 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
     let loaded = load(&config.common)?;
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
-    let (graph, docs) = analyse(config, &loaded, progress)?;
-    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
-    let doc = crate::export::GraphDoc::from_graph(&graph, &loaded.gazetteer, &loaded.lexicon, &texts);
+    let (graph, warnings) = analyse(config, &loaded, progress)?;
+    report.notes.extend(warnings);
+    let doc = crate::export::GraphDoc::from_graph(&graph, &loaded.gazetteer, &loaded.lexicon);
     let doc = resolve_focus(doc, &config.output.filters, Some(&loaded.gazetteer))?;
     write_outputs(&doc, &loaded.gazetteer.style, &config.output, &config.out_dir, &mut report)?;
     Ok(report)
@@ -307,17 +333,25 @@ pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOption
     Ok(report)
 }
 
-/// `newsgraph tag`: one JSON Lines record per document, in document-id order.
+/// `newsgraph tag`: one JSON Lines record per document, in document-id order. Documents are
+/// read as a stream; only the records are kept until they are sorted and printed.
 pub fn tag(common: &Common, inputs: &[PathBuf], out: &mut dyn Write) -> Result<Vec<String>> {
     let loaded = load(common)?;
-    let docs = text::read_inputs(inputs)?;
-    for doc in &docs {
-        let (_, mentions) = tag_document(doc, &loaded);
-        let line = export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer);
+    let mut corpus = text::Corpus::open(inputs, common.read)?;
+    let mut records: Vec<(String, String)> = Vec::new();
+    for doc in corpus.by_ref() {
+        let doc = doc?;
+        let (_, mentions) = tag_document(&doc, &loaded);
+        records.push((doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer)));
+    }
+    records.sort();
+    for (_, line) in records {
         writeln!(out, "{line}").map_err(|e| Error::output(std::path::Path::new("-"), e))?;
     }
     out.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
-    Ok(loaded.notes)
+    let mut notes = loaded.notes;
+    notes.extend(corpus.warnings());
+    Ok(notes)
 }
 
 /// `newsgraph explain`: for each sentence of one document (or one sentence), the claims made
@@ -391,11 +425,10 @@ pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, fo
         output: OutputOptions::default(),
         threads,
     };
-    let (graph, docs) = analyse(&config, &loaded, &|| {})?;
-    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let (graph, _) = analyse(&config, &loaded, &|| {})?;
     Ok(match (request, pair) {
         (CompareRequest::Pair(..), Some((x, y))) => {
-            let c = crate::compare::compare(&graph, &loaded.gazetteer, &loaded.lexicon, &texts, x, y);
+            let c = crate::compare::compare(&graph, &loaded.gazetteer, &loaded.lexicon, x, y);
             crate::compare::render(&c, format)
         }
         (CompareRequest::All(min), _) => {

@@ -203,42 +203,233 @@ fn is_abbreviation(s: &str, dot: usize, abbreviations: &HashSet<&str>) -> bool {
     abbreviations.contains(word)
 }
 
-/// Reads every input: files, folders (recursively, `.txt`, `.md` and `.jsonl`), and `-` for
-/// standard input. Documents come back sorted by id; two documents with one id are an error
-/// naming both places.
-pub fn read_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>> {
-    let mut docs = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| Error::input("-", e))?;
-            let mut meta = Meta::default();
-            meta_from_text(&text, &mut meta);
-            docs.push(Document { id: "stdin".into(), path: "-".into(), text, meta });
-            continue;
-        }
-        let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
-        if meta.is_dir() {
-            read_folder(input, &mut docs)?;
-        } else {
-            let manifest = input.parent().map(|p| p.join("manifest.json")).filter(|m| m.is_file());
-            let entries = match manifest {
-                Some(m) => read_manifest(&m)?,
-                None => BTreeMap::new(),
-            };
-            read_file(input, &entries, &mut docs)?;
-        }
-    }
-    docs.sort_by(|a, b| a.id.cmp(&b.id));
-    for w in docs.windows(2) {
-        if w[0].id == w[1].id {
-            return Err(Error::input(&w[1].path, format!("document id {:?} is also used by {}", w[1].id, w[0].path)));
-        }
-    }
-    Ok(docs)
+/// How to treat damaged input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Reject invalid UTF-8 (exit 2) instead of decoding it lossily with a warning.
+    pub strict: bool,
+    /// Skip malformed JSON Lines records (counted and reported) instead of stopping.
+    pub keep_going: bool,
 }
 
-fn read_folder(dir: &Path, docs: &mut Vec<Document>) -> Result<()> {
+enum Source {
+    Stdin,
+    Text { path: PathBuf, meta: Meta },
+    Jsonl(PathBuf),
+}
+
+struct JsonlReader {
+    path: PathBuf,
+    reader: std::io::BufReader<std::fs::File>,
+    line: usize,
+}
+
+/// The documents of a set of inputs, read one at a time: files and folders (recursively,
+/// `.txt`, `.md` and `.jsonl`), and `-` for standard input.
+///
+/// Memory holds one document (or one JSON Lines record) at a time, not the corpus. Damaged
+/// input follows [`ReadOptions`]: binary files (a NUL byte in the first 8 KiB) and empty files
+/// are skipped with a warning; a byte-order mark is dropped; invalid UTF-8 is decoded lossily
+/// with a warning naming the byte offset (an error under `strict`); a malformed JSON Lines
+/// record is an error naming file and line (skipped and counted under `keep_going`). Two
+/// documents with one id are an error naming both places.
+pub struct Corpus {
+    sources: std::vec::IntoIter<Source>,
+    jsonl: Option<JsonlReader>,
+    options: ReadOptions,
+    ids: std::collections::HashMap<String, String>,
+    warnings: Vec<String>,
+    skipped_records: usize,
+}
+
+impl Corpus {
+    /// Finds the documents of `inputs` (nothing is read yet but manifests). Fails on a
+    /// missing or unreadable path.
+    pub fn open(inputs: &[PathBuf], options: ReadOptions) -> Result<Corpus> {
+        let mut sources = Vec::new();
+        let mut warnings = Vec::new();
+        for input in inputs {
+            if input.as_os_str() == "-" {
+                sources.push(Source::Stdin);
+                continue;
+            }
+            let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
+            if meta.is_dir() {
+                let files = walk(input)?;
+                if files.is_empty() {
+                    warnings.push(format!("warning: {}: no .txt, .md or .jsonl files in this folder", input.display()));
+                }
+                let mut manifests: BTreeMap<PathBuf, BTreeMap<String, Meta>> = BTreeMap::new();
+                for f in files {
+                    let parent = f.parent().unwrap_or(Path::new(".")).to_path_buf();
+                    if !manifests.contains_key(&parent) {
+                        let m = parent.join("manifest.json");
+                        manifests.insert(parent.clone(), if m.is_file() { read_manifest(&m)? } else { BTreeMap::new() });
+                    }
+                    sources.push(source_for(f, &manifests[&parent]));
+                }
+            } else {
+                let manifest = input.parent().map(|p| p.join("manifest.json")).filter(|m| m.is_file());
+                let entries = match manifest {
+                    Some(m) => read_manifest(&m)?,
+                    None => BTreeMap::new(),
+                };
+                sources.push(source_for(input.clone(), &entries));
+            }
+        }
+        Ok(Corpus { sources: sources.into_iter(), jsonl: None, options, ids: Default::default(), warnings, skipped_records: 0 })
+    }
+
+    /// Warnings so far (skipped files, lossy decoding, skipped records).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = self.warnings.clone();
+        if self.skipped_records > 0 {
+            w.push(format!("warning: skipped {} malformed JSON Lines records (--keep-going)", self.skipped_records));
+        }
+        w
+    }
+
+    fn claim_id(&mut self, doc: Document) -> Result<Document> {
+        if let Some(first) = self.ids.insert(doc.id.clone(), doc.path.clone()) {
+            return Err(Error::input(&doc.path, format!("document id {:?} is also used by {first}", doc.id)));
+        }
+        Ok(doc)
+    }
+
+    fn next_record(&mut self) -> Option<Result<Document>> {
+        loop {
+            let r = self.jsonl.as_mut()?;
+            let mut buf = Vec::new();
+            match std::io::BufRead::read_until(&mut r.reader, b'\n', &mut buf) {
+                Err(e) => return Some(Err(Error::input(r.path.display(), e))),
+                Ok(0) => {
+                    self.jsonl = None;
+                    return None;
+                }
+                Ok(_) => {}
+            }
+            r.line += 1;
+            let place = format!("{}:{}", r.path.display(), r.line);
+            if r.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            let line = match String::from_utf8(buf) {
+                Ok(s) => s,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    if self.options.strict {
+                        return Some(Err(Error::input(&place, format!("invalid UTF-8 at byte {at} of the line"))));
+                    }
+                    self.warnings.push(format!("warning: {place}: invalid UTF-8 at byte {at} of the line, decoded lossily"));
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match parse_record(&line, &place) {
+                Ok(doc) => return Some(self.claim_id(doc)),
+                Err(e) if self.options.keep_going => {
+                    if self.skipped_records < 5 {
+                        self.warnings.push(format!("warning: skipped {e}"));
+                    }
+                    self.skipped_records += 1;
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Text of a file: `None` (with a warning) for binary files, and for empty ones unless
+    /// `allow_empty` (standard input: one record per run, even an empty one).
+    fn decode(&mut self, name: &str, mut bytes: Vec<u8>, allow_empty: bool) -> Result<Option<String>> {
+        if bytes[..bytes.len().min(8192)].contains(&0) {
+            self.warnings.push(format!("warning: {name}: binary file (NUL bytes), skipped"));
+            return Ok(None);
+        }
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        if !allow_empty && bytes.iter().all(u8::is_ascii_whitespace) {
+            self.warnings.push(format!("warning: {name}: empty, skipped"));
+            return Ok(None);
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                if self.options.strict {
+                    return Err(Error::input(name, format!("invalid UTF-8 at byte {at}")));
+                }
+                self.warnings.push(format!("warning: {name}: invalid UTF-8 at byte {at}, decoded lossily"));
+                Ok(Some(String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            }
+        }
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Result<Document>;
+
+    fn next(&mut self) -> Option<Result<Document>> {
+        loop {
+            if self.jsonl.is_some() {
+                if let Some(r) = self.next_record() {
+                    return Some(r);
+                }
+                continue;
+            }
+            match self.sources.next()? {
+                Source::Stdin => {
+                    let mut bytes = Vec::new();
+                    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                        return Some(Err(Error::input("-", e)));
+                    }
+                    match self.decode("-", bytes, true) {
+                        Ok(Some(text)) => {
+                            let mut meta = Meta::default();
+                            meta_from_text(&text, &mut meta);
+                            return Some(self.claim_id(Document { id: "stdin".into(), path: "-".into(), text, meta }));
+                        }
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                Source::Text { path, mut meta } => {
+                    let bytes = match std::fs::read(&path) {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                    };
+                    match self.decode(&path.display().to_string(), bytes, false) {
+                        Ok(Some(text)) => {
+                            meta_from_text(&text, &mut meta);
+                            let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            return Some(self.claim_id(Document { id, path: path.display().to_string(), text, meta }));
+                        }
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                Source::Jsonl(path) => match std::fs::File::open(&path) {
+                    Ok(f) => self.jsonl = Some(JsonlReader { path, reader: std::io::BufReader::with_capacity(1 << 20, f), line: 0 }),
+                    Err(e) => return Some(Err(Error::input(path.display(), e))),
+                },
+            }
+        }
+    }
+}
+
+fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> Source {
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        return Source::Jsonl(path);
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let meta = manifest.get(&name).cloned().unwrap_or_default();
+    Source::Text { path, meta }
+}
+
+/// The `.txt`, `.md` and `.jsonl` files below a folder, sorted; symlink loops are followed once.
+fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     let mut seen = HashSet::new();
@@ -257,36 +448,14 @@ fn read_folder(dir: &Path, docs: &mut Vec<Document>) -> Result<()> {
         }
     }
     files.sort();
-    let mut manifests: BTreeMap<PathBuf, BTreeMap<String, Meta>> = BTreeMap::new();
-    for f in files {
-        let parent = f.parent().unwrap_or(Path::new(".")).to_path_buf();
-        if !manifests.contains_key(&parent) {
-            let m = parent.join("manifest.json");
-            let entries = if m.is_file() { read_manifest(&m)? } else { BTreeMap::new() };
-            manifests.insert(parent.clone(), entries);
-        }
-        read_file(&f, &manifests[&parent], docs)?;
-    }
-    Ok(())
+    Ok(files)
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::input(path.display(), e))?;
-    String::from_utf8(bytes)
-        .map_err(|e| Error::input(path.display(), format!("not UTF-8 at byte {}", e.utf8_error().valid_up_to())))
-}
-
-fn read_file(path: &Path, manifest: &BTreeMap<String, Meta>, docs: &mut Vec<Document>) -> Result<()> {
-    if path.extension().is_some_and(|e| e == "jsonl") {
-        return read_jsonl(path, docs);
-    }
-    let text = read_text(path)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut meta = manifest.get(&name).cloned().unwrap_or_default();
-    meta_from_text(&text, &mut meta);
-    docs.push(Document { id, path: path.display().to_string(), text, meta });
-    Ok(())
+/// Reads every input into memory, sorted by id (small corpora, tests and `explain`).
+pub fn read_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>> {
+    let mut docs = Corpus::open(inputs, ReadOptions::default())?.collect::<Result<Vec<_>>>()?;
+    docs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(docs)
 }
 
 fn opt_string(v: Option<&serde_json::Value>) -> Option<String> {
@@ -295,7 +464,7 @@ fn opt_string(v: Option<&serde_json::Value>) -> Option<String> {
 
 /// Reads a `manifest.json`: `{"documents": [{"file", "title", "outlet", "url", "published"}]}`.
 fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
-    let src = read_text(path)?;
+    let src = std::fs::read_to_string(path).map_err(|e| Error::input(path.display(), e))?;
     let v: serde_json::Value = serde_json::from_str(&src)
         .map_err(|e| Error::input(format!("{}:{}:{}", path.display(), e.line(), e.column()), e))?;
     let mut out = BTreeMap::new();
@@ -318,37 +487,28 @@ fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
     Ok(out)
 }
 
-/// Reads JSON Lines: one `{"id","text","title","outlet","url","published"}` per line.
-fn read_jsonl(path: &Path, docs: &mut Vec<Document>) -> Result<()> {
-    let src = read_text(path)?;
-    for (n, line) in src.lines().enumerate() {
-        let place = format!("{}:{}", path.display(), n + 1);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::input(&place, e))?;
-        let id = match v.get("id") {
-            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => return Err(Error::input(&place, "record has no \"id\" (a string or number)")),
-        };
-        let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
-            return Err(Error::input(&place, "record has no \"text\" string"));
-        };
-        let published = match opt_string(v.get("published")) {
-            Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(&place, e))?),
-            None => None,
-        };
-        let mut meta = Meta {
-            title: opt_string(v.get("title")),
-            outlet: opt_string(v.get("outlet")),
-            url: opt_string(v.get("url")),
-            published,
-        };
-        meta_from_text(text, &mut meta);
-        docs.push(Document { id, path: place, text: text.to_string(), meta });
+/// Parses one JSON Lines record: `{"id","text","title","outlet","url","published"}`.
+fn parse_record(line: &str, place: &str) -> Result<Document> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::input(place, e))?;
+    if !v.is_object() {
+        return Err(Error::input(place, "record is not a JSON object"));
     }
-    Ok(())
+    let id = match v.get("id") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => return Err(Error::input(place, "record has no \"id\" (a string or number)")),
+    };
+    let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
+        return Err(Error::input(place, "record has no \"text\" string"));
+    };
+    let published = match opt_string(v.get("published")) {
+        Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(place, e))?),
+        None => None,
+    };
+    let mut meta = Meta { title: opt_string(v.get("title")), outlet: opt_string(v.get("outlet")), url: opt_string(v.get("url")), published };
+    meta_from_text(text, &mut meta);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string();
+    Ok(Document { id, path: place.to_string(), text, meta })
 }
 
 /// Fills metadata the text states itself, where nothing better is known: "Original URL:",

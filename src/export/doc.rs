@@ -264,9 +264,8 @@ pub struct ClaimRec {
 }
 
 impl GraphDoc {
-    /// Builds the document from a graph. `texts` holds each document's text, in
-    /// [`Graph::documents`] order.
-    pub fn from_graph(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, texts: &[&str]) -> GraphDoc {
+    /// Builds the document from a graph.
+    pub fn from_graph(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon) -> GraphDoc {
         let g = &graph.graph;
         let doc_id = |d: &u32| graph.documents[*d as usize].id.clone();
         let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[g[i].entity as usize].id.clone();
@@ -332,7 +331,6 @@ impl GraphDoc {
                 let rel = &lex.relations[c.relation];
                 let cue = &lex.cues[c.cue];
                 let id = |e: u32| gaz.entities[e as usize].id.clone();
-                let text = texts[r.document as usize];
                 let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
                 ClaimRec {
                     id: r.id.clone(),
@@ -352,9 +350,9 @@ impl GraphDoc {
                     goldstein: rel.goldstein,
                     quad_class: rel.quad.clone(),
                     state: rel.state,
-                    sentence: text.get(c.sentence.clone()).unwrap_or("").to_string(),
+                    sentence: r.sentence.clone(),
                     spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
-                    cue: text.get(c.cue_span.clone()).unwrap_or("").to_string(),
+                    cue: r.cue.clone(),
                     cue_phrase: cue.text.clone(),
                     rule: cue.origin.to_string(),
                     copy_of: r.copy_of.map(|i| graph.claims[i].id.clone()),
