@@ -73,3 +73,40 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
+
+/// Line numbers for byte offsets of one text, in O(log n) each (counting newlines from the
+/// start for every offset is quadratic on a large gazetteer file).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex { newlines: memchr_newlines(text.as_bytes()) }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> Vec<usize> {
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_counting() {
+        let text = "a\nbb\n\nccc\n";
+        let idx = LineIndex::new(text);
+        for off in 0..=text.len() {
+            assert_eq!(idx.line(off), line_of(text, off), "offset {off}");
+        }
+    }
+}

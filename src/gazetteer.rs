@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::date::Date;
-use crate::error::{Error, Result, line_of};
+use crate::error::{Error, LineIndex, Result, line_of};
 use crate::norm::normalize_alias;
 
 const DEFAULT_TEXT: &str = include_str!("../gazetteer/text.toml");
@@ -394,7 +394,8 @@ impl Loader {
             };
             Error::gazetteer(place, e.message().trim())
         })?;
-        let at = |span: std::ops::Range<usize>| Origin { file: file.to_string(), line: line_of(src, span.start) };
+        let lines = LineIndex::new(src);
+        let at = |span: std::ops::Range<usize>| Origin { file: file.to_string(), line: lines.line(span.start) };
         if let Some(text) = raw.text {
             let origin = at(text.span());
             if let Some((_, first)) = &self.text {

@@ -39,7 +39,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::error::{Error, Result, line_of};
+use crate::error::{Error, LineIndex, Result, line_of};
 use crate::gazetteer::{Gazetteer, How, Origin, gazetteer_files};
 use crate::norm::is_word_char;
 use crate::tagger::Mention;
@@ -354,7 +354,8 @@ impl Lexicon {
             let place = e.span().map_or(file.to_string(), |s| format!("{file}:{}", line_of(src, s.start)));
             Error::gazetteer(place, e.message().trim())
         })?;
-        let at = |span: Range<usize>| Origin { file: file.to_string(), line: line_of(src, span.start) };
+        let lines = LineIndex::new(src);
+        let at = |span: Range<usize>| Origin { file: file.to_string(), line: lines.line(span.start) };
         for r in raw.relation {
             let origin = at(r.span());
             let r = r.into_inner();
