@@ -62,9 +62,15 @@ pub struct DocumentInfo {
     pub tail_from: Option<usize>,
     /// Mentions found.
     pub mentions: usize,
+    /// Windows with more than [`MAX_WINDOW_ENTITIES`] entities, which gave no co-mentions.
+    pub crowded_windows: usize,
     /// `sha256` of the text.
     pub sha256: String,
 }
+
+/// A window (sentence, paragraph, document) naming more distinct entities than this gives no
+/// co-mention pairs: it is a list, not a statement, and its pairs would grow quadratically.
+pub const MAX_WINDOW_ENTITIES: usize = 512;
 
 /// One document, analysed: the unit [`GraphBuilder::add`] folds in. It keeps what the graph
 /// needs and none of the text, so documents can be dropped as soon as they are analysed.
@@ -99,6 +105,7 @@ impl Analysis {
             Window::Document => vec![0..doc.text.len()],
         };
         let (mut windows, mut entity_windows, mut pairs) = (0u64, BTreeMap::new(), BTreeMap::new());
+        let mut crowded = 0;
         let mut k = 0;
         let mut set: Vec<u32> = Vec::new();
         for r in ranges {
@@ -117,8 +124,13 @@ impl Analysis {
                 continue;
             }
             windows += 1;
+            let crowd = set.len() > MAX_WINDOW_ENTITIES;
+            crowded += usize::from(crowd);
             for (i, &x) in set.iter().enumerate() {
                 *entity_windows.entry(x).or_insert(0u32) += 1;
+                if crowd {
+                    continue;
+                }
                 for &y in &set[i + 1..] {
                     *pairs.entry((x, y)).or_insert(0u32) += 1;
                 }
@@ -136,6 +148,7 @@ impl Analysis {
             repeated: layout.repeated,
             tail_from: layout.tail_from,
             mentions: mentions.len(),
+            crowded_windows: crowded,
             sha256: doc.sha256(),
         };
         let claim_words = claims

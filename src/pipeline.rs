@@ -244,6 +244,14 @@ pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<Build
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let (graph, warnings) = analyse(config, &loaded, progress)?;
     report.notes.extend(warnings);
+    let crowded: Vec<String> = graph.documents.iter().filter(|d| d.crowded_windows > 0).map(|d| format!("{} ({})", d.id, d.crowded_windows)).collect();
+    if !crowded.is_empty() {
+        report.notes.push(format!(
+            "note: windows naming more than {} entities gave no co-mentions in {}",
+            crate::graph::MAX_WINDOW_ENTITIES,
+            crowded.join(", ")
+        ));
+    }
     let doc = crate::export::GraphDoc::from_graph(&graph, &loaded.gazetteer, &loaded.lexicon);
     let doc = resolve_focus(doc, &config.output.filters, Some(&loaded.gazetteer))?;
     write_outputs(&doc, &loaded.gazetteer.style, &config.output, &config.out_dir, &mut report)?;

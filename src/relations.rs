@@ -47,6 +47,9 @@ use crate::text::Layout;
 
 const DEFAULT_RELATIONS: &str = include_str!("../gazetteer/relations.toml");
 
+/// Sentences longer than this many bytes are not read for claims.
+pub const MAX_SENTENCE: usize = 4096;
+
 /// Whether a relation is friendly, hostile or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Polarity {
@@ -534,6 +537,12 @@ struct Actor {
     alt: Option<u32>,
 }
 
+/// The quotation (sorted by start, as `find_quotes` returns them) that contains `span`.
+fn quote_containing(quotes: &[Quote], span: Range<usize>) -> Option<(usize, &Quote)> {
+    let after = quotes.partition_point(|q| q.span.start <= span.start);
+    (after.saturating_sub(3)..after).rev().map(|i| (i, &quotes[i])).find(|(_, q)| q.span.start <= span.start && span.end <= q.span.end)
+}
+
 #[derive(Debug, Clone)]
 struct Quote {
     span: Range<usize>,
@@ -660,6 +669,14 @@ pub fn extract_traced(
     let mut m_at = 0;
     for (si, sentence) in layout.sentences.iter().enumerate() {
         let span = sentence.span.clone();
+        // A "sentence" this long is not prose (a table, a list, a run-on scrape); reading it
+        // for claims would cost time quadratic in its length.
+        if span.len() > MAX_SENTENCE {
+            if let Some(t) = trace.as_deref_mut() {
+                t.push((si, format!("sentence of {} bytes, longer than {MAX_SENTENCE}: not read for claims", span.len())));
+            }
+            continue;
+        }
         while m_at < mentions.len() && mentions[m_at].start < span.start {
             m_at += 1;
         }
@@ -674,7 +691,7 @@ pub fn extract_traced(
         let distinct_actors: BTreeSet<u32> = actors.iter().map(|a| rollup(gaz, a.entity)).collect();
         let mut made = 0;
         // Negators: each denies the first cue after it in its clause.
-        let quote_of = |at: usize| quotes.iter().position(|q| q.span.start <= at && at < q.span.end);
+        let quote_of = |at: usize| quote_containing(&quotes, at..at + 1).map(|(i, _)| i);
         let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
         let mut pending: Vec<(Claim, CueRole, String)> = Vec::new();
         let mut consumed: HashSet<usize> = HashSet::new();
@@ -683,7 +700,7 @@ pub fn extract_traced(
             let rel = &lex.relations[cue.relation];
             let cue_span = tokens[m.tok.start].start..tokens[m.tok.end - 1].end;
             let clause = clause_of[m.tok.start];
-            let quote = quotes.iter().find(|q| q.span.start <= cue_span.start && cue_span.end <= q.span.end);
+            let quote = quote_containing(&quotes, cue_span.clone()).map(|(_, q)| q);
             // Which actors this cue may pair with.
             let usable: Vec<Actor> = actors
                 .iter()
@@ -695,7 +712,7 @@ pub fn extract_traced(
                         let speaker_own = q.speaker_spans.iter().any(|s| s.start <= a.start && a.end <= s.end);
                         (inside || a.end <= q.span.start) && !speaker_own
                     }
-                    None => !quotes.iter().any(|q| q.span.start <= a.start && a.end <= q.span.end),
+                    None => quote_containing(&quotes, a.start..a.end).is_none(),
                 })
                 .collect();
             let speaker = quote.and_then(|q| q.speaker).or_else(|| match reported {
@@ -922,7 +939,7 @@ fn actors_of(
     for (i, t) in tokens.iter().enumerate() {
         let w = t.word.as_str();
         let entity = if g.first_person.contains(w) {
-            quotes.iter().find(|q| q.span.start <= t.start && t.end <= q.span.end).and_then(|q| q.speaker)
+            quote_containing(quotes, t.start..t.end).and_then(|(_, q)| q.speaker)
         } else if g.person_pronouns.contains(w) {
             match first_person_here {
                 Some((e, at)) if at < t.start => Some(e),
@@ -1300,10 +1317,10 @@ fn reported_speaker(
     gaz: &Gazetteer,
     g: &Grammar,
 ) -> Option<(u32, usize)> {
-    let outside = |a: &Actor| !quotes.iter().any(|q| q.span.start <= a.start && a.end <= q.span.end);
+    let outside = |a: &Actor| quote_containing(quotes, a.start..a.end).is_none();
     for v in speech_verbs(tokens, 0..tokens.len(), g) {
         let vstart = tokens[v.start].start;
-        if quotes.iter().any(|q| q.span.start <= vstart && vstart < q.span.end) {
+        if quote_containing(quotes, vstart..vstart + 1).is_some() {
             continue;
         }
         let words: Vec<&str> = tokens[v.clone()].iter().map(|t| t.word.as_str()).collect();
@@ -1346,9 +1363,21 @@ fn reported_speaker(
 
 /// Finds quotations and their speakers, paragraph by paragraph.
 fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> Vec<Quote> {
-    let g = &lex.grammar;
     let mut out: Vec<Quote> = Vec::new();
     let mut prev_para_speaker: Option<u32> = None;
+    // For "he said": per sentence, the first person it names, carried forward over sentences
+    // that name none (one pass; mentions and sentences are both in text order).
+    let mut last_person: Vec<Option<u32>> = Vec::with_capacity(layout.sentences.len());
+    let mut k = 0;
+    let mut carried = None;
+    for sentence in &layout.sentences {
+        while k < mentions.len() && mentions[k].start < sentence.span.start {
+            k += 1;
+        }
+        let first = mentions[k..].iter().take_while(|m| m.start < sentence.span.end).find(|m| is_person(gaz, m.entity)).map(|m| m.entity);
+        carried = first.or(carried);
+        last_person.push(carried);
+    }
     for (pi, para) in layout.paragraphs.iter().enumerate() {
         let p = &text[para.clone()];
         let mut spans: Vec<Range<usize>> = Vec::new();
@@ -1381,20 +1410,17 @@ fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazettee
             spans.push(o..para.end);
         }
         spans.sort_by_key(|s| s.start);
-        let para_mentions: Vec<Mention> = mentions.iter().copied().filter(|m| m.start >= para.start && m.end <= para.end).collect();
-        let sentences: Vec<&crate::text::Sentence> = layout.sentences.iter().filter(|s| s.paragraph == pi).collect();
+        let from = mentions.partition_point(|m| m.start < para.start);
+        let para_mentions: Vec<Mention> = mentions[from..].iter().copied().take_while(|m| m.start < para.end).filter(|m| m.end <= para.end).collect();
+        let first_sentence = layout.sentences.partition_point(|s| s.paragraph < pi);
+        let sentences: Vec<&crate::text::Sentence> = layout.sentences[first_sentence..].iter().take_while(|s| s.paragraph == pi).collect();
         let mut para_speaker = None;
         for span in spans {
             // "he said": the first person of the latest sentence before the quotation that
             // names one.
             let mut discourse = Discourse::default();
-            discourse.last_person = layout
-                .sentences
-                .iter()
-                .rev()
-                .filter(|s| s.span.start < span.start)
-                .find_map(|s| mentions.iter().find(|m| m.start >= s.span.start && m.end <= s.span.end && m.start < span.start && is_person(gaz, m.entity)))
-                .map(|m| m.entity);
+            let before = layout.sentences.partition_point(|s| s.span.start < span.start);
+            discourse.last_person = before.checked_sub(1).and_then(|i| last_person[i]);
             let (speaker, own) = quote_speaker(text, para, &span, &para_mentions, &sentences, &out, gaz, lex, &mut discourse);
             let speaker = speaker.or_else(|| {
                 // A quotation with no speaker of its own continues the one before it in the
@@ -1407,7 +1433,6 @@ fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazettee
             out.push(Quote { span, speaker, speaker_spans: own });
         }
         prev_para_speaker = if para_speaker.is_some() { para_speaker } else if p.starts_with('\u{201C}') { prev_para_speaker } else { None };
-        let _ = g;
     }
     out
 }

@@ -75,14 +75,46 @@ fn marker_key(line: &str) -> String {
     line.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).to_lowercase()
 }
 
+/// Paragraphs longer than this are read in pieces (cut at a sentence end or a space), so that
+/// a 100 MB single-line file is tagged in bounded memory and linear time.
+pub const MAX_PARAGRAPH: usize = 64 * 1024;
+
+/// Cuts a long line into pieces of at most [`MAX_PARAGRAPH`] bytes: after the last ". " in the
+/// last quarter of the limit, else at the last space, else at a char boundary.
+fn pieces(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    while range.end - start > MAX_PARAGRAPH {
+        let mut limit = start + MAX_PARAGRAPH;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[start..limit];
+        let quarter = window.len() * 3 / 4;
+        let cut = window[quarter..]
+            .rfind(". ")
+            .map(|i| start + quarter + i + 2)
+            .or_else(|| window.rfind(' ').filter(|&i| i > 0).map(|i| start + i + 1))
+            .unwrap_or(limit);
+        out.push(start..cut);
+        start = cut;
+    }
+    if start < range.end {
+        out.push(start..range.end);
+    }
+    out
+}
+
 /// Divides a text into paragraphs (lines) and sentences, dropping repeated paragraphs,
 /// share-widget lines and the boilerplate tail that `rules` mark.
 pub fn layout(text: &str, rules: &TextRules) -> Layout {
+    use std::hash::{Hash, Hasher};
     let tails: HashSet<String> = rules.tail_markers.iter().map(|m| marker_key(m)).collect();
     let drops: HashSet<String> = rules.drop_lines.iter().map(|m| marker_key(m)).collect();
     let abbreviations: HashSet<&str> = rules.abbreviations.iter().map(String::as_str).collect();
     let mut out = Layout::default();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Repeats are found by a hash of the paragraph's words, not by keeping its text.
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut offset = 0;
     for raw_line in text.split_inclusive('\n') {
         let start = offset;
@@ -94,23 +126,30 @@ pub fn layout(text: &str, rules: &TextRules) -> Layout {
             continue;
         }
         let range = start + trimmed_start..start + trimmed_start + trimmed.len();
-        let key = marker_key(trimmed);
-        let prefixed = rules.tail_prefixes.iter().any(|p| key.starts_with(&marker_key(p)));
-        if !out.paragraphs.is_empty() && (tails.contains(&key) || prefixed) {
-            out.tail_from = Some(range.start);
-            break;
+        if trimmed.len() <= 200 {
+            let key = marker_key(trimmed);
+            let prefixed = rules.tail_prefixes.iter().any(|p| key.starts_with(&marker_key(p)));
+            if !out.paragraphs.is_empty() && (tails.contains(&key) || prefixed) {
+                out.tail_from = Some(range.start);
+                break;
+            }
+            if drops.contains(&key) {
+                continue;
+            }
         }
-        if drops.contains(&key) {
-            continue;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for w in trimmed.split_whitespace() {
+            w.hash(&mut hasher);
         }
-        let words: String = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !seen.insert(words) {
+        if !seen.insert(hasher.finish()) {
             out.repeated += 1;
             continue;
         }
-        let p = out.paragraphs.len();
-        out.paragraphs.push(range.clone());
-        split_sentences(text, range, p, &abbreviations, &mut out.sentences);
+        for piece in pieces(text, range) {
+            let p = out.paragraphs.len();
+            out.paragraphs.push(piece.clone());
+            split_sentences(text, piece, p, &abbreviations, &mut out.sentences);
+        }
     }
     out
 }
@@ -592,6 +631,23 @@ mod tests {
         assert_eq!(paras, ["Title", "A caption. Picture: AFP", "Body text."]);
         assert_eq!(l.repeated, 1);
         assert_eq!(l.tail_from, Some(text.find("You may").unwrap()));
+    }
+
+    #[test]
+    fn long_lines_are_read_in_pieces() {
+        let sentence = "Russia and Iran met again. ";
+        let text = sentence.repeat(MAX_PARAGRAPH * 3 / sentence.len());
+        let l = layout(&text, &rules());
+        assert!(l.paragraphs.len() >= 3);
+        assert!(l.paragraphs.iter().all(|p| p.len() <= MAX_PARAGRAPH && text.is_char_boundary(p.start) && text.is_char_boundary(p.end)));
+        // Pieces cover the line without gaps, cut after a sentence.
+        for w in l.paragraphs.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+            assert!(text[..w[0].end].ends_with(". "));
+        }
+        let unbroken = "x".repeat(MAX_PARAGRAPH * 2 + 5);
+        let l = layout(&unbroken, &rules());
+        assert_eq!(l.paragraphs.iter().map(|p| p.len()).sum::<usize>(), unbroken.len());
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub struct DocumentRec {
     /// Mentions found.
     #[serde(default)]
     pub mentions: usize,
+    /// Windows too crowded to give co-mentions.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub crowded_windows: usize,
     /// `sha256` of the text.
     #[serde(default)]
     pub sha256: String,
@@ -136,6 +139,10 @@ pub struct NodeRec {
     /// Mentions by how they matched.
     #[serde(default)]
     pub matched_as: BTreeMap<String, u64>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<String>>, D::Error> {
@@ -379,6 +386,7 @@ impl GraphDoc {
                     repeated_paragraphs: d.repeated,
                     boilerplate_from: d.tail_from,
                     mentions: d.mentions,
+                    crowded_windows: d.crowded_windows,
                     sha256: d.sha256.clone(),
                 })
                 .collect(),
