@@ -526,8 +526,9 @@ fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
     Ok(out)
 }
 
-/// Parses one JSON Lines record: `{"id","text","title","outlet","url","published"}`.
-fn parse_record(line: &str, place: &str) -> Result<Document> {
+/// Parses one JSON Lines record: `{"id","text","title","outlet","url","published"}`; `place`
+/// (`file:line`) names it in errors.
+pub fn parse_record(line: &str, place: &str) -> Result<Document> {
     let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::input(place, e))?;
     if !v.is_object() {
         return Err(Error::input(place, "record is not a JSON object"));

@@ -8,4 +8,5 @@ mod compare;
 mod errors;
 mod exports;
 mod gazetteer;
+mod hostile;
 mod tag;
