@@ -9,4 +9,5 @@ mod errors;
 mod exports;
 mod gazetteer;
 mod hostile;
+mod properties;
 mod tag;
