@@ -323,7 +323,9 @@ struct RawTypeStyle {
 /// Lists the `.toml` files of a gazetteer path: the file itself, or a folder's files
 /// recursively, sorted by path.
 pub fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::gazetteer(path.display(), e))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Error::gazetteer(path.display(), format!("{e} (the gazetteer is a folder or file of TOML; name it with --gazetteer PATH)"))
+    })?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
