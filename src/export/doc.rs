@@ -113,7 +113,7 @@ pub struct DocumentRec {
 }
 
 /// A node.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NodeRec {
     /// Entity id.
     pub id: String,

@@ -130,19 +130,9 @@ pub fn gexf(doc: &GraphDoc) -> String {
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n");
     let _ = writeln!(out, "  <meta>\n    <creator>newsgraph {}</creator>\n    <description>{} documents, schema {}</description>\n  </meta>", xml(&doc.generator.version), doc.documents.len(), xml(&doc.schema));
     out.push_str("  <graph defaultedgetype=\"undirected\" mode=\"dynamic\" timeformat=\"date\">\n");
-    let sample_node = doc.nodes.first().map(node_attrs).unwrap_or_else(|| node_attrs(&NodeRec {
-        id: String::new(),
-        label: String::new(),
-        kind: String::new(),
-        iso3: None,
-        aliases: Vec::new(),
-        affiliation: None,
-        mentions: 0,
-        documents: BTreeMap::new(),
-        matched_as: BTreeMap::new(),
-    }));
+    // Attribute types do not depend on the values: declare them from an empty node.
     out.push_str("    <attributes class=\"node\" mode=\"static\">\n");
-    for (k, v) in &sample_node {
+    for (k, v) in &node_attrs(&NodeRec::default()) {
         let _ = writeln!(out, "      <attribute id=\"{k}\" title=\"{k}\" type=\"{}\"/>", v.gexf_type());
     }
     out.push_str("    </attributes>\n    <attributes class=\"edge\" mode=\"static\">\n");
@@ -198,18 +188,7 @@ pub fn graphml(doc: &GraphDoc) -> String {
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
     out.push_str("  <key id=\"n_label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n");
-    let sample = NodeRec {
-        id: String::new(),
-        label: String::new(),
-        kind: String::new(),
-        iso3: None,
-        aliases: Vec::new(),
-        affiliation: None,
-        mentions: 0,
-        documents: BTreeMap::new(),
-        matched_as: BTreeMap::new(),
-    };
-    for (k, v) in node_attrs(&sample) {
+    for (k, v) in node_attrs(&NodeRec::default()) {
         let _ = writeln!(out, "  <key id=\"n_{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"{}\"/>", v.graphml_type());
     }
     out.push_str("  <key id=\"e_weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n");
