@@ -844,7 +844,8 @@ fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Gramm
         let q = quote_of(tokens[i].start);
         let len = g.negators.iter().find(|p| phrase_at(tokens, i, p)).map_or(1, Vec::len);
         if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
-            && cues[ci].tok.start - (i + len) <= 6
+            // A cue may begin inside a negator phrase ("no sign of a treaty"): distance 0.
+            && cues[ci].tok.start.saturating_sub(i + len) <= 6
         {
             out.insert(ci);
         }

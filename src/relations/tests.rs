@@ -151,6 +151,8 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Russia and Iran still don't trust each other, an analyst said.", D, &["iran distrust russia"]),
     ("“We will keep supporting Ukraine,” Macron said. “France stands by Kyiv.”", D, &["france endorsement ukraine by:emmanuel-macron", "france endorsement ukraine mod:future by:emmanuel-macron"]),
     ("Lavrov told reporters that Moscow had not supplied weapons to the Taliban.", D, &["russia NOT arms_transfer afghanistan by:sergey-lavrov"]),
+    // Found by fuzzing: a negator phrase that overlaps its cue ("no sign" / "sign ... treaty").
+    ("There was no sign of a treaty between Russia and Iran.", D, &["iran NOT agreement russia"]),
     // Sentences with two actors and no claim.
     ("Thousands protested against the Chinese government in Hong Kong.", D, &[]),
     ("Russian troops shelled Kharkiv.", D, &[]),
@@ -231,5 +233,19 @@ fn spliced_text_never_panics() {
         for c in extract(&text, &l, &mentions, &f.gaz, &f.lex) {
             assert!(text.get(c.cue_span.clone()).is_some() && text.get(c.sentence.clone()).is_some());
         }
+    }
+}
+
+/// Inputs the fuzzers crashed on (fuzz/regressions/), kept as regression tests.
+#[test]
+fn fuzz_regressions() {
+    let f = fixture();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let l = layout(&text, &f.gaz.text);
+        let mentions = f.tagger.tag(&text, &l.paragraphs, Some("2024-06-01".parse().unwrap()));
+        let _ = extract(&text, &l, &mentions, &f.gaz, &f.lex);
     }
 }
