@@ -401,6 +401,9 @@ fn relation_edges<'g>(
     }
     // Copies: the same pair, relation and denial in a sentence sharing at least eight words and
     // 40% of all its words with an earlier-published document's. Undated documents come last.
+    // Identical sentences are found by a hash of their words; near-copies through an index of
+    // their longer words, a bounded number of candidates per word, so the search stays linear
+    // on corpora full of syndicated copies.
     let mut order: Vec<usize> = (0..records.len()).collect();
     let date_of = |r: &ClaimRecord| analyses[r.document as usize].info.published;
     order.sort_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
@@ -408,21 +411,52 @@ fn relation_edges<'g>(
         let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
         (a, b, r.claim.relation, r.claim.negated)
     };
-    for (k, &j) in order.iter().enumerate() {
-        let found = order[..k].iter().copied().find(|&i| {
-            records[i].copy_of.is_none()
-                && records[i].document != records[j].document
-                && key(&records[i]) == key(&records[j])
-                && {
-                    // Reworded copies keep most words; two short sentences that merely agree
-                    // ("Russia and Iran have a difficult relationship") are not copies.
-                    let (x, y) = (words[i], words[j]);
-                    let shared = x.intersection(y).count();
-                    let union = x.union(y).count().max(1);
-                    shared >= 8 && shared as f64 / union as f64 >= 0.4
+    let word_hash = |w: &BTreeSet<String>| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        w.hash(&mut h);
+        h.finish()
+    };
+    const CANDIDATES_PER_WORD: usize = 32;
+    let mut exact: std::collections::HashMap<((u32, u32, usize, bool), u64), usize> = std::collections::HashMap::new();
+    let mut postings: std::collections::HashMap<((u32, u32, usize, bool), &str), Vec<usize>> = std::collections::HashMap::new();
+    for &j in &order {
+        let k = key(&records[j]);
+        let h = word_hash(words[j]);
+        let doc = records[j].document;
+        if let Some(&i) = exact.get(&(k, h))
+            && records[i].document != doc
+        {
+            records[j].copy_of = Some(i);
+            continue;
+        }
+        let mut shared: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for w in words[j].iter().filter(|w| w.len() >= 4) {
+            if let Some(list) = postings.get(&(k, w.as_str())) {
+                for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {
+                    *shared.entry(i).or_default() += 1;
                 }
-        });
-        records[j].copy_of = found;
+            }
+        }
+        let found = shared
+            .into_iter()
+            .filter(|&(i, _)| records[i].document != doc)
+            .filter(|&(i, _)| {
+                let (x, y) = (words[i], words[j]);
+                let common = x.intersection(y).count();
+                common >= 8 && common as f64 / x.union(y).count().max(1) as f64 >= 0.4
+            })
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+            .map(|(i, _)| i);
+        match found {
+            Some(i) => records[j].copy_of = Some(i),
+            None => {
+                exact.entry((k, h)).or_insert(j);
+                for w in words[j].iter().filter(|w| w.len() >= 4) {
+                    postings.entry((k, w.as_str())).or_default().push(j);
+                }
+            }
+        }
     }
     // Fold into edges per (source, target, relation, negated).
     let id_of = |e: u32| gaz.entities[e as usize].id.as_str();

@@ -474,11 +474,11 @@ impl Filters {
 impl GraphDoc {
     /// Applies legibility filters. Nodes left without an edge are dropped when any filter is
     /// set; claims stay when both their actors (or their states) stay.
-    pub fn filtered(&self, f: &Filters) -> Result<GraphDoc> {
+    pub fn filtered(self, f: &Filters) -> Result<GraphDoc> {
         if !f.any() {
-            return Ok(self.clone());
+            return Ok(self);
         }
-        let mut doc = self.clone();
+        let mut doc = self;
         doc.settings.filters = f.describe();
         if let Some(types) = &f.types {
             doc.nodes.retain(|n| types.iter().any(|t| t == &n.kind));
