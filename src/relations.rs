@@ -543,6 +543,13 @@ fn quote_containing(quotes: &[Quote], span: Range<usize>) -> Option<(usize, &Quo
     (after.saturating_sub(3)..after).rev().map(|i| (i, &quotes[i])).find(|(_, q)| q.span.start <= span.start && span.end <= q.span.end)
 }
 
+impl Actor {
+    /// A pronoun standing for `entity`, at token `i`.
+    fn pronoun(entity: u32, t: &Token, i: usize, possessive: bool, alt: Option<u32>) -> Actor {
+        Actor { entity, start: t.start, end: t.end, tok: i, tok_end: i + 1, possessive, demonym: false, pronoun: true, alt }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Quote {
     span: Range<usize>,
@@ -980,17 +987,7 @@ fn actors_of(
             }
             if two.len() == 2 {
                 for e in two.into_iter().rev() {
-                    pronouns.push(Actor {
-                        entity: e,
-                        start: t.start,
-                        end: t.end,
-                        tok: i,
-                        tok_end: i + 1,
-                        possessive: w == "their",
-                        demonym: false,
-                        pronoun: true,
-                        alt: None,
-                    });
+                    pronouns.push(Actor::pronoun(e, t, i, w == "their", None));
                 }
                 continue;
             }
@@ -1004,17 +1001,7 @@ fn actors_of(
                 .filter(|a| a.end <= t.start && !a.demonym && is_person(gaz, a.entity) == is_person(gaz, e))
                 .map(|a| a.entity)
                 .find(|&x| rollup(gaz, x) != rollup(gaz, e));
-            pronouns.push(Actor {
-                entity: e,
-                start: t.start,
-                end: t.end,
-                tok: i,
-                tok_end: i + 1,
-                possessive: matches!(w, "its" | "their" | "his" | "her" | "our"),
-                demonym: false,
-                pronoun: true,
-                alt,
-            });
+            pronouns.push(Actor::pronoun(e, t, i, matches!(w, "its" | "their" | "his" | "her" | "our"), alt));
         }
     }
     out.extend(pronouns);
