@@ -135,23 +135,11 @@ fn round2(x: f64) -> f64 {
 /// Resolves a user's name for an actor to its state-level entity index.
 pub fn resolve(gaz: &Gazetteer, name: &str) -> Result<u32> {
     let e = gaz.find(name).ok_or_else(|| Error::usage(format!("no entity is called {name:?} (try an id, a name or an alias)")))?;
-    let i = gaz.index_of(&e.id).expect("found entity") as u32;
-    Ok(match e.affiliation.as_deref().and_then(|a| gaz.index_of(a)) {
-        Some(s) if e.kind != "state" => s as u32,
-        _ => i,
-    })
-}
-
-fn state_of(gaz: &Gazetteer, e: u32) -> u32 {
-    let ent = &gaz.entities[e as usize];
-    if ent.kind == "state" {
-        return e;
-    }
-    ent.affiliation.as_deref().and_then(|a| gaz.index_of(a)).map_or(e, |i| i as u32)
+    Ok(gaz.state_of(gaz.index_of(&e.id).expect("found entity") as u32))
 }
 
 fn pair_key(gaz: &Gazetteer, r: &ClaimRecord) -> (u32, u32) {
-    let (x, y) = (state_of(gaz, r.claim.subject), state_of(gaz, r.claim.object));
+    let (x, y) = (gaz.state_of(r.claim.subject), gaz.state_of(r.claim.object));
     if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
 }
 

@@ -114,8 +114,13 @@ pub struct Role {
 impl Role {
     /// Whether the office was held on `date`.
     pub fn held_on(&self, date: Date) -> bool {
-        self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date < t)
+        in_office(self.from, self.to, date)
     }
+}
+
+/// Whether `date` falls in an office held `from` (inclusive) `to` (exclusive), either open.
+pub fn in_office(from: Option<Date>, to: Option<Date>, date: Date) -> bool {
+    from.is_none_or(|f| f <= date) && to.is_none_or(|t| date < t)
 }
 
 /// A person, state, organisation or other thing that can be mentioned.
@@ -699,6 +704,16 @@ impl Gazetteer {
     /// The index of the entity with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// The state an entity belongs to: itself for a state, its affiliation for a person or
+    /// organisation, itself when it has none. The state-level view rolls claims up by it.
+    pub fn state_of(&self, entity: u32) -> u32 {
+        let e = &self.entities[entity as usize];
+        if e.kind == "state" {
+            return entity;
+        }
+        e.affiliation.as_deref().and_then(|a| self.index_of(a)).map_or(entity, |i| i as u32)
     }
 
     /// Every problem found, sorted by place.

@@ -363,14 +363,8 @@ impl GraphBuilder {
 
 /// The entity a claim's end rolls up to: its state when that state is in the graph.
 pub fn rollup(gaz: &Gazetteer, e: u32, present: &BTreeMap<u32, NodeIndex>) -> u32 {
-    let ent = &gaz.entities[e as usize];
-    if ent.kind == "state" {
-        return e;
-    }
-    match ent.affiliation.as_deref().and_then(|a| gaz.index_of(a)) {
-        Some(s) if present.contains_key(&(s as u32)) => s as u32,
-        _ => e,
-    }
+    let s = gaz.state_of(e);
+    if present.contains_key(&s) { s } else { e }
 }
 
 type RelationEdges<'g> = Vec<((&'g str, &'g str), u32, u32, Edge)>;

@@ -566,11 +566,7 @@ struct CueMatch {
 }
 
 fn rollup(gaz: &Gazetteer, e: u32) -> u32 {
-    let ent = &gaz.entities[e as usize];
-    if ent.kind == "state" {
-        return e;
-    }
-    ent.affiliation.as_deref().and_then(|a| gaz.index_of(a)).map_or(e, |i| i as u32)
+    gaz.state_of(e)
 }
 
 fn is_actor_type(gaz: &Gazetteer, e: u32) -> bool {
@@ -1409,7 +1405,7 @@ fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazettee
             let mut discourse = Discourse::default();
             let before = layout.sentences.partition_point(|s| s.span.start < span.start);
             discourse.last_person = before.checked_sub(1).and_then(|i| last_person[i]);
-            let (speaker, own) = quote_speaker(text, para, &span, &para_mentions, &sentences, &out, gaz, lex, &mut discourse);
+            let (speaker, own) = quote_speaker(text, para, &span, &para_mentions, &sentences, gaz, lex, &mut discourse);
             let speaker = speaker.or_else(|| {
                 // A quotation with no speaker of its own continues the one before it in the
                 // paragraph, or, opening a paragraph, the previous paragraph's.
@@ -1432,7 +1428,6 @@ fn quote_speaker(
     span: &Range<usize>,
     mentions: &[Mention],
     sentences: &[&crate::text::Sentence],
-    _earlier: &[Quote],
     gaz: &Gazetteer,
     lex: &Lexicon,
     discourse: &mut Discourse,

@@ -218,11 +218,6 @@ impl Tagger {
         Ok(Tagger { automaton, patterns, forms, roles, mode })
     }
 
-    /// The number of distinct patterns in the automaton.
-    pub fn pattern_count(&self) -> usize {
-        self.patterns.len()
-    }
-
     /// Tags the `regions` of `text` (for example the kept paragraphs of a document), resolving
     /// role phrases at `date`. Mentions come back in text order, without overlaps.
     pub fn tag(&self, text: &str, regions: &[Range<usize>], date: Option<Date>) -> Vec<Mention> {
@@ -262,7 +257,7 @@ impl Tagger {
                         let Some(d) = date else { continue };
                         let holders: BTreeSet<u32> = self.roles[g as usize]
                             .iter()
-                            .filter(|h| h.from.is_none_or(|f| f <= d) && h.to.is_none_or(|t| d < t))
+                            .filter(|h| crate::gazetteer::in_office(h.from, h.to, d))
                             .map(|h| h.entity)
                             .collect();
                         for entity in holders {
