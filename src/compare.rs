@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::graph::{ClaimRecord, Graph};
+use crate::graph::{ClaimRecord, Graph, claim_id};
 use crate::relations::{Lexicon, Polarity};
 
 /// One claim as a comparison lists it.
@@ -144,16 +144,16 @@ fn pair_key(gaz: &Gazetteer, r: &ClaimRecord) -> (u32, u32) {
 }
 
 /// Compares what the sources of `graph` claim about `a` and `b` (state-level entity indexes).
-pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) -> Comparison {
+pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) -> Result<Comparison> {
     let label = |e: u32| (gaz.entities[e as usize].id.clone(), gaz.entities[e as usize].name.clone());
     let want = {
         let (x, y) = (a, b);
         if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
     };
-    let mut per_doc: BTreeMap<u32, Vec<&ClaimRecord>> = BTreeMap::new();
-    for r in &graph.claims {
+    let mut per_doc: BTreeMap<u32, Vec<(usize, &ClaimRecord)>> = BTreeMap::new();
+    for (i, r) in graph.claims.iter().enumerate() {
         if pair_key(gaz, r) == want {
-            per_doc.entry(r.document).or_default().push(r);
+            per_doc.entry(r.document).or_default().push((i, r));
         }
     }
     let mut sources: Vec<SourceRow> = Vec::new();
@@ -161,10 +161,11 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
         let info = &graph.documents[*d as usize];
         let claims: Vec<ClaimRow> = records
             .iter()
-            .map(|r| {
+            .map(|&(i, r)| {
                 let rel = &lex.relations[r.claim.relation];
-                ClaimRow {
-                    id: r.id.clone(),
+                let (sentence, cue) = graph.claim_text(i)?;
+                Ok(ClaimRow {
+                    id: claim_id(i),
                     subject: gaz.entities[r.claim.subject as usize].id.clone(),
                     object: gaz.entities[r.claim.object as usize].id.clone(),
                     relation: rel.id.clone(),
@@ -172,13 +173,14 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
                     negated: r.claim.negated,
                     modality: r.claim.modality.as_str(),
                     speaker: r.claim.speaker.map(|s| gaz.entities[s as usize].name.clone()),
-                    sentence: r.sentence.split_whitespace().collect::<Vec<_>>().join(" "),
-                    cue: r.cue.clone(),
+                    sentence: sentence.split_whitespace().collect::<Vec<_>>().join(" "),
+                    cue,
                     goldstein: rel.goldstein,
-                    copy_of: r.copy_of.map(|i| graph.claims[i].id.clone()),
-                }
+                    copy_of: r.copy_of.map(claim_id),
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
+        let records: Vec<&ClaimRecord> = records.iter().map(|(_, r)| *r).collect();
         let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();
         let count = |p: Polarity| records.iter().filter(|r| !r.claim.negated && lex.relations[r.claim.relation].polarity == p).count();
         let stance = records.iter().map(|r| signed(lex.relations[r.claim.relation].goldstein, r.claim.negated)).sum::<f64>() / records.len() as f64;
@@ -199,7 +201,7 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
     let findings = findings(&sources);
     let claims = sources.iter().map(|s| s.claims.len()).sum();
     let copies = sources.iter().flat_map(|s| &s.claims).filter(|c| c.copy_of.is_some()).count();
-    Comparison { a: label(a), b: label(b), sources, findings, claims, copies }
+    Ok(Comparison { a: label(a), b: label(b), sources, findings, claims, copies })
 }
 
 fn findings(sources: &[SourceRow]) -> Vec<Finding> {

@@ -4,11 +4,12 @@
 //! is ordered by entity id, so the same documents always give the same graph, whatever order
 //! or thread they were analysed in (the builder sorts what it is given by document id).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::date::Date;
+use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, How};
 use crate::relations::{Claim, Lexicon};
 use crate::tagger::Mention;
@@ -38,7 +39,7 @@ impl Window {
 }
 
 /// What the graph keeps of a document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocumentInfo {
     /// Document id.
     pub id: String,
@@ -72,9 +73,10 @@ pub struct DocumentInfo {
 /// co-mention pairs: it is a list, not a statement, and its pairs would grow quadratically.
 pub const MAX_WINDOW_ENTITIES: usize = 512;
 
-/// One document, analysed: the unit [`GraphBuilder::add`] folds in. It keeps what the graph
-/// needs and none of the text, so documents can be dropped as soon as they are analysed.
-#[derive(Debug, Clone)]
+/// One document, analysed: the unit [`GraphBuilder::add`] folds in, and what `newsgraph map`
+/// writes as a partial record. It keeps what the graph needs and none of the text but its
+/// claims' sentences, so documents can be dropped as soon as they are analysed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     /// The document's description.
     pub info: DocumentInfo,
@@ -88,8 +90,6 @@ pub struct Analysis {
     pub pairs: BTreeMap<(u32, u32), u32>,
     /// The document's claims, in text order, with the text of their sentence and cue.
     pub claims: Vec<(Claim, String, String)>,
-    /// The words of each claim's sentence, for spotting copies across documents.
-    claim_words: Vec<BTreeSet<String>>,
 }
 
 impl Analysis {
@@ -151,16 +151,6 @@ impl Analysis {
             crowded_windows: crowded,
             sha256: doc.sha256(),
         };
-        let claim_words = claims
-            .iter()
-            .map(|c| {
-                doc.text[c.sentence.clone()]
-                    .split(|ch: char| !ch.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_lowercase)
-                    .collect()
-            })
-            .collect();
         let claims = claims
             .into_iter()
             .map(|c| {
@@ -169,8 +159,84 @@ impl Analysis {
                 (c, sentence, cue)
             })
             .collect();
-        Analysis { info, counts, windows, entity_windows, pairs, claims, claim_words }
+        Analysis { info, counts, windows, entity_windows, pairs, claims }
     }
+}
+
+/// Where a claim's sentence and cue text lie in the [`Evidence`] file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextRef {
+    offset: u64,
+    sentence: u32,
+    cue: u32,
+}
+
+/// The sentences and cues of every claim, kept in an unnamed temporary file (deleted by the
+/// system when the process ends, however it ends) rather than in memory: a claim-dense corpus
+/// has as much evidence text as it has text, and the graph must not grow with the corpus.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    file: Option<std::sync::Mutex<std::fs::File>>,
+    buffer: Vec<u8>,
+    written: u64,
+}
+
+impl Evidence {
+    const FLUSH_AT: usize = 1 << 20;
+
+    fn push(&mut self, sentence: &str, cue: &str) -> Result<TextRef> {
+        let at = TextRef { offset: self.written + self.buffer.len() as u64, sentence: len32(sentence)?, cue: len32(cue)? };
+        self.buffer.extend_from_slice(sentence.as_bytes());
+        self.buffer.extend_from_slice(cue.as_bytes());
+        if self.buffer.len() >= Self::FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(at)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        use std::io::Write;
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        if self.file.is_none() {
+            let f = tempfile::tempfile().map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot create a temporary file for claim evidence: {e}")))?;
+            self.file = Some(std::sync::Mutex::new(f));
+        }
+        let file = self.file.as_mut().expect("created above").get_mut().unwrap_or_else(|p| p.into_inner());
+        file.write_all(&self.buffer).map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot write claim evidence: {e}")))?;
+        self.written += self.buffer.len() as u64;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// The sentence and cue text of a claim record of this evidence.
+    pub fn read_claim(&self, r: &ClaimRecord) -> Result<(String, String)> {
+        self.read(r.text)
+    }
+
+    fn read(&self, at: TextRef) -> Result<(String, String)> {
+        use std::io::{Read, Seek, SeekFrom};
+        let n = at.sentence as usize + at.cue as usize;
+        let mut bytes = vec![0u8; n];
+        if at.offset >= self.written {
+            let from = (at.offset - self.written) as usize;
+            bytes.copy_from_slice(&self.buffer[from..from + n]);
+        } else {
+            let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
+            let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
+            let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
+            f.seek(SeekFrom::Start(at.offset)).map_err(io)?;
+            f.read_exact(&mut bytes).map_err(io)?;
+        }
+        let cue = bytes.split_off(at.sentence as usize);
+        let text = |b: Vec<u8>| String::from_utf8(b).map_err(|e| Error::input(std::env::temp_dir().display(), format!("claim evidence is damaged: {e}")));
+        Ok((text(bytes)?, text(cue)?))
+    }
+}
+
+fn len32(s: &str) -> Result<u32> {
+    u32::try_from(s.len()).map_err(|_| Error::input("claim", "a claim's sentence is longer than 4 GiB"))
 }
 
 /// A node: one entity that was mentioned.
@@ -226,29 +292,30 @@ pub enum Edge {
     },
 }
 
-/// A claim as the graph keeps it.
+/// A claim as the graph keeps it; its sentence and cue text are in [`Graph::evidence`].
 #[derive(Debug, Clone)]
 pub struct ClaimRecord {
-    /// Stable id (`c-000001`, in document then text order).
-    pub id: String,
     /// Index into [`Graph::documents`].
     pub document: u32,
-    /// The claim and its evidence.
+    /// The claim and its evidence spans.
     pub claim: Claim,
-    /// The text of its sentence.
-    pub sentence: String,
-    /// The text of its cue.
-    pub cue: String,
     /// Subject rolled up to its state (itself when it has none).
     pub subject_state: u32,
     /// Object rolled up to its state.
     pub object_state: u32,
     /// Index of the earlier claim (in another document) that this one copies.
     pub copy_of: Option<usize>,
+    text: TextRef,
+}
+
+/// The stable id of the claim at `index` in [`Graph::claims`]: `c-000001`, in document then
+/// text order.
+pub fn claim_id(index: usize) -> String {
+    format!("c-{:06}", index + 1)
 }
 
 /// The finished graph.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Graph {
     /// Nodes in entity-id order; co-mention edges, then affiliation edges, each in id order.
     pub graph: DiGraph<Node, Edge>,
@@ -260,70 +327,131 @@ pub struct Graph {
     pub windows: u64,
     /// Every claim, in document then text order.
     pub claims: Vec<ClaimRecord>,
+    /// The text of the claims' sentences and cues.
+    pub evidence: Evidence,
 }
 
-/// Accumulates analysed documents into a [`Graph`].
+impl Graph {
+    /// The sentence and cue text of claim `index`.
+    pub fn claim_text(&self, index: usize) -> Result<(String, String)> {
+        self.evidence.read_claim(&self.claims[index])
+    }
+}
+
+/// What the builder keeps of an entity until the graph is finished.
+#[derive(Debug, Default)]
+struct NodeSum {
+    mentions: u32,
+    /// (document in arrival order, mentions).
+    documents: Vec<(u32, u32)>,
+    matched_as: BTreeMap<How, u32>,
+    windows: u32,
+}
+
+/// Accumulates analysed documents into a [`Graph`]. Each document is folded in as it comes:
+/// counts into per-entity and per-pair sums, claims into compact records with their text in
+/// an [`Evidence`] file. Memory grows with the graph, not with the corpus.
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
     window: Window,
-    analyses: Vec<Analysis>,
+    documents: Vec<DocumentInfo>,
+    nodes: HashMap<u32, NodeSum>,
+    /// Per pair (lower index first): shared windows, and (document, windows).
+    pairs: HashMap<(u32, u32), (u32, Vec<(u32, u32)>)>,
+    windows: u64,
+    claims: Vec<ClaimRecord>,
+    evidence: Evidence,
 }
 
 impl GraphBuilder {
     /// A builder for co-mentions within `window`.
     pub fn new(window: Window) -> GraphBuilder {
-        GraphBuilder { window, analyses: Vec::new() }
+        GraphBuilder { window, ..Default::default() }
     }
 
-    /// Adds one analysed document.
-    pub fn add(&mut self, analysis: Analysis) {
-        self.analyses.push(analysis);
+    /// Documents added so far.
+    pub fn len(&self) -> usize {
+        self.documents.len()
     }
 
-    /// Builds the graph. Entity ids and document ids order everything.
-    pub fn finish(mut self, gaz: &Gazetteer, lex: &Lexicon) -> Graph {
-        self.analyses.sort_by(|a, b| a.info.id.cmp(&b.info.id));
-        let mut nodes: BTreeMap<&str, Node> = BTreeMap::new();
-        let mut pairs: BTreeMap<(u32, u32), (u32, BTreeMap<u32, u32>)> = BTreeMap::new();
-        let mut windows_total = 0u64;
-        let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
-        for (d, a) in self.analyses.iter().enumerate() {
-            let d = d as u32;
-            for (&e, hows) in &a.counts {
-                let n = nodes.entry(id_of(e)).or_insert_with(|| Node {
-                    entity: e,
-                    mentions: 0,
-                    documents: BTreeMap::new(),
-                    matched_as: BTreeMap::new(),
-                    windows: 0,
-                });
-                for (&how, &c) in hows {
-                    n.mentions += c;
-                    *n.documents.entry(d).or_default() += c;
-                    *n.matched_as.entry(how).or_default() += c;
-                }
+    /// Whether no document was added.
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+
+    /// Folds in one analysed document. Fails only if the evidence file cannot be written.
+    pub fn add(&mut self, analysis: Analysis) -> Result<()> {
+        let d = self.documents.len() as u32;
+        for (e, hows) in analysis.counts {
+            let n = self.nodes.entry(e).or_default();
+            let mut total = 0;
+            for (how, c) in hows {
+                total += c;
+                *n.matched_as.entry(how).or_default() += c;
             }
-            windows_total += a.windows;
-            for (&e, &w) in &a.entity_windows {
-                if let Some(n) = nodes.get_mut(id_of(e)) {
-                    n.windows += w;
-                }
-            }
-            for (&(x, y), &w) in &a.pairs {
-                let key = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
-                let p = pairs.entry(key).or_default();
-                p.0 += w;
-                *p.1.entry(d).or_default() += w;
+            n.mentions += total;
+            n.documents.push((d, total));
+        }
+        self.windows += analysis.windows;
+        for (e, w) in analysis.entity_windows {
+            if let Some(n) = self.nodes.get_mut(&e) {
+                n.windows += w;
             }
         }
+        for (pair, w) in analysis.pairs {
+            let p = self.pairs.entry(pair).or_default();
+            p.0 += w;
+            p.1.push((d, w));
+        }
+        for (claim, sentence, cue) in analysis.claims {
+            let text = self.evidence.push(&sentence, &cue)?;
+            self.claims.push(ClaimRecord { document: d, claim, subject_state: 0, object_state: 0, copy_of: None, text });
+        }
+        self.documents.push(analysis.info);
+        Ok(())
+    }
+
+    /// Builds the graph. Entity ids and document ids order everything, so the order documents
+    /// were added in does not matter.
+    pub fn finish(mut self, gaz: &Gazetteer, lex: &Lexicon) -> Result<Graph> {
+        self.evidence.flush()?;
+        // Documents in id order (then by content, so even duplicates come out the same way).
+        let mut order: Vec<u32> = (0..self.documents.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&self.documents[a as usize], &self.documents[b as usize]);
+            x.id.cmp(&y.id).then(x.sha256.cmp(&y.sha256)).then(x.path.cmp(&y.path))
+        });
+        let mut rank = vec![0u32; order.len()];
+        for (r, &a) in order.iter().enumerate() {
+            rank[a as usize] = r as u32;
+        }
+        let remap = |v: Vec<(u32, u32)>| -> BTreeMap<u32, u32> {
+            let mut m = BTreeMap::new();
+            for (d, c) in v {
+                *m.entry(rank[d as usize]).or_default() += c;
+            }
+            m
+        };
+        let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
+        let mut nodes: Vec<(&str, Node)> = self
+            .nodes
+            .drain()
+            .map(|(e, n)| {
+                let node = Node { entity: e, mentions: n.mentions, documents: remap(n.documents), matched_as: n.matched_as, windows: n.windows };
+                (id_of(e), node)
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.0.cmp(b.0));
         let mut graph: DiGraph<Node, Edge> = DiGraph::new();
         let mut index: BTreeMap<u32, NodeIndex> = BTreeMap::new();
         for (_, n) in nodes {
             let e = n.entity;
             index.insert(e, graph.add_node(n));
         }
+        let windows_total = self.windows;
         let mut edges: Vec<((&str, &str), u32, u32, Edge)> = Vec::new();
-        for ((x, y), (weight, documents)) in pairs {
+        for ((x, y), (weight, documents)) in self.pairs.drain() {
+            let (x, y) = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
             let (nx, ny) = (graph[index[&x]].windows as f64, graph[index[&y]].windows as f64);
             let total = windows_total as f64;
             let pxy = weight as f64 / total;
@@ -333,7 +461,7 @@ impl GraphBuilder {
                 let pmi = (pxy / ((nx / total) * (ny / total))).ln();
                 (pmi / -pxy.ln()).clamp(-1.0, 1.0)
             };
-            edges.push(((id_of(x), id_of(y)), x, y, Edge::CoMention { weight, documents, npmi }));
+            edges.push(((id_of(x), id_of(y)), x, y, Edge::CoMention { weight, documents: remap(documents), npmi }));
         }
         edges.sort_by(|a, b| a.0.cmp(&b.0));
         let mut affiliations = Vec::new();
@@ -347,17 +475,23 @@ impl GraphBuilder {
             }
         }
         affiliations.sort_by(|a, b| a.0.cmp(&b.0));
-        let (claims, relation_edges) = relation_edges(&self.analyses, gaz, lex, &index);
+        // Claims in document then text order (a document's claims were added in text order).
+        for r in &mut self.claims {
+            r.document = rank[r.document as usize];
+            r.subject_state = rollup(gaz, r.claim.subject, &index);
+            r.object_state = rollup(gaz, r.claim.object, &index);
+        }
+        self.claims.sort_by_key(|r| r.document);
+        let documents: Vec<DocumentInfo> = {
+            let mut slots: Vec<Option<DocumentInfo>> = self.documents.into_iter().map(Some).collect();
+            order.iter().map(|&a| slots[a as usize].take().expect("each document once")).collect()
+        };
+        mark_copies(&mut self.claims, &documents, &self.evidence)?;
+        let relation_edges = relation_edges(&self.claims, &documents, gaz, lex);
         for (_, x, y, edge) in edges.into_iter().chain(affiliations).chain(relation_edges) {
             graph.add_edge(index[&x], index[&y], edge);
         }
-        Graph {
-            graph,
-            documents: self.analyses.into_iter().map(|a| a.info).collect(),
-            window: self.window,
-            windows: windows_total,
-            claims,
-        }
+        Ok(Graph { graph, documents, window: self.window, windows: windows_total, claims: self.claims, evidence: self.evidence })
     }
 }
 
@@ -367,56 +501,72 @@ pub fn rollup(gaz: &Gazetteer, e: u32, present: &BTreeMap<u32, NodeIndex>) -> u3
     if present.contains_key(&s) { s } else { e }
 }
 
-type RelationEdges<'g> = Vec<((&'g str, &'g str), u32, u32, Edge)>;
+/// The distinct words of a sentence (lowercased, split at anything not alphanumeric), as
+/// sorted hashes, each with whether the word is long enough to index (four bytes or more).
+fn word_set(sentence: &str) -> Vec<(u64, bool)> {
+    let mut words: Vec<(u64, bool)> = sentence
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let lower = w.to_lowercase();
+            (fnv1a(lower.as_bytes()), lower.len() >= 4)
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup_by_key(|w| w.0);
+    words
+}
 
-/// Numbers the claims, marks copies across documents, and folds them into relation edges.
-fn relation_edges<'g>(
-    analyses: &[Analysis],
-    gaz: &'g Gazetteer,
-    lex: &Lexicon,
-    index: &BTreeMap<u32, NodeIndex>,
-) -> (Vec<ClaimRecord>, RelationEdges<'g>) {
-    let mut records: Vec<ClaimRecord> = Vec::new();
-    let mut words: Vec<&BTreeSet<String>> = Vec::new();
-    for (d, a) in analyses.iter().enumerate() {
-        for ((c, sentence, cue), w) in a.claims.iter().zip(&a.claim_words) {
-            records.push(ClaimRecord {
-                id: format!("c-{:06}", records.len() + 1),
-                document: d as u32,
-                claim: c.clone(),
-                sentence: sentence.clone(),
-                cue: cue.clone(),
-                subject_state: rollup(gaz, c.subject, index),
-                object_state: rollup(gaz, c.object, index),
-                copy_of: None,
-            });
-            words.push(w);
+/// FNV-1a, 64 bits: a hash that is the same on every machine and every build.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn common_words(x: &[(u64, bool)], y: &[(u64, bool)]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
-    // Copies: the same pair, relation and denial in a sentence sharing at least eight words and
-    // 40% of all its words with an earlier-published document's. Undated documents come last.
-    // Identical sentences are found by a hash of their words; near-copies through an index of
-    // their longer words, a bounded number of candidates per word, so the search stays linear
-    // on corpora full of syndicated copies.
+    n
+}
+
+/// Marks copies across documents: the same pair, relation and denial in a sentence sharing at
+/// least eight words and 40% of all its words with an earlier-published document's. Undated
+/// documents come last. Identical sentences are found by a hash of their words; near-copies
+/// through an index of their longer words, a bounded number of candidates per word, so the
+/// search stays linear on corpora full of syndicated copies. Sentences are read back from the
+/// evidence file one at a time; only the originals' words are kept.
+fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence: &Evidence) -> Result<()> {
+    type Key = (u32, u32, usize, bool);
+    const CANDIDATES_PER_WORD: usize = 32;
     let mut order: Vec<usize> = (0..records.len()).collect();
-    let date_of = |r: &ClaimRecord| analyses[r.document as usize].info.published;
+    let date_of = |r: &ClaimRecord| documents[r.document as usize].published;
     order.sort_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
-    let key = |r: &ClaimRecord| {
+    let key = |r: &ClaimRecord| -> Key {
         let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
         (a, b, r.claim.relation, r.claim.negated)
     };
-    let word_hash = |w: &BTreeSet<String>| {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        w.hash(&mut h);
-        h.finish()
-    };
-    const CANDIDATES_PER_WORD: usize = 32;
-    let mut exact: std::collections::HashMap<((u32, u32, usize, bool), u64), usize> = std::collections::HashMap::new();
-    let mut postings: std::collections::HashMap<((u32, u32, usize, bool), &str), Vec<usize>> = std::collections::HashMap::new();
+    let mut exact: HashMap<(Key, u64), usize> = HashMap::new();
+    let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::new();
+    let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::new();
     for &j in &order {
         let k = key(&records[j]);
-        let h = word_hash(words[j]);
+        let (sentence, _) = evidence.read(records[j].text)?;
+        let words = word_set(&sentence);
+        let h = fnv1a(&words.iter().flat_map(|w| w.0.to_le_bytes()).collect::<Vec<u8>>());
         let doc = records[j].document;
         if let Some(&i) = exact.get(&(k, h))
             && records[i].document != doc
@@ -424,9 +574,9 @@ fn relation_edges<'g>(
             records[j].copy_of = Some(i);
             continue;
         }
-        let mut shared: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-        for w in words[j].iter().filter(|w| w.len() >= 4) {
-            if let Some(list) = postings.get(&(k, w.as_str())) {
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for w in words.iter().filter(|w| w.1) {
+            if let Some(list) = postings.get(&(k, w.0)) {
                 for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {
                     *shared.entry(i).or_default() += 1;
                 }
@@ -436,9 +586,10 @@ fn relation_edges<'g>(
             .into_iter()
             .filter(|&(i, _)| records[i].document != doc)
             .filter(|&(i, _)| {
-                let (x, y) = (words[i], words[j]);
-                let common = x.intersection(y).count();
-                common >= 8 && common as f64 / x.union(y).count().max(1) as f64 >= 0.4
+                let x = &originals[&i];
+                let common = common_words(x, &words);
+                let union = x.len() + words.len() - common;
+                common >= 8 && common as f64 / union.max(1) as f64 >= 0.4
             })
             .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
             .map(|(i, _)| i);
@@ -446,13 +597,20 @@ fn relation_edges<'g>(
             Some(i) => records[j].copy_of = Some(i),
             None => {
                 exact.entry((k, h)).or_insert(j);
-                for w in words[j].iter().filter(|w| w.len() >= 4) {
-                    postings.entry((k, w.as_str())).or_default().push(j);
+                for w in words.iter().filter(|w| w.1) {
+                    postings.entry((k, w.0)).or_default().push(j);
                 }
+                originals.insert(j, words);
             }
         }
     }
-    // Fold into edges per (source, target, relation, negated).
+    Ok(())
+}
+
+type RelationEdges<'g> = Vec<((&'g str, &'g str), u32, u32, Edge)>;
+
+/// Folds the claims into relation edges per (source, target, relation, denial).
+fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: &'g Gazetteer, lex: &Lexicon) -> RelationEdges<'g> {
     let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
     let mut groups: BTreeMap<(&str, &str, usize, bool), Vec<usize>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
@@ -472,11 +630,11 @@ fn relation_edges<'g>(
         let outlets: BTreeSet<String> = originals
             .iter()
             .map(|r| {
-                let info = &analyses[r.document as usize].info;
+                let info = &documents[r.document as usize];
                 info.outlet.clone().unwrap_or_else(|| format!("document {}", info.id))
             })
             .collect();
-        let dates: Vec<Date> = evidence.iter().filter_map(|&i| analyses[records[i].document as usize].info.published).collect();
+        let dates: Vec<Date> = evidence.iter().filter_map(|&i| documents[records[i].document as usize].published).collect();
         let g = lex.relations[relation].goldstein;
         let edge = Edge::Relation {
             relation,
@@ -492,5 +650,5 @@ fn relation_edges<'g>(
         let (s, t) = (gaz.index_of(sid).expect("node entity") as u32, gaz.index_of(tid).expect("node entity") as u32);
         edges.push(((sid, tid), s, t, edge));
     }
-    (records, edges)
+    edges
 }

@@ -207,7 +207,7 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
     let mut builder = GraphBuilder::new(config.window);
     let mut batch: Vec<Document> = Vec::new();
     let mut bytes = 0;
-    let flush = |batch: &mut Vec<Document>, builder: &mut GraphBuilder| {
+    let flush = |batch: &mut Vec<Document>, builder: &mut GraphBuilder| -> Result<()> {
         let analyses: Vec<Analysis> = pool.install(|| {
             batch
                 .par_iter()
@@ -219,22 +219,20 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
                 })
                 .collect()
         });
-        for a in analyses {
-            builder.add(a);
-        }
         batch.clear();
+        analyses.into_iter().try_for_each(|a| builder.add(a))
     };
     for doc in corpus.by_ref() {
         let doc = doc?;
         bytes += doc.text.len();
         batch.push(doc);
         if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
-            flush(&mut batch, &mut builder);
+            flush(&mut batch, &mut builder)?;
             bytes = 0;
         }
     }
-    flush(&mut batch, &mut builder);
-    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon), corpus.warnings()))
+    flush(&mut batch, &mut builder)?;
+    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon)?, corpus.warnings()))
 }
 
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
@@ -252,7 +250,7 @@ pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<Build
             crowded.join(", ")
         ));
     }
-    let doc = crate::export::GraphDoc::from_graph(&graph, &loaded.gazetteer, &loaded.lexicon);
+    let doc = crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon);
     let doc = resolve_focus(doc, &config.output.filters, Some(&loaded.gazetteer))?;
     write_outputs(&doc, &loaded.gazetteer.style, &config.output, &config.out_dir, &mut report)?;
     Ok(report)
@@ -275,52 +273,57 @@ fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::export::Filters,
     doc.filtered(&filters)
 }
 
-/// Renders every requested format of `doc`, then writes them all into `out_dir`.
+/// Writes every requested format of `doc` into `out_dir`: each into a temporary file first,
+/// and only when all are written are they renamed into place, so a failed run changes none of
+/// the earlier outputs. `graph.json` is written as it is made, claim by claim.
 pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::Style, opts: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
-    use crate::export::{dot, formats, render_with_dot};
+    use crate::export::{Staged, dot, formats, render_with_dot, stage};
     report.documents = doc.documents.len();
     report.nodes = doc.nodes.len();
     report.edges = doc.edges.len();
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    crate::export::ensure_dir(out_dir)?;
+    let mut staged: Vec<Staged> = Vec::new();
     let dot_source = dot::render(doc, style, &opts.dot);
     let wants = |f: Format| opts.formats.contains(&f);
     let svg = if wants(Format::Svg) || wants(Format::Report) { render_with_dot(&dot_source, "svg")? } else { None };
     let missing_dot = |what: &str| format!("note: {what} not written: Graphviz `dot` is not on PATH (install graphviz)");
     for f in &opts.formats {
         let path = |name: &str| out_dir.join(name);
+        let bytes = |name: &str, b: &[u8]| {
+            let p = path(name);
+            stage(&p, |w| w.write_all(b).map_err(|e| Error::output(&p, e)))
+        };
         match f {
-            Format::Json => files.push((path("graph.json"), doc.to_json().into_bytes())),
-            Format::Dot => files.push((path("graph.dot"), dot_source.clone().into_bytes())),
+            Format::Json => staged.push(stage(&path("graph.json"), |w| doc.write_json(w))?),
+            Format::Dot => staged.push(bytes("graph.dot", dot_source.as_bytes())?),
             Format::Svg => match &svg {
-                Some(svg) => files.push((path("graph.svg"), svg.clone())),
+                Some(svg) => staged.push(bytes("graph.svg", svg)?),
                 None => report.notes.push(missing_dot("graph.svg")),
             },
             Format::Png => match render_with_dot(&dot_source, "png")? {
-                Some(png) => files.push((path("graph.png"), png)),
+                Some(png) => staged.push(bytes("graph.png", &png)?),
                 None => report.notes.push(missing_dot("graph.png")),
             },
-            Format::Gexf => files.push((path("graph.gexf"), formats::gexf(doc).into_bytes())),
-            Format::Graphml => files.push((path("graph.graphml"), formats::graphml(doc).into_bytes())),
-            Format::Cytoscape => files.push((path("graph.cytoscape.json"), formats::cytoscape(doc).into_bytes())),
-            Format::Nodelink => files.push((path("graph.nodelink.json"), formats::nodelink(doc).into_bytes())),
+            Format::Gexf => staged.push(bytes("graph.gexf", formats::gexf(doc).as_bytes())?),
+            Format::Graphml => staged.push(bytes("graph.graphml", formats::graphml(doc).as_bytes())?),
+            Format::Cytoscape => staged.push(bytes("graph.cytoscape.json", formats::cytoscape(doc).as_bytes())?),
+            Format::Nodelink => staged.push(bytes("graph.nodelink.json", formats::nodelink(doc).as_bytes())?),
             Format::Neo4j => {
                 let (nodes, rels) = formats::neo4j(doc);
-                files.push((path("nodes.csv"), nodes.into_bytes()));
-                files.push((path("relationships.csv"), rels.into_bytes()));
+                staged.push(bytes("nodes.csv", nodes.as_bytes())?);
+                staged.push(bytes("relationships.csv", rels.as_bytes())?);
             }
             Format::Report => {
                 let svg_text = svg.as_ref().map(|b| String::from_utf8_lossy(b).into_owned());
                 if svg_text.is_none() {
                     report.notes.push("note: report.html has no diagram: Graphviz `dot` is not on PATH".into());
                 }
-                files.push((path("report.html"), crate::export::report::render(doc, style, svg_text.as_deref()).into_bytes()));
+                staged.push(bytes("report.html", crate::export::report::render(doc, style, svg_text.as_deref())?.as_bytes())?);
             }
         }
     }
-    crate::export::ensure_dir(out_dir)?;
-    for (path, bytes) in files {
-        crate::export::write_atomic(&path, &bytes)?;
-        report.written.push(path);
+    for s in staged {
+        report.written.push(s.commit()?);
     }
     Ok(())
 }
@@ -436,7 +439,7 @@ pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, fo
     let (graph, _) = analyse(&config, &loaded, &|| {})?;
     Ok(match (request, pair) {
         (CompareRequest::Pair(..), Some((x, y))) => {
-            let c = crate::compare::compare(&graph, &loaded.gazetteer, &loaded.lexicon, x, y);
+            let c = crate::compare::compare(&graph, &loaded.gazetteer, &loaded.lexicon, x, y)?;
             crate::compare::render(&c, format)
         }
         (CompareRequest::All(min), _) => {

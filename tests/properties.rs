@@ -63,9 +63,9 @@ fn json_of(analyses: Vec<Analysis>) -> String {
     let f = fixture();
     let mut b = GraphBuilder::new(Window::Sentence);
     for a in analyses {
-        b.add(a);
+        b.add(a).unwrap();
     }
-    GraphDoc::from_graph(&b.finish(&f.gaz, &f.lex), &f.gaz, &f.lex).to_json()
+    GraphDoc::from_graph(b.finish(&f.gaz, &f.lex).unwrap(), &f.gaz, &f.lex).to_json().unwrap()
 }
 
 proptest! {
@@ -127,7 +127,7 @@ proptest! {
     fn graph_json_round_trips(texts in prop::collection::vec(text(), 1..4)) {
         let docs: Vec<Document> = texts.into_iter().enumerate().map(|(i, t)| doc(format!("d{i}"), t)).collect();
         let json = json_of(docs.iter().map(analyse).collect());
-        let back = GraphDoc::parse("graph.json", &json).unwrap().to_json();
+        let back = GraphDoc::parse("graph.json", &json).unwrap().to_json().unwrap();
         prop_assert_eq!(json, back);
     }
 }

@@ -11,7 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::graph::{Edge, Graph};
+use crate::graph::{ClaimRecord, Edge, Evidence, Graph, claim_id};
+use std::io::Write as _;
+use std::sync::Arc;
 use crate::relations::Lexicon;
 
 /// The schema name written in `graph.json`.
@@ -37,7 +39,7 @@ pub struct GraphDoc {
     pub edges: Vec<EdgeRec>,
     /// Claims with evidence.
     #[serde(default)]
-    pub claims: Vec<ClaimRec>,
+    pub claims: Claims,
 }
 
 /// The program that wrote a graph.
@@ -271,8 +273,9 @@ pub struct ClaimRec {
 }
 
 impl GraphDoc {
-    /// Builds the document from a graph.
-    pub fn from_graph(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon) -> GraphDoc {
+    /// Builds the document from a graph. The graph's claims move into the document, which
+    /// makes their records one at a time as they are written (see [`Claims`]).
+    pub fn from_graph(graph: Graph, gaz: &Gazetteer, lex: &Lexicon) -> GraphDoc {
         let g = &graph.graph;
         let doc_id = |d: &u32| graph.documents[*d as usize].id.clone();
         let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[g[i].entity as usize].id.clone();
@@ -323,73 +326,40 @@ impl GraphDoc {
                             goldstein_mean: Some((goldstein_mean * 100.0).round() / 100.0),
                             first: Some(first.map(|d| d.to_string())),
                             last: Some(last.map(|d| d.to_string())),
-                            evidence: Some(evidence.iter().map(|&i| graph.claims[i].id.clone()).collect()),
+                            evidence: Some(evidence.iter().map(|&i| claim_id(i)).collect()),
                             ..base
                         }
                     }
                 }
             })
             .collect();
-        let claims = graph
-            .claims
+        let documents = graph
+            .documents
             .iter()
-            .map(|r| {
-                let c = &r.claim;
-                let rel = &lex.relations[c.relation];
-                let cue = &lex.cues[c.cue];
-                let id = |e: u32| gaz.entities[e as usize].id.clone();
-                let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
-                ClaimRec {
-                    id: r.id.clone(),
-                    document: graph.documents[r.document as usize].id.clone(),
-                    subject: id(c.subject),
-                    object: id(c.object),
-                    subject_state: id(r.subject_state),
-                    object_state: id(r.object_state),
-                    directed: !rel.symmetric,
-                    relation: rel.id.clone(),
-                    polarity: rel.polarity.as_str().into(),
-                    negated: c.negated,
-                    modality: c.modality.as_str().into(),
-                    speaker: c.speaker.map(id),
-                    cameo: rel.cameo.clone(),
-                    plover: rel.plover.clone(),
-                    goldstein: rel.goldstein,
-                    quad_class: rel.quad.clone(),
-                    state: rel.state,
-                    sentence: r.sentence.clone(),
-                    spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
-                    cue: r.cue.clone(),
-                    cue_phrase: cue.text.clone(),
-                    rule: cue.origin.to_string(),
-                    copy_of: r.copy_of.map(|i| graph.claims[i].id.clone()),
-                }
+            .map(|d| DocumentRec {
+                id: d.id.clone(),
+                path: d.path.clone(),
+                title: d.title.clone(),
+                outlet: d.outlet.clone(),
+                url: d.url.clone(),
+                published: d.published.map(|p| p.to_string()),
+                sentences: d.sentences,
+                paragraphs: d.paragraphs,
+                repeated_paragraphs: d.repeated,
+                boilerplate_from: d.tail_from,
+                mentions: d.mentions,
+                crowded_windows: d.crowded_windows,
+                sha256: d.sha256.clone(),
             })
             .collect();
+        let settings = Settings { window: graph.window.as_str().into(), windows: graph.windows, filters: Vec::new() };
+        let claims = Claims::from_graph(graph, gaz, lex);
         GraphDoc {
             schema: SCHEMA.into(),
             generator: Generator { name: "newsgraph".into(), version: env!("CARGO_PKG_VERSION").into() },
             gazetteer: GazetteerInfo { entities: gaz.entities.len(), aliases: gaz.alias_count(), digest: gaz.digest.clone() },
-            settings: Settings { window: graph.window.as_str().into(), windows: graph.windows, filters: Vec::new() },
-            documents: graph
-                .documents
-                .iter()
-                .map(|d| DocumentRec {
-                    id: d.id.clone(),
-                    path: d.path.clone(),
-                    title: d.title.clone(),
-                    outlet: d.outlet.clone(),
-                    url: d.url.clone(),
-                    published: d.published.map(|p| p.to_string()),
-                    sentences: d.sentences,
-                    paragraphs: d.paragraphs,
-                    repeated_paragraphs: d.repeated,
-                    boilerplate_from: d.tail_from,
-                    mentions: d.mentions,
-                    crowded_windows: d.crowded_windows,
-                    sha256: d.sha256.clone(),
-                })
-                .collect(),
+            settings,
+            documents,
             nodes,
             edges,
             claims,
@@ -397,10 +367,22 @@ impl GraphDoc {
     }
 
     /// Renders `graph.json`.
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("graph serialises");
-        s.push('\n');
-        s
+    pub fn to_json(&self) -> Result<String> {
+        let mut out = Vec::new();
+        self.write_json(&mut out)?;
+        Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+    }
+
+    /// Writes `graph.json` to `out` as it is made, claim by claim.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+        let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
+        serde_json::to_writer_pretty(&mut w, self).map_err(|e| match self.claims.take_error() {
+            Some(read) => read,
+            None => fail(&e),
+        })?;
+        w.write_all(b"\n").map_err(|e| fail(&e))?;
+        w.flush().map_err(|e| fail(&e))
     }
 
     /// Reads a `graph.json`, naming the file and line of any error.
@@ -533,8 +515,7 @@ impl GraphDoc {
         }
         drop_isolated(&mut doc);
         let ids: BTreeSet<&str> = doc.nodes.iter().map(|n| n.id.as_str()).collect();
-        let kept: BTreeSet<String> = doc.claims.iter().filter(|c| claim_kept(c, &ids)).map(|c| c.id.clone()).collect();
-        doc.claims.retain(|c| kept.contains(&c.id));
+        let kept = doc.claims.retain(|c| claim_kept(c, &ids));
         for e in &mut doc.edges {
             if let Some(ev) = &mut e.evidence {
                 ev.retain(|c| kept.contains(c));
@@ -625,5 +606,205 @@ fn add_counts(into: &mut NodeRec, from: &NodeRec) {
     }
     for (h, c) in &from.matched_as {
         *into.matched_as.entry(h.clone()).or_default() += c;
+    }
+}
+
+/// The claims of a graph document. Read from a `graph.json`, they are held in memory; taken
+/// from a built [`Graph`], they stay in its compact records and evidence file, and each
+/// [`ClaimRec`] is made when it is needed, so writing a graph with millions of claims takes
+/// memory for the records, not for their text.
+#[derive(Debug, Clone)]
+pub struct Claims(Source);
+
+#[derive(Debug, Clone)]
+enum Source {
+    Owned(Vec<ClaimRec>),
+    Built { built: Arc<Built>, keep: Option<Arc<Vec<bool>>> },
+}
+
+/// What it takes to make claim records from a graph's, without the gazetteer.
+#[derive(Debug)]
+struct Built {
+    records: Vec<ClaimRecord>,
+    evidence: Evidence,
+    documents: Vec<String>,
+    entities: Vec<String>,
+    relations: Vec<crate::relations::RelationType>,
+    cues: Vec<(String, String)>,
+    /// The first failure to read evidence back, reported when the claims are written.
+    error: std::sync::Mutex<Option<Error>>,
+}
+
+impl Default for Claims {
+    fn default() -> Self {
+        Claims(Source::Owned(Vec::new()))
+    }
+}
+
+impl From<Vec<ClaimRec>> for Claims {
+    fn from(v: Vec<ClaimRec>) -> Self {
+        Claims(Source::Owned(v))
+    }
+}
+
+impl Claims {
+    fn from_graph(graph: Graph, gaz: &Gazetteer, lex: &Lexicon) -> Claims {
+        let built = Built {
+            documents: graph.documents.iter().map(|d| d.id.clone()).collect(),
+            entities: gaz.entities.iter().map(|e| e.id.clone()).collect(),
+            relations: lex.relations.clone(),
+            cues: lex.cues.iter().map(|c| (c.text.clone(), c.origin.to_string())).collect(),
+            records: graph.claims,
+            evidence: graph.evidence,
+            error: std::sync::Mutex::new(None),
+        };
+        Claims(Source::Built { built: Arc::new(built), keep: None })
+    }
+
+    /// How many claims there are.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Source::Owned(v) => v.len(),
+            Source::Built { built, keep: None } => built.records.len(),
+            Source::Built { keep: Some(k), .. } => k.iter().filter(|&&k| k).count(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every claim, in order, with its sentence and cue.
+    pub fn iter(&self) -> impl Iterator<Item = Result<ClaimRec>> + '_ {
+        self.select(|_| true)
+    }
+
+    /// Every claim without its sentence and cue text (left empty): enough for ids, actors,
+    /// relations, modality and documents, and never reads the evidence file.
+    pub fn iter_light(&self) -> impl Iterator<Item = ClaimRec> + '_ {
+        self.records().map(|(r, _)| r)
+    }
+
+    /// The claims whose light record (see [`Claims::iter_light`]) passes `want`, with their
+    /// sentence and cue.
+    pub fn select<'a>(&'a self, want: impl Fn(&ClaimRec) -> bool + 'a) -> impl Iterator<Item = Result<ClaimRec>> + 'a {
+        self.records().filter(move |(r, _)| want(r)).map(move |(mut r, i)| {
+            if let (Source::Built { built, .. }, Some(i)) = (&self.0, i) {
+                let (sentence, cue) = built.evidence_of(i)?;
+                r.sentence = sentence;
+                r.cue = cue;
+            }
+            Ok(r)
+        })
+    }
+
+    /// Light records, with the index of the graph record they came from (built claims).
+    fn records(&self) -> Box<dyn Iterator<Item = (ClaimRec, Option<usize>)> + '_> {
+        match &self.0 {
+            Source::Owned(v) => Box::new(v.iter().map(|c| (c.clone(), None))),
+            Source::Built { built, keep } => Box::new(
+                (0..built.records.len()).filter(move |&i| keep.as_ref().is_none_or(|k| k[i])).map(move |i| (built.light(i), Some(i))),
+            ),
+        }
+    }
+
+    /// Keeps the claims whose light record passes `keep`; returns the ids kept.
+    fn retain(&mut self, keep: impl Fn(&ClaimRec) -> bool) -> BTreeSet<String> {
+        let mut kept = BTreeSet::new();
+        match &mut self.0 {
+            Source::Owned(v) => {
+                v.retain(|c| keep(c));
+                kept.extend(v.iter().map(|c| c.id.clone()));
+            }
+            Source::Built { built, keep: mask } => {
+                let mut next = vec![false; built.records.len()];
+                for (i, slot) in next.iter_mut().enumerate() {
+                    if mask.as_ref().is_none_or(|m| m[i]) {
+                        let c = built.light(i);
+                        if keep(&c) {
+                            *slot = true;
+                            kept.insert(c.id);
+                        }
+                    }
+                }
+                *mask = Some(Arc::new(next));
+            }
+        }
+        kept
+    }
+
+    /// The first failure to read claim evidence back, if any (it ends a write).
+    fn take_error(&self) -> Option<Error> {
+        match &self.0 {
+            Source::Built { built, .. } => built.error.lock().unwrap_or_else(|p| p.into_inner()).take(),
+            Source::Owned(_) => None,
+        }
+    }
+}
+
+impl Built {
+    fn light(&self, i: usize) -> ClaimRec {
+        let r = &self.records[i];
+        let c = &r.claim;
+        let rel = &self.relations[c.relation];
+        let (cue_phrase, rule) = &self.cues[c.cue];
+        let id = |e: u32| self.entities[e as usize].clone();
+        let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
+        ClaimRec {
+            id: claim_id(i),
+            document: self.documents[r.document as usize].clone(),
+            subject: id(c.subject),
+            object: id(c.object),
+            subject_state: id(r.subject_state),
+            object_state: id(r.object_state),
+            directed: !rel.symmetric,
+            relation: rel.id.clone(),
+            polarity: rel.polarity.as_str().into(),
+            negated: c.negated,
+            modality: c.modality.as_str().into(),
+            speaker: c.speaker.map(id),
+            cameo: rel.cameo.clone(),
+            plover: rel.plover.clone(),
+            goldstein: rel.goldstein,
+            quad_class: rel.quad.clone(),
+            state: rel.state,
+            sentence: String::new(),
+            spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
+            cue: String::new(),
+            cue_phrase: cue_phrase.clone(),
+            rule: rule.clone(),
+            copy_of: r.copy_of.map(claim_id),
+        }
+    }
+
+    fn evidence_of(&self, i: usize) -> Result<(String, String)> {
+        self.evidence.read_claim(&self.records[i])
+    }
+}
+
+impl Serialize for Claims {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for c in self.iter() {
+            match c {
+                Ok(c) => seq.serialize_element(&c)?,
+                Err(e) => {
+                    let message = e.to_string();
+                    if let Source::Built { built, .. } = &self.0 {
+                        *built.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    }
+                    return Err(S::Error::custom(message));
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Vec::<ClaimRec>::deserialize(d).map(Claims::from)
     }
 }

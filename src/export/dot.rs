@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use graphviz_rust::dot_structures as dot;
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::doc::{ClaimRec, GraphDoc};
+use super::doc::GraphDoc;
 use super::dot_quote;
 use crate::gazetteer::Style;
 
@@ -139,7 +139,8 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> String {
         }
     }
     // Relation edges: one per pair, polarity and denial, so a much-discussed pair stays legible.
-    let claims: BTreeMap<&str, &ClaimRec> = doc.claims.iter().map(|c| (c.id.as_str(), c)).collect();
+    let hypothetical: BTreeMap<String, bool> =
+        doc.claims.iter_light().map(|c| (c.id, c.modality == "hypothetical" || c.modality == "question")).collect();
     type Key = (String, String, String, bool);
     let mut drawn: BTreeMap<Key, (BTreeMap<String, u64>, bool)> = BTreeMap::new();
     for e in doc.edges.iter().filter(|e| e.kind == "relation") {
@@ -150,7 +151,7 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> String {
         let polarity = e.polarity.clone().unwrap_or_else(|| "neutral".into());
         let entry = drawn.entry((a, b, polarity, e.negated.unwrap_or(false))).or_insert((BTreeMap::new(), true));
         *entry.0.entry(e.relation.clone().unwrap_or_default()).or_default() += e.claims.unwrap_or(e.weight) + e.copies.unwrap_or(0);
-        let all_hypothetical = e.evidence.iter().flatten().all(|id| claims.get(id.as_str()).is_some_and(|c| c.modality == "hypothetical" || c.modality == "question"));
+        let all_hypothetical = e.evidence.iter().flatten().all(|id| hypothetical.get(id.as_str()).is_some_and(|&h| h));
         entry.1 &= all_hypothetical && e.evidence.as_ref().is_some_and(|v| !v.is_empty());
     }
     for ((a, b, polarity, negated), (rels, hypothetical)) in drawn {

@@ -108,23 +108,38 @@ impl AttrValue {
     }
 }
 
-/// The dates on which a node or edge was mentioned or claimed, for time spells.
-fn dates_of(doc: &GraphDoc, documents: impl Iterator<Item = String>) -> Vec<String> {
-    let by_id: BTreeMap<&str, Option<&str>> = doc.documents.iter().map(|d| (d.id.as_str(), d.published.as_deref())).collect();
-    documents.filter_map(|d| by_id.get(d.as_str()).copied().flatten().map(String::from)).collect::<BTreeSet<_>>().into_iter().collect()
+/// Publication dates by document, and documents by claim, for time spells: made once per
+/// export, so spells cost a lookup per document, not a pass over the graph.
+struct Dates<'d> {
+    published: BTreeMap<&'d str, Option<&'d str>>,
+    claim_document: BTreeMap<String, String>,
 }
 
-fn edge_documents(doc: &GraphDoc, e: &EdgeRec) -> Vec<String> {
-    if let Some(d) = &e.documents {
-        return d.keys().cloned().collect();
+impl<'d> Dates<'d> {
+    fn new(doc: &'d GraphDoc) -> Dates<'d> {
+        Dates {
+            published: doc.documents.iter().map(|d| (d.id.as_str(), d.published.as_deref())).collect(),
+            claim_document: doc.claims.iter_light().map(|c| (c.id, c.document)).collect(),
+        }
     }
-    let claims: BTreeMap<&str, &str> = doc.claims.iter().map(|c| (c.id.as_str(), c.document.as_str())).collect();
-    e.evidence.iter().flatten().filter_map(|id| claims.get(id.as_str()).map(|d| d.to_string())).collect()
+
+    /// The dates on which a node or edge was mentioned or claimed.
+    fn of<'a>(&self, documents: impl Iterator<Item = &'a str>) -> Vec<String> {
+        documents.filter_map(|d| self.published.get(d).copied().flatten().map(String::from)).collect::<BTreeSet<_>>().into_iter().collect()
+    }
+
+    fn of_edge(&self, e: &EdgeRec) -> Vec<String> {
+        match &e.documents {
+            Some(d) => self.of(d.keys().map(String::as_str)),
+            None => self.of(e.evidence.iter().flatten().filter_map(|id| self.claim_document.get(id).map(String::as_str))),
+        }
+    }
 }
 
 /// GEXF 1.3 for Gephi: typed attributes, and time spells from document dates so Gephi's
 /// timeline shows when an actor was mentioned and a relation claimed.
 pub fn gexf(doc: &GraphDoc) -> String {
+    let dates = Dates::new(doc);
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n");
@@ -156,7 +171,7 @@ pub fn gexf(doc: &GraphDoc) -> String {
             let _ = writeln!(out, "          <attvalue for=\"{k}\" value=\"{}\"/>", v.text());
         }
         out.push_str("        </attvalues>\n");
-        spells(&mut out, &dates_of(doc, n.documents.keys().cloned()));
+        spells(&mut out, &dates.of(n.documents.keys().map(String::as_str)));
         out.push_str("      </node>\n");
     }
     out.push_str("    </nodes>\n    <edges>\n");
@@ -175,7 +190,7 @@ pub fn gexf(doc: &GraphDoc) -> String {
             let _ = writeln!(out, "          <attvalue for=\"{k}\" value=\"{}\"/>", v.text());
         }
         out.push_str("        </attvalues>\n");
-        spells(&mut out, &dates_of(doc, edge_documents(doc, e).into_iter()));
+        spells(&mut out, &dates.of_edge(e));
         out.push_str("      </edge>\n");
     }
     out.push_str("    </edges>\n  </graph>\n</gexf>\n");

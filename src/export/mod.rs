@@ -110,14 +110,27 @@ pub fn render_with_dot(dot_source: &str, format: &str) -> Result<Option<Vec<u8>>
     Ok(Some(out.stdout))
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// An output being written: a temporary file in the folder of its final path, put in place by
+/// [`Staged::commit`]. Dropped uncommitted (an error, a panic), it is removed; a killed run
+/// leaves at most a hidden `.newsgraph-*` file, never a half-written output.
+#[derive(Debug)]
+pub struct Staged {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+/// Writes an output through `write` into a temporary file next to `path`.
+pub fn stage(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Staged> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".newsgraph-")
         .tempfile_in(dir)
         .map_err(|e| Error::output(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::output(path, e))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut w)?;
+        w.flush().map_err(|e| Error::output(path, e))?;
+    }
     // Temporary files are private (0600); outputs are ordinary files.
     #[cfg(unix)]
     {
@@ -125,7 +138,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::output(path, e))?;
     }
     tmp.as_file().sync_all().map_err(|e| Error::output(path, e))?;
-    tmp.persist(path).map_err(|e| Error::output(path, e.error))?;
+    Ok(Staged { path: path.to_path_buf(), tmp })
+}
+
+impl Staged {
+    /// Renames the finished file into place.
+    pub fn commit(self) -> Result<PathBuf> {
+        self.tmp.persist(&self.path).map_err(|e| Error::output(&self.path, e.error))?;
+        Ok(self.path)
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    stage(path, |w| w.write_all(bytes).map_err(|e| Error::output(path, e)))?.commit()?;
     Ok(())
 }
 

@@ -18,8 +18,13 @@ fn esc(s: &str) -> String {
 /// How many pairs the report details.
 const TOP_PAIRS: usize = 5;
 
-/// Renders the report. `svg` is the rendered diagram, when Graphviz was available.
-pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> String {
+/// At most this many claims are listed per drawn edge and per pair table; the rest are in
+/// `graph.json`. A report is read by people: a million quotes would only bury the page.
+const LISTED: usize = 100;
+
+/// Renders the report. `svg` is the rendered diagram, when Graphviz was available. Fails only
+/// when claim evidence cannot be read back.
+pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error::Result<String> {
     let label = |id: &str| doc.node(id).map_or(id.to_string(), |n| n.label.clone());
     let docs: BTreeMap<&str, &super::doc::DocumentRec> = doc.documents.iter().map(|d| (d.id.as_str(), d)).collect();
     let source = |id: &str| {
@@ -39,33 +44,49 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> String {
             "copy_of": c.copy_of,
         })
     };
-    // Evidence per drawn relation edge.
-    let claims: BTreeMap<&str, &ClaimRec> = doc.claims.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut evidence: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-    for e in doc.edges.iter().filter(|e| e.kind == "relation") {
-        let (a, b) = if e.source <= e.target { (&e.source, &e.target) } else { (&e.target, &e.source) };
-        let key = relation_edge_id(a, b, e.polarity.as_deref().unwrap_or("neutral"), e.negated.unwrap_or(false));
-        for id in e.evidence.iter().flatten() {
-            if let Some(c) = claims.get(id.as_str()) {
-                evidence.entry(key.clone()).or_default().push(claim_json(c));
-            }
-        }
-    }
-    // The most-discussed pairs (claims that are not copies).
-    let mut pairs: BTreeMap<(String, String), Vec<&ClaimRec>> = BTreeMap::new();
-    for c in &doc.claims {
+    // First, without the text: the most-discussed pairs (claims that are not copies), and which
+    // claims the page will quote.
+    let published = |c: &ClaimRec| docs.get(c.document.as_str()).and_then(|d| d.published.clone());
+    let mut pairs: BTreeMap<(String, String), (usize, Vec<ClaimRec>)> = BTreeMap::new();
+    for c in doc.claims.iter_light() {
         let (a, b) = if c.subject_state <= c.object_state {
             (c.subject_state.clone(), c.object_state.clone())
         } else {
             (c.object_state.clone(), c.subject_state.clone())
         };
-        pairs.entry((a, b)).or_default().push(c);
+        let p = pairs.entry((a, b)).or_default();
+        p.0 += usize::from(c.copy_of.is_none());
+        p.1.push(c);
     }
-    let mut ranked: Vec<((String, String), Vec<&ClaimRec>)> = pairs.into_iter().collect();
-    ranked.sort_by(|x, y| {
-        let n = |v: &Vec<&ClaimRec>| v.iter().filter(|c| c.copy_of.is_none()).count();
-        n(&y.1).cmp(&n(&x.1)).then(x.0.cmp(&y.0))
-    });
+    let mut ranked: Vec<((String, String), (usize, Vec<ClaimRec>))> = pairs.into_iter().collect();
+    ranked.sort_by(|x, y| y.1.0.cmp(&x.1.0).then(x.0.cmp(&y.0)));
+    ranked.truncate(TOP_PAIRS);
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    for (_, (_, list)) in &mut ranked {
+        list.sort_by(|x, y| (published(x).is_none(), published(x), &x.document, &x.id).cmp(&(published(y).is_none(), published(y), &y.document, &y.id)));
+        wanted.extend(list.iter().take(LISTED).map(|c| c.id.clone()));
+    }
+    let relation_edges: Vec<_> = doc.edges.iter().filter(|e| e.kind == "relation").collect();
+    for e in &relation_edges {
+        wanted.extend(e.evidence.iter().flatten().take(LISTED).cloned());
+    }
+    // Then the quoted claims, with their sentences.
+    let mut claims: BTreeMap<String, ClaimRec> = BTreeMap::new();
+    for c in doc.claims.select(|c| wanted.contains(&c.id)) {
+        let c = c?;
+        claims.insert(c.id.clone(), c);
+    }
+    // Evidence per drawn relation edge.
+    let mut evidence: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    for e in &relation_edges {
+        let (a, b) = if e.source <= e.target { (&e.source, &e.target) } else { (&e.target, &e.source) };
+        let key = relation_edge_id(a, b, e.polarity.as_deref().unwrap_or("neutral"), e.negated.unwrap_or(false));
+        for id in e.evidence.iter().flatten().take(LISTED) {
+            if let Some(c) = claims.get(id.as_str()) {
+                evidence.entry(key.clone()).or_default().push(claim_json(c));
+            }
+        }
+    }
 
     let mut out = String::new();
     let title = format!("newsgraph report: {} documents, {} nodes, {} edges, {} claims", doc.documents.len(), doc.nodes.len(), doc.edges.len(), doc.claims.len());
@@ -101,16 +122,10 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> String {
     out.push_str("</div>\n<aside><h2>Evidence</h2><div id=\"evidence\"><p>No edge selected.</p></div></aside>\n</main>\n");
     // Top pairs.
     out.push_str("<section id=\"pairs\"><h2>Most-discussed pairs</h2>\n");
-    for ((a, b), list) in ranked.iter().take(TOP_PAIRS) {
-        let originals = list.iter().filter(|c| c.copy_of.is_none()).count();
+    for ((a, b), (originals, list)) in &ranked {
         let _ = writeln!(out, "<h3>{} – {} ({} claims, {} copies)</h3>", esc(&label(a)), esc(&label(b)), originals, list.len() - originals);
         out.push_str("<table><tr><th>source</th><th>claim</th><th>speaker</th><th>sentence</th></tr>\n");
-        let mut rows: Vec<&&ClaimRec> = list.iter().collect();
-        rows.sort_by(|x, y| {
-            let d = |c: &ClaimRec| docs.get(c.document.as_str()).and_then(|d| d.published.clone());
-            (d(x).is_none(), d(x), &x.document, &x.id).cmp(&(d(y).is_none(), d(y), &y.document, &y.id))
-        });
-        for c in rows {
+        for c in list.iter().take(LISTED).filter_map(|c| claims.get(&c.id)) {
             let class = match c.polarity.as_str() {
                 "cooperative" => "coop",
                 "conflictual" => "conf",
@@ -131,6 +146,9 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> String {
             );
         }
         out.push_str("</table>\n");
+        if list.len() > LISTED {
+            let _ = writeln!(out, "<p>… and {} more claims in graph.json.</p>", list.len() - LISTED);
+        }
     }
     out.push_str("</section>\n");
     // Evidence data and the script that shows it.
@@ -183,5 +201,5 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> String {
 </html>
 "##,
     );
-    out
+    Ok(out)
 }
