@@ -131,6 +131,33 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Analyse JSON Lines documents (standard input by default) into partial records, one JSON
+    /// line per document on standard output, for `merge` (Spark's RDD.pipe, Hadoop Streaming,
+    /// Ray's map_batches).
+    Map {
+        /// Files, folders or - (standard input, read as JSON Lines).
+        #[arg(value_name = "INPUT", default_value = "-")]
+        inputs: Vec<PathBuf>,
+        /// What counts as mentioned together.
+        #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
+        window: WindowArg,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
+    /// Fold partial records from `map` into the graph and write what `build` writes. Any
+    /// sharding, order or grouping of the records gives the same files.
+    Merge {
+        /// Files or folders of partial records, or - for standard input.
+        #[arg(value_name = "PART", required = true)]
+        parts: Vec<PathBuf>,
+        /// Also write the merged partial records to FILE (sorted by document id), to merge them
+        /// again with other parts later.
+        #[arg(long, value_name = "FILE")]
+        parts_out: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Convert a saved graph.json into other formats without reading the corpus again.
     Export {
         /// A graph.json written by `newsgraph build`.
@@ -189,6 +216,13 @@ enum Command {
 enum GazetteerCommand {
     /// Validate the gazetteer: duplicate ids, ambiguous aliases, dangling references, bad dates.
     Check,
+    /// Compile the gazetteer (and its relation lexicon) into one file that loads fast, for
+    /// workers of a distributed job: pass it as --gazetteer FILE.
+    Compile {
+        /// Where to write it.
+        #[arg(short, long, value_name = "FILE", default_value = "gazetteer.json")]
+        out: PathBuf,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -217,7 +251,7 @@ fn common(args: &CommonArgs) -> Common {
     Common {
         gazetteer: args.gazetteer.clone(),
         case,
-        read: crate::text::ReadOptions { strict: args.strict, keep_going: args.keep_going },
+        read: crate::text::ReadOptions { strict: args.strict, keep_going: args.keep_going, ..Default::default() },
     }
 }
 
@@ -234,26 +268,33 @@ fn report_written(report: &pipeline::BuildReport) {
     );
 }
 
+fn window_of(w: WindowArg) -> Window {
+    match w {
+        WindowArg::Sentence => Window::Sentence,
+        WindowArg::Paragraph => Window::Paragraph,
+        WindowArg::Document => Window::Document,
+    }
+}
+
+fn threads_of(threads: Option<usize>) -> Result<usize, Error> {
+    match threads {
+        Some(0) => Err(Error::usage("--threads must be at least 1")),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
 fn run(cli: Cli) -> Result<i32, Error> {
     let common = common(&cli.common);
     match cli.command {
         Command::Build { inputs, window, threads, output } => {
-            let threads = match threads {
-                Some(0) => return Err(Error::usage("--threads must be at least 1")),
-                Some(n) => n,
-                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            };
             let config = BuildConfig {
                 common,
                 inputs,
                 out_dir: output.out.clone(),
-                window: match window {
-                    WindowArg::Sentence => Window::Sentence,
-                    WindowArg::Paragraph => Window::Paragraph,
-                    WindowArg::Document => Window::Document,
-                },
+                window: window_of(window),
                 output: output.options()?,
-                threads,
+                threads: threads_of(threads)?,
             };
             let bar = indicatif::ProgressBar::new_spinner();
             if !std::io::stderr().is_terminal() {
@@ -262,6 +303,21 @@ fn run(cli: Cli) -> Result<i32, Error> {
             bar.set_message("documents");
             let report = pipeline::build(&config, &|| bar.inc(1))?;
             bar.finish_and_clear();
+            report_written(&report);
+            Ok(0)
+        }
+        Command::Map { inputs, window, threads } => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let notes = pipeline::map(&common, &inputs, window_of(window), threads_of(threads)?, &mut lock)?;
+            for n in notes {
+                eprintln!("{n}");
+            }
+            Ok(0)
+        }
+        Command::Merge { parts, parts_out, output } => {
+            let config = pipeline::MergeConfig { common, parts, out_dir: output.out.clone(), output: output.options()?, parts_out };
+            let report = pipeline::merge(&config)?;
             report_written(&report);
             Ok(0)
         }
@@ -306,13 +362,40 @@ fn run(cli: Cli) -> Result<i32, Error> {
             lock.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
             Ok(0)
         }
-        Command::Gazetteer { command: GazetteerCommand::Check } => {
+        Command::Gazetteer { command: GazetteerCommand::Compile { out } } => {
+            if Gazetteer::is_compiled(&common.gazetteer) {
+                return Err(Error::usage(format!("{} is already compiled; name the gazetteer folder or TOML file", common.gazetteer.display())));
+            }
             let g = Gazetteer::load(&common.gazetteer)?;
+            let sources = crate::relations::Lexicon::sources(&common.gazetteer)?;
+            let lexicon = crate::relations::Lexicon::from_sources(&sources)?;
+            let bytes = g.compile(sources)?;
+            if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                crate::export::ensure_dir(dir)?;
+            }
+            crate::export::write_atomic(&out, &bytes)?;
+            eprintln!(
+                "newsgraph: compiled {} ({} entities, {} aliases, {} relations) into {} ({:.1} MB)",
+                common.gazetteer.display(),
+                g.entities.len(),
+                g.alias_count(),
+                lexicon.relations.len(),
+                out.display(),
+                bytes.len() as f64 / 1e6
+            );
+            Ok(0)
+        }
+        Command::Gazetteer { command: GazetteerCommand::Check } => {
+            let (g, sources) = if Gazetteer::is_compiled(&common.gazetteer) {
+                Gazetteer::load_compiled(&common.gazetteer)?
+            } else {
+                (Gazetteer::load(&common.gazetteer)?, crate::relations::Lexicon::sources(&common.gazetteer)?)
+            };
             for p in g.problems() {
                 println!("{p}");
             }
             // The relation lexicon lives in the same folder; its errors are fatal there too.
-            let (lexicon, lexicon_ok) = match crate::relations::Lexicon::load(&common.gazetteer) {
+            let (lexicon, lexicon_ok) = match crate::relations::Lexicon::from_sources(&sources) {
                 Ok(l) => (format!("{} relations, {} cues", l.relations.len(), l.cue_count()), true),
                 Err(e) => {
                     println!("{e}");

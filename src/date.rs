@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A calendar date. Ordered chronologically.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     year: u16,
     month: u8,

@@ -159,9 +159,60 @@ pub struct Loaded {
     pub notes: Vec<String>,
 }
 
+/// Gazetteers of at least this many bytes of TOML go through the cache of compiled gazetteers;
+/// smaller ones load in milliseconds anyway.
+const CACHE_FROM_BYTES: u64 = 1 << 20;
+
+/// Where compiled gazetteers are cached: `$NEWSGRAPH_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/newsgraph`, else `~/.cache/newsgraph`. `None` when `NEWSGRAPH_CACHE` is
+/// `off` (or `0`), or no folder can be named.
+pub fn cache_dir() -> Option<PathBuf> {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if std::env::var("NEWSGRAPH_CACHE").is_ok_and(|v| v == "off" || v == "0") {
+        return None;
+    }
+    var("NEWSGRAPH_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("newsgraph")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("newsgraph")))
+}
+
+/// Reads a gazetteer and the sources of its lexicon: a compiled file as it is; a folder or TOML
+/// file from the cache when an entry for its digest (and path, and program version) is there,
+/// else from TOML, caching the result when it is large and has no errors.
+pub fn load_gazetteer(path: &std::path::Path) -> Result<(Gazetteer, Vec<(String, String)>)> {
+    use sha2::Digest;
+    if Gazetteer::is_compiled(path) {
+        return Gazetteer::load_compiled(path);
+    }
+    let cached = match cache_dir() {
+        Some(dir) => {
+            let (digest, bytes) = Gazetteer::digest_of(path)?;
+            let key = sha2::Sha256::digest(format!("{digest}\0{}\0{}", path.display(), env!("CARGO_PKG_VERSION")).as_bytes());
+            (bytes >= CACHE_FROM_BYTES).then(|| dir.join(format!("{}.json", &crate::hex(&key)[..32])))
+        }
+        None => None,
+    };
+    if let Some(c) = &cached
+        && let Ok(found) = Gazetteer::load_compiled(c)
+    {
+        return Ok(found);
+    }
+    let gazetteer = Gazetteer::load(path)?;
+    let lexicon = Lexicon::sources(path)?;
+    if let Some(c) = &cached
+        && gazetteer.errors().next().is_none()
+    {
+        // A cache that cannot be written only costs time next run.
+        let _ = gazetteer
+            .compile(lexicon.clone())
+            .and_then(|bytes| crate::export::ensure_dir(c.parent().expect("cache file in a folder")).and_then(|_| crate::export::write_atomic(c, &bytes)));
+    }
+    Ok((gazetteer, lexicon))
+}
+
 /// Loads and compiles the gazetteer; fails on data errors, noting ambiguities.
 pub fn load(common: &Common) -> Result<Loaded> {
-    let gazetteer = Gazetteer::load(&common.gazetteer)?;
+    let (gazetteer, lexicon_sources) = load_gazetteer(&common.gazetteer)?;
     let errors: Vec<String> = gazetteer.errors().map(|p| p.to_string()).collect();
     if !errors.is_empty() {
         let more = if errors.len() > 5 { format!(" (and {} more; run `newsgraph gazetteer check`)", errors.len() - 5) } else { String::new() };
@@ -175,7 +226,7 @@ pub fn load(common: &Common) -> Result<Loaded> {
         ));
     }
     let tagger = Tagger::new(&gazetteer, common.case)?;
-    let lexicon = Lexicon::load(&common.gazetteer)?;
+    let lexicon = Lexicon::from_sources(&lexicon_sources)?;
     Ok(Loaded { gazetteer, tagger, lexicon, notes })
 }
 
@@ -198,16 +249,23 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_DOCS: usize = 512;
 
-/// Reads the inputs as a stream and builds the graph (no files written). Memory holds one
-/// batch of documents at a time, and grows with the graph, not the corpus. Returns the graph
-/// and the reader's warnings.
-pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
-    let mut corpus = text::Corpus::open(&config.inputs, config.common.read)?;
-    let pool = pool(config.threads)?;
-    let mut builder = GraphBuilder::new(config.window);
+/// Reads `inputs` as a stream and analyses each document on `threads` workers, handing the
+/// analyses to `sink` in input order. Memory holds one batch of documents at a time. Returns
+/// the reader's warnings.
+pub fn analyse_each(
+    inputs: &[PathBuf],
+    read: text::ReadOptions,
+    loaded: &Loaded,
+    window: Window,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(Analysis) -> Result<()>,
+) -> Result<Vec<String>> {
+    let mut corpus = text::Corpus::open(inputs, read)?;
+    let pool = pool(threads)?;
     let mut batch: Vec<Document> = Vec::new();
     let mut bytes = 0;
-    let flush = |batch: &mut Vec<Document>, builder: &mut GraphBuilder| -> Result<()> {
+    let mut flush = |batch: &mut Vec<Document>| -> Result<()> {
         let analyses: Vec<Analysis> = pool.install(|| {
             batch
                 .par_iter()
@@ -215,24 +273,165 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
                     let (layout, mentions) = tag_document(doc, loaded);
                     let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
                     progress();
-                    Analysis::new(doc, &layout, &mentions, claims, config.window)
+                    Analysis::new(doc, &layout, &mentions, claims, window)
                 })
                 .collect()
         });
         batch.clear();
-        analyses.into_iter().try_for_each(|a| builder.add(a))
+        analyses.into_iter().try_for_each(&mut *sink)
     };
     for doc in corpus.by_ref() {
         let doc = doc?;
         bytes += doc.text.len();
         batch.push(doc);
         if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
-            flush(&mut batch, &mut builder)?;
+            flush(&mut batch)?;
             bytes = 0;
         }
     }
-    flush(&mut batch, &mut builder)?;
-    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon)?, corpus.warnings()))
+    flush(&mut batch)?;
+    Ok(corpus.warnings())
+}
+
+/// Reads the inputs as a stream and builds the graph (no files written). Memory holds one
+/// batch of documents at a time, and grows with the graph, not the corpus. Returns the graph
+/// and the reader's warnings.
+pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
+    let mut builder = GraphBuilder::new(config.window);
+    let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, progress, &mut |a| builder.add(a))?;
+    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon)?, warnings))
+}
+
+/// `newsgraph map`: one partial record (see [`crate::export::part`]) per input document, in
+/// input order, on `out`. Standard input is read as JSON Lines. Returns the notes for stderr.
+pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
+    let loaded = load(common)?;
+    let read = text::ReadOptions { stdin_jsonl: true, ..common.read };
+    let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);
+    let warnings = analyse_each(inputs, read, &loaded, window, threads, &|| {}, &mut |a| {
+        let line = crate::export::part::to_line(&a, window, &loaded.gazetteer, &loaded.lexicon);
+        out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).map_err(io)
+    })?;
+    out.flush().map_err(io)?;
+    let mut notes = loaded.notes;
+    notes.extend(warnings);
+    Ok(notes)
+}
+
+/// Settings of `merge`.
+#[derive(Debug, Clone)]
+pub struct MergeConfig {
+    /// Shared settings (the gazetteer must be the one the parts were mapped with).
+    pub common: Common,
+    /// Files or folders of partial records, or `-`.
+    pub parts: Vec<PathBuf>,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// What to write.
+    pub output: OutputOptions,
+    /// Also write the merged partial records here, sorted by document id, to merge again.
+    pub parts_out: Option<PathBuf>,
+}
+
+/// The files of partial records named by `inputs`: files as given, folders' files recursively
+/// (hidden files and Spark's `_SUCCESS` markers skipped), sorted.
+fn part_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            out.push(input.clone());
+            continue;
+        }
+        let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
+        if !meta.is_dir() {
+            out.push(input.clone());
+            continue;
+        }
+        let mut files = Vec::new();
+        let mut stack = vec![input.clone()];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(dir) = stack.pop() {
+            let canon = dir.canonicalize().map_err(|e| Error::input(dir.display(), e))?;
+            if !seen.insert(canon) {
+                continue;
+            }
+            for entry in std::fs::read_dir(&dir).map_err(|e| Error::input(dir.display(), e))? {
+                let p = entry.map_err(|e| Error::input(dir.display(), e))?.path();
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if name.starts_with('.') || name.starts_with('_') {
+                    continue;
+                }
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+        files.sort();
+        out.extend(files);
+    }
+    Ok(out)
+}
+
+/// `newsgraph merge`: folds partial records into the graph and writes what `build` writes.
+/// Any sharding, order or grouping of the records gives the same files.
+pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
+    use std::io::BufRead;
+    let loaded = load(&config.common)?;
+    let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
+    let mut builder: Option<GraphBuilder> = None;
+    let mut window_seen: Option<(Window, String)> = None;
+    let mut places: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for file in part_files(&config.parts)? {
+        let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
+            Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()))
+        } else {
+            Box::new(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&file).map_err(|e| Error::input(file.display(), e))?))
+        };
+        for (n, line) in reader.lines().enumerate() {
+            let place = format!("{}:{}", file.display(), n + 1);
+            let line = line.map_err(|e| Error::input(&place, e))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let (analysis, window) = crate::export::part::parse_line(&line, &place, &loaded.gazetteer, &loaded.lexicon)?;
+            match &window_seen {
+                None => window_seen = Some((window, place.clone())),
+                Some((w, first)) if *w != window => {
+                    return Err(Error::input(&place, format!("window {} differs from {} at {first}", window.as_str(), w.as_str())));
+                }
+                Some(_) => {}
+            }
+            if let Some(first) = places.insert(analysis.info.id.clone(), place.clone()) {
+                return Err(Error::input(&place, format!("document {:?} again (first at {first}): merge each document once", analysis.info.id)));
+            }
+            if config.parts_out.is_some() {
+                kept.push((analysis.info.id.clone(), line));
+            }
+            builder.get_or_insert_with(|| GraphBuilder::new(window)).add(analysis)?;
+        }
+    }
+    let Some(builder) = builder else {
+        return Err(Error::input(config.parts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), "no partial records"));
+    };
+    let graph = builder.finish(&loaded.gazetteer, &loaded.lexicon)?;
+    let mut staged_parts = None;
+    if let Some(path) = &config.parts_out {
+        kept.sort();
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            crate::export::ensure_dir(dir)?;
+        }
+        staged_parts = Some(crate::export::stage(path, |w| {
+            kept.iter().try_for_each(|(_, l)| w.write_all(l.as_bytes()).and_then(|_| w.write_all(b"\n"))).map_err(|e| Error::output(path, e))
+        })?);
+    }
+    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report)?;
+    if let Some(s) = staged_parts {
+        report.written.push(s.commit()?);
+    }
+    Ok(report)
 }
 
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
@@ -242,6 +441,12 @@ pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<Build
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let (graph, warnings) = analyse(config, &loaded, progress)?;
     report.notes.extend(warnings);
+    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report)?;
+    Ok(report)
+}
+
+/// Notes crowded windows, then writes the graph's outputs (shared by `build` and `merge`).
+fn write_graph(graph: Graph, loaded: &Loaded, output: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
     let crowded: Vec<String> = graph.documents.iter().filter(|d| d.crowded_windows > 0).map(|d| format!("{} ({})", d.id, d.crowded_windows)).collect();
     if !crowded.is_empty() {
         report.notes.push(format!(
@@ -251,9 +456,8 @@ pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<Build
         ));
     }
     let doc = crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon);
-    let doc = resolve_focus(doc, &config.output.filters, Some(&loaded.gazetteer))?;
-    write_outputs(&doc, &loaded.gazetteer.style, &config.output, &config.out_dir, &mut report)?;
-    Ok(report)
+    let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
+    write_outputs(&doc, &loaded.gazetteer.style, output, out_dir, report)
 }
 
 /// Applies the filters, resolving `--focus` by id, label or alias.
@@ -283,8 +487,9 @@ pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::St
     report.edges = doc.edges.len();
     crate::export::ensure_dir(out_dir)?;
     let mut staged: Vec<Staged> = Vec::new();
-    let dot_source = dot::render(doc, style, &opts.dot);
     let wants = |f: Format| opts.formats.contains(&f);
+    let needs_dot = [Format::Dot, Format::Svg, Format::Png, Format::Report].into_iter().any(wants);
+    let dot_source = if needs_dot { dot::render(doc, style, &opts.dot) } else { String::new() };
     let svg = if wants(Format::Svg) || wants(Format::Report) { render_with_dot(&dot_source, "svg")? } else { None };
     let missing_dot = |what: &str| format!("note: {what} not written: Graphviz `dot` is not on PATH (install graphviz)");
     for f in &opts.formats {
@@ -333,7 +538,7 @@ pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::St
 pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOptions, out_dir: &std::path::Path) -> Result<BuildReport> {
     let src = std::fs::read_to_string(graph_json).map_err(|e| Error::input(graph_json.display(), e))?;
     let doc = crate::export::GraphDoc::parse(&graph_json.display().to_string(), &src)?;
-    let gaz = if common.gazetteer.exists() { Some(Gazetteer::load(&common.gazetteer)?) } else { None };
+    let gaz = if common.gazetteer.exists() { Some(load_gazetteer(&common.gazetteer)?.0) } else { None };
     let style = match &gaz {
         Some(g) => g.style.clone(),
         None => Gazetteer::from_toml("built-in", "")?.style,

@@ -297,15 +297,29 @@ impl Lexicon {
     /// Loads the lexicon from the `[[relation]]` and `[grammar]` tables of the gazetteer's
     /// files; the built-in lexicon when none has any.
     pub fn load(gazetteer: &Path) -> Result<Lexicon> {
+        Self::from_sources(&Self::sources(gazetteer)?)
+    }
+
+    /// The files of a gazetteer that hold lexicon tables, as (name, TOML text).
+    pub fn sources(gazetteer: &Path) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for f in gazetteer_files(gazetteer)? {
+            let src = std::fs::read_to_string(&f).map_err(|e| Error::gazetteer(f.display(), e))?;
+            if src.contains("[[relation]]") || src.contains("[grammar]") {
+                out.push((f.display().to_string(), src));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Builds the lexicon from its sources (see [`Lexicon::sources`]); the built-in one when
+    /// they define no relation.
+    pub fn from_sources(sources: &[(String, String)]) -> Result<Lexicon> {
         let mut relations = Vec::new();
         let mut cues = Vec::new();
         let mut grammar: Option<Grammar> = None;
-        for f in gazetteer_files(gazetteer)? {
-            let src = std::fs::read_to_string(&f).map_err(|e| Error::gazetteer(f.display(), e))?;
-            if !src.contains("[[relation]]") && !src.contains("[grammar]") {
-                continue;
-            }
-            Self::parse(&f.display().to_string(), &src, &mut relations, &mut cues, &mut grammar)?;
+        for (name, src) in sources {
+            Self::parse(name, src, &mut relations, &mut cues, &mut grammar)?;
         }
         if relations.is_empty() {
             return Self::builtin();

@@ -249,17 +249,20 @@ pub struct ReadOptions {
     pub strict: bool,
     /// Skip malformed JSON Lines records (counted and reported) instead of stopping.
     pub keep_going: bool,
+    /// Read standard input (`-`) as JSON Lines records rather than as one document.
+    pub stdin_jsonl: bool,
 }
 
 enum Source {
     Stdin,
+    StdinJsonl,
     Text { path: PathBuf, meta: Meta },
     Jsonl(PathBuf),
 }
 
 struct JsonlReader {
     path: PathBuf,
-    reader: std::io::BufReader<std::fs::File>,
+    reader: Box<dyn std::io::BufRead>,
     line: usize,
 }
 
@@ -289,7 +292,7 @@ impl Corpus {
         let mut warnings = Vec::new();
         for input in inputs {
             if input.as_os_str() == "-" {
-                sources.push(Source::Stdin);
+                sources.push(if options.stdin_jsonl { Source::StdinJsonl } else { Source::Stdin });
                 continue;
             }
             let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
@@ -449,8 +452,12 @@ impl Iterator for Corpus {
                         Err(e) => return Some(Err(e)),
                     }
                 }
+                Source::StdinJsonl => {
+                    let reader = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+                    self.jsonl = Some(JsonlReader { path: PathBuf::from("-"), reader, line: 0 });
+                }
                 Source::Jsonl(path) => match std::fs::File::open(&path) {
-                    Ok(f) => self.jsonl = Some(JsonlReader { path, reader: std::io::BufReader::with_capacity(1 << 20, f), line: 0 }),
+                    Ok(f) => self.jsonl = Some(JsonlReader { path, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, f)), line: 0 }),
                     Err(e) => return Some(Err(Error::input(path.display(), e))),
                 },
             }
@@ -548,7 +555,9 @@ pub fn parse_record(line: &str, place: &str) -> Result<Document> {
     let mut meta = Meta { title: opt_string(v.get("title")), outlet: opt_string(v.get("outlet")), url: opt_string(v.get("url")), published };
     meta_from_text(text, &mut meta);
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text).to_string();
-    Ok(Document { id, path: place.to_string(), text, meta })
+    // A record may say where it came from (a sharded job keeps the original file and line).
+    let path = opt_string(v.get("path")).unwrap_or_else(|| place.to_string());
+    Ok(Document { id, path, text, meta })
 }
 
 /// Fills metadata the text states itself, where nothing better is known: "Original URL:",

@@ -10,4 +10,5 @@ mod exports;
 mod gazetteer;
 mod hostile;
 mod properties;
+mod scale;
 mod tag;

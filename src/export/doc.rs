@@ -16,6 +16,10 @@ use std::io::Write as _;
 use std::sync::Arc;
 use crate::relations::Lexicon;
 
+/// A document id as the key of a node's or edge's `documents`: shared, not copied, since a
+/// large graph names each document in thousands of maps.
+pub type DocKey = Arc<str>;
+
 /// The schema name written in `graph.json`.
 pub const SCHEMA: &str = "newsgraph.graph/1";
 
@@ -137,7 +141,7 @@ pub struct NodeRec {
     pub mentions: u64,
     /// Mentions per document id.
     #[serde(default)]
-    pub documents: BTreeMap<String, u64>,
+    pub documents: BTreeMap<DocKey, u64>,
     /// Mentions by how they matched.
     #[serde(default)]
     pub matched_as: BTreeMap<String, u64>,
@@ -164,7 +168,7 @@ pub struct EdgeRec {
     pub weight: u64,
     /// Shared windows per document (co-mention).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub documents: Option<BTreeMap<String, u64>>,
+    pub documents: Option<BTreeMap<DocKey, u64>>,
     /// Normalised PMI (co-mention).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub npmi: Option<f64>,
@@ -275,14 +279,18 @@ pub struct ClaimRec {
 impl GraphDoc {
     /// Builds the document from a graph. The graph's claims move into the document, which
     /// makes their records one at a time as they are written (see [`Claims`]).
-    pub fn from_graph(graph: Graph, gaz: &Gazetteer, lex: &Lexicon) -> GraphDoc {
-        let g = &graph.graph;
-        let doc_id = |d: &u32| graph.documents[*d as usize].id.clone();
-        let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[g[i].entity as usize].id.clone();
-        let nodes = g
-            .node_indices()
-            .map(|i| {
-                let n = &g[i];
+    pub fn from_graph(mut graph: Graph, gaz: &Gazetteer, lex: &Lexicon) -> GraphDoc {
+        // Document ids are shared by every map that names them; nodes and edges are taken out of
+        // the graph one by one, so the two forms are never both whole in memory.
+        let doc_ids: Vec<DocKey> = graph.documents.iter().map(|d| DocKey::from(d.id.as_str())).collect();
+        let doc_id = |d: &u32| doc_ids[*d as usize].clone();
+        let entity_of: Vec<u32> = graph.graph.node_weights().map(|n| n.entity).collect();
+        let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[entity_of[i.index()] as usize].id.clone();
+        let (graph_nodes, graph_edges) = std::mem::take(&mut graph.graph).into_nodes_edges();
+        let nodes = graph_nodes
+            .into_iter()
+            .map(|n| {
+                let n = n.weight;
                 let e = &gaz.entities[n.entity as usize];
                 NodeRec {
                     id: e.id.clone(),
@@ -297,12 +305,12 @@ impl GraphDoc {
                 }
             })
             .collect();
-        let edges = g
-            .edge_indices()
-            .map(|ei| {
-                let (s, t) = g.edge_endpoints(ei).expect("edge exists");
+        let edges = graph_edges
+            .into_iter()
+            .map(|edge| {
+                let (s, t) = (edge.source(), edge.target());
                 let base = EdgeRec { source: id_of(s), target: id_of(t), ..Default::default() };
-                match &g[ei] {
+                match &edge.weight {
                     Edge::CoMention { weight, documents, npmi } => EdgeRec {
                         kind: "co_mention".into(),
                         weight: *weight as u64,

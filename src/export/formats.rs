@@ -130,7 +130,7 @@ impl<'d> Dates<'d> {
 
     fn of_edge(&self, e: &EdgeRec) -> Vec<String> {
         match &e.documents {
-            Some(d) => self.of(d.keys().map(String::as_str)),
+            Some(d) => self.of(d.keys().map(|k| &**k)),
             None => self.of(e.evidence.iter().flatten().filter_map(|id| self.claim_document.get(id).map(String::as_str))),
         }
     }
@@ -171,7 +171,7 @@ pub fn gexf(doc: &GraphDoc) -> String {
             let _ = writeln!(out, "          <attvalue for=\"{k}\" value=\"{}\"/>", v.text());
         }
         out.push_str("        </attvalues>\n");
-        spells(&mut out, &dates.of(n.documents.keys().map(String::as_str)));
+        spells(&mut out, &dates.of(n.documents.keys().map(|k| &**k)));
         out.push_str("      </node>\n");
     }
     out.push_str("    </nodes>\n    <edges>\n");
@@ -328,7 +328,7 @@ pub fn neo4j(doc: &GraphDoc) -> (String, String) {
             csv_field(n.iso3.as_deref().unwrap_or("")),
             csv_field(n.affiliation.as_deref().unwrap_or("")),
             csv_array(&n.aliases),
-            csv_array(&n.documents.keys().cloned().collect::<Vec<_>>()),
+            csv_array(&n.documents.keys().map(|k| k.to_string()).collect::<Vec<_>>()),
         );
     }
     let mut rels = String::from(

@@ -11,6 +11,7 @@
 pub mod doc;
 pub mod dot;
 pub mod formats;
+pub mod part;
 pub mod report;
 
 pub use doc::{Filters, GraphDoc, SCHEMA};

@@ -10,9 +10,15 @@ pub fn root() -> PathBuf {
 
 /// Runs `newsgraph ARGS` in the crate root with `stdin` as standard input.
 pub fn run(args: &[&str], stdin: &str) -> Output {
+    run_env(args, stdin, &[])
+}
+
+/// Like [`run`], with extra environment variables.
+pub fn run_env(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsgraph"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
