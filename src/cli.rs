@@ -170,6 +170,9 @@ enum Command {
         /// Files, folders or - for standard input.
         #[arg(value_name = "INPUT", default_value = "seeds")]
         inputs: Vec<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
     },
     /// Compare what the sources claim about a pair of actors (names, ids or aliases), or
     /// rank every pair with --all.
@@ -326,10 +329,10 @@ fn run(cli: Cli) -> Result<i32, Error> {
             report_written(&report);
             Ok(0)
         }
-        Command::Tag { inputs } => {
+        Command::Tag { inputs, threads } => {
             let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::new(stdout.lock());
-            let notes = pipeline::tag(&common, &inputs, &mut lock)?;
+            let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let notes = pipeline::tag(&common, &inputs, threads_of(threads)?, &mut lock)?;
             for n in notes {
                 eprintln!("{n}");
             }

@@ -4,7 +4,9 @@
 //! is ordered by entity id, so the same documents always give the same graph, whatever order
 //! or thread they were analysed in (the builder sorts what it is given by document id).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -504,11 +506,18 @@ pub fn rollup(gaz: &Gazetteer, e: u32, present: &BTreeMap<u32, NodeIndex>) -> u3
 /// The distinct words of a sentence (lowercased, split at anything not alphanumeric), as
 /// sorted hashes, each with whether the word is long enough to index (four bytes or more).
 fn word_set(sentence: &str) -> Vec<(u64, bool)> {
+    let mut lower = String::new();
     let mut words: Vec<(u64, bool)> = sentence
         .split(|ch: char| !ch.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
-            let lower = w.to_lowercase();
+            if w.is_ascii() {
+                lower.clear();
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower = w.to_lowercase();
+            }
             (fnv1a(lower.as_bytes()), lower.len() >= 4)
         })
         .collect();
@@ -559,9 +568,9 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
         let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
         (a, b, r.claim.relation, r.claim.negated)
     };
-    let mut exact: HashMap<(Key, u64), usize> = HashMap::new();
-    let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::new();
-    let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::new();
+    let mut exact: HashMap<(Key, u64), usize> = HashMap::default();
+    let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::default();
+    let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::default();
     for &j in &order {
         let k = key(&records[j]);
         let (sentence, _) = evidence.read(records[j].text)?;
@@ -574,7 +583,7 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
             records[j].copy_of = Some(i);
             continue;
         }
-        let mut shared: HashMap<usize, usize> = HashMap::new();
+        let mut shared: HashMap<usize, usize> = HashMap::default();
         for w in words.iter().filter(|w| w.1) {
             if let Some(list) = postings.get(&(k, w.0)) {
                 for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {

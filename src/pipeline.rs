@@ -299,7 +299,10 @@ pub fn analyse_each(
 pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
     let mut builder = GraphBuilder::new(config.window);
     let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, progress, &mut |a| builder.add(a))?;
-    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon)?, warnings))
+    let t = std::time::Instant::now();
+    let g = builder.finish(&loaded.gazetteer, &loaded.lexicon)?;
+    if std::env::var_os("NG_TIME").is_some() { eprintln!("finish {:?}", t.elapsed()); }
+    Ok((g, warnings))
 }
 
 /// `newsgraph map`: one partial record (see [`crate::export::part`]) per input document, in
@@ -439,9 +442,14 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
     let loaded = load(&config.common)?;
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
+    let t = std::time::Instant::now();
     let (graph, warnings) = analyse(config, &loaded, progress)?;
+    if std::env::var_os("NG_TIME").is_some() { eprintln!("analyse+finish {:?}", t.elapsed()); }
     report.notes.extend(warnings);
-    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report)?;
+    let t = std::time::Instant::now();
+    let r = write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report);
+    if std::env::var_os("NG_TIME").is_some() { eprintln!("write {:?}", t.elapsed()); }
+    r?;
     Ok(report)
 }
 
@@ -550,19 +558,57 @@ pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOption
 }
 
 /// `newsgraph tag`: one JSON Lines record per document, in document-id order. Documents are
-/// read as a stream; only the records are kept until they are sorted and printed.
-pub fn tag(common: &Common, inputs: &[PathBuf], out: &mut dyn Write) -> Result<Vec<String>> {
+/// read as a stream and tagged in batches on `threads` workers; each record goes to a temporary
+/// file as it is made, and only its id and place are kept, so memory does not grow with the
+/// output. At the end the records are copied out in id order.
+pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
+    use std::io::{Read, Seek, SeekFrom};
     let loaded = load(common)?;
     let mut corpus = text::Corpus::open(inputs, common.read)?;
-    let mut records: Vec<(String, String)> = Vec::new();
+    let pool = pool(threads)?;
+    let tmp_err = |e: std::io::Error| Error::output(&std::env::temp_dir(), format!("temporary file for tag records: {e}"));
+    let mut spill = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(tmp_err)?);
+    let mut index: Vec<(String, u64, u32)> = Vec::new();
+    let mut at = 0u64;
+    let mut batch: Vec<Document> = Vec::new();
+    let mut bytes = 0;
+    let mut flush = |batch: &mut Vec<Document>, index: &mut Vec<(String, u64, u32)>| -> Result<()> {
+        let tagged: Vec<(String, String)> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|doc| {
+                    let (_, mentions) = tag_document(doc, &loaded);
+                    (doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer))
+                })
+                .collect()
+        });
+        batch.clear();
+        for (id, mut line) in tagged {
+            line.push('\n');
+            spill.write_all(line.as_bytes()).map_err(tmp_err)?;
+            let len = u32::try_from(line.len()).map_err(|_| Error::output(std::path::Path::new("-"), format!("the record of {id} is over 4 GiB")))?;
+            index.push((id, at, len));
+            at += u64::from(len);
+        }
+        Ok(())
+    };
     for doc in corpus.by_ref() {
         let doc = doc?;
-        let (_, mentions) = tag_document(&doc, &loaded);
-        records.push((doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer)));
+        bytes += doc.text.len();
+        batch.push(doc);
+        if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+            flush(&mut batch, &mut index)?;
+            bytes = 0;
+        }
     }
-    records.sort();
-    for (_, line) in records {
-        writeln!(out, "{line}").map_err(|e| Error::output(std::path::Path::new("-"), e))?;
+    flush(&mut batch, &mut index)?;
+    let mut file = spill.into_inner().map_err(|e| tmp_err(e.into_error()))?;
+    index.sort();
+    let mut line = Vec::new();
+    for (_, offset, len) in index {
+        line.resize(len as usize, 0);
+        file.seek(SeekFrom::Start(offset)).and_then(|_| file.read_exact(&mut line)).map_err(tmp_err)?;
+        out.write_all(&line).map_err(|e| Error::output(std::path::Path::new("-"), e))?;
     }
     out.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
     let mut notes = loaded.notes;

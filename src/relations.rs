@@ -32,7 +32,9 @@
 //! Every [`Claim`] carries its evidence: the sentence, the byte spans of subject, object and
 //! cue, and the lexicon line of the cue that fired.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -445,7 +447,7 @@ impl Lexicon {
                 g.unwrap_or_default()
             }
         };
-        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::default();
         let mut by_prefix = Vec::new();
         for (i, c) in cues.iter().enumerate() {
             match &c.parts[0] {
@@ -711,7 +713,7 @@ pub fn extract_traced(
         let quote_of = |at: usize| quote_containing(&quotes, at..at + 1).map(|(i, _)| i);
         let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
         let mut pending: Vec<(Claim, CueRole, String)> = Vec::new();
-        let mut consumed: HashSet<usize> = HashSet::new();
+        let mut consumed: HashSet<usize> = HashSet::default();
         for (ci, m) in cues.iter().enumerate() {
             let cue = &lex.cues[m.cue];
             let rel = &lex.relations[cue.relation];
@@ -848,7 +850,7 @@ fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
 /// Indexes (into `cues`) of the cues a negator denies.
 fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Grammar, quote_of: &dyn Fn(usize) -> Option<usize>) -> HashSet<usize> {
     let in_cue = |i: usize| cues.iter().any(|c| c.tok.contains(&i));
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for i in 0..tokens.len() {
         if in_cue(i) {
             continue;

@@ -24,7 +24,9 @@
 //! - **Ambiguity.** An alias claimed by several entities resolves to the one candidate the same
 //!   document names unambiguously; otherwise it is dropped, never guessed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -147,7 +149,7 @@ impl Tagger {
     pub fn new(gaz: &Gazetteer, mode: CaseMode) -> Result<Tagger> {
         let fold = mode == CaseMode::Ignore;
         let mut forms: Vec<Form> = Vec::new();
-        let mut pattern_of: HashMap<String, usize> = HashMap::new();
+        let mut pattern_of: HashMap<String, usize> = HashMap::default();
         let mut patterns: Vec<Vec<u32>> = Vec::new();
         let mut texts: Vec<String> = Vec::new();
         let mut add = |text: &str, policy: CasePolicy, target: Target, forms: &mut Vec<Form>| {
@@ -187,7 +189,7 @@ impl Tagger {
             }
         }
         // Role phrases: one group per distinct phrase, holding every holder of that office.
-        let mut role_groups: HashMap<String, usize> = HashMap::new();
+        let mut role_groups: HashMap<String, usize> = HashMap::default();
         let mut roles: Vec<Vec<Holder>> = Vec::new();
         let mut role_forms: Vec<(String, usize)> = Vec::new();
         for (i, e) in gaz.entities.iter().enumerate() {

@@ -123,6 +123,12 @@ fn output_is_deterministic_across_runs_and_threads() {
     for f in ["graph.json", "graph.dot"] {
         assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
     }
+    let tag = |threads: &str| {
+        let o = run(&["tag", "--threads", threads, "seeds"], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(tag("1"), tag("2"));
 }
 
 #[test]
