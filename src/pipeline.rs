@@ -299,10 +299,7 @@ pub fn analyse_each(
 pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
     let mut builder = GraphBuilder::new(config.window);
     let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, progress, &mut |a| builder.add(a))?;
-    let t = std::time::Instant::now();
-    let g = builder.finish(&loaded.gazetteer, &loaded.lexicon)?;
-    if std::env::var_os("NG_TIME").is_some() { eprintln!("finish {:?}", t.elapsed()); }
-    Ok((g, warnings))
+    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon)?, warnings))
 }
 
 /// `newsgraph map`: one partial record (see [`crate::export::part`]) per input document, in
@@ -438,18 +435,13 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
 }
 
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
-/// output is rendered before the first is written, and each is written atomically.
+/// output is staged in a temporary file; all are renamed into place once all are written.
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
     let loaded = load(&config.common)?;
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
-    let t = std::time::Instant::now();
     let (graph, warnings) = analyse(config, &loaded, progress)?;
-    if std::env::var_os("NG_TIME").is_some() { eprintln!("analyse+finish {:?}", t.elapsed()); }
     report.notes.extend(warnings);
-    let t = std::time::Instant::now();
-    let r = write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report);
-    if std::env::var_os("NG_TIME").is_some() { eprintln!("write {:?}", t.elapsed()); }
-    r?;
+    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report)?;
     Ok(report)
 }
 

@@ -162,13 +162,13 @@ pub struct Cue {
 /// Word lists of the grammar section.
 #[derive(Debug, Clone, Default)]
 struct Grammar {
-    negators: Vec<Vec<String>>,
-    future: Vec<Vec<String>>,
-    hypothetical: Vec<Vec<String>>,
-    clause_breaks: Vec<Vec<String>>,
+    negators: Phrases,
+    future: Phrases,
+    hypothetical: Phrases,
+    clause_breaks: Phrases,
     locatives: HashSet<String>,
     prepositions: HashSet<String>,
-    speech: Vec<Vec<String>>,
+    speech: Phrases,
     actor_heads: HashSet<String>,
     group_words: HashSet<String>,
     first_person: HashSet<String>,
@@ -418,7 +418,7 @@ impl Lexicon {
             }
         }
         if let Some(g) = raw.grammar {
-            let phrases = |l: Vec<String>| -> Vec<Vec<String>> { l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect() };
+            let phrases = |l: Vec<String>| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect());
             let set = |l: Vec<String>| -> HashSet<String> { l.iter().map(|w| w.to_lowercase()).collect() };
             *grammar = Some(Grammar {
                 negators: phrases(g.negators),
@@ -503,7 +503,8 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
         }
         let a = span.start + chars[start].0;
         let b = span.start + chars.get(i).map_or(s.len(), |&(o, _)| o);
-        let word: String = text[a..b].to_lowercase().replace('\u{2019}', "'");
+        let raw = &text[a..b];
+        let word = if raw.is_ascii() { raw.to_ascii_lowercase() } else { raw.to_lowercase().replace('\u{2019}', "'") };
         out.push(Token { start: a, end: b, word });
     }
     out
@@ -597,6 +598,34 @@ fn is_person(gaz: &Gazetteer, e: u32) -> bool {
 /// Whether `words` starting at `i` equal `phrase`.
 fn phrase_at(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
     phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| &t.word == w))
+}
+
+/// A list of word phrases of the grammar, in their order of precedence, indexed by first word
+/// so that trying them at a token costs one hash lookup for most tokens.
+#[derive(Debug, Clone, Default)]
+struct Phrases {
+    list: Vec<Vec<String>>,
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+impl Phrases {
+    fn new(list: Vec<Vec<String>>) -> Phrases {
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, p) in list.iter().enumerate() {
+            by_first.entry(p[0].clone()).or_default().push(i);
+        }
+        Phrases { list, by_first }
+    }
+
+    /// The phrases that start with the word of token `i`, in list order.
+    fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[String]> {
+        tokens.get(i).and_then(|t| self.by_first.get(&t.word)).into_iter().flatten().map(|&k| self.list[k].as_slice())
+    }
+
+    /// The first phrase of the list that is at token `i`.
+    fn at(&self, tokens: &[Token], i: usize) -> Option<&[String]> {
+        self.starting_at(tokens, i).find(|p| phrase_at(tokens, i, p))
+    }
 }
 
 impl Lexicon {
@@ -834,7 +863,7 @@ fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
     let mut skip: usize = 0;
     for (i, t) in tokens.iter().enumerate() {
         let semicolon = i > 0 && text[tokens[i - 1].end..t.start].contains(';');
-        let brk = if skip == 0 { g.clause_breaks.iter().find(|p| phrase_at(tokens, i, p)) } else { None };
+        let brk = if skip == 0 { g.clause_breaks.at(tokens, i) } else { None };
         if semicolon || brk.is_some() {
             clause += 1;
         }
@@ -856,12 +885,13 @@ fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Gramm
             continue;
         }
         let w = &tokens[i].word;
-        let hit = w.ends_with("n't") || g.negators.iter().any(|p| phrase_at(tokens, i, p));
+        let phrase = g.negators.at(tokens, i);
+        let hit = w.ends_with("n't") || phrase.is_some();
         if !hit {
             continue;
         }
         let q = quote_of(tokens[i].start);
-        let len = g.negators.iter().find(|p| phrase_at(tokens, i, p)).map_or(1, Vec::len);
+        let len = phrase.map_or(1, <[String]>::len);
         if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
             // A cue may begin inside a negator phrase ("no sign of a treaty"): distance 0.
             && cues[ci].tok.start.saturating_sub(i + len) <= 6
@@ -880,10 +910,10 @@ fn modality(tokens: &[Token], cue_tok: usize, clause: usize, clause_of: &[usize]
         if clause_of[i] != clause {
             continue;
         }
-        if g.hypothetical.iter().any(|p| phrase_at(tokens, i, p)) {
+        if g.hypothetical.at(tokens, i).is_some() {
             return Modality::Hypothetical;
         }
-        if g.future.iter().any(|p| phrase_at(tokens, i, p)) {
+        if g.future.at(tokens, i).is_some() {
             result = Modality::Future;
         }
     }
@@ -1296,11 +1326,8 @@ fn pair(
 fn speech_verbs(tokens: &[Token], range: Range<usize>, g: &Grammar) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for i in range.clone() {
-        for p in &g.speech {
-            if i + p.len() <= range.end && phrase_at(tokens, i, p) {
-                out.push(i..i + p.len());
-                break;
-            }
+        if let Some(p) = g.speech.starting_at(tokens, i).find(|p| i + p.len() <= range.end && phrase_at(tokens, i, p)) {
+            out.push(i..i + p.len());
         }
     }
     out

@@ -791,19 +791,92 @@ impl Built {
     }
 }
 
+/// A built claim as `graph.json` writes it: [`ClaimRec`]'s fields in its order, borrowed from
+/// the graph's tables rather than copied (a million claims are a million times fifteen strings).
+#[derive(Serialize)]
+struct ClaimView<'a> {
+    id: String,
+    document: &'a str,
+    subject: &'a str,
+    object: &'a str,
+    subject_state: &'a str,
+    object_state: &'a str,
+    directed: bool,
+    relation: &'a str,
+    polarity: &'a str,
+    negated: bool,
+    modality: &'a str,
+    speaker: Option<&'a str>,
+    cameo: &'a str,
+    plover: Option<&'a str>,
+    goldstein: f64,
+    quad_class: &'a str,
+    state: bool,
+    sentence: String,
+    spans: Spans,
+    cue: String,
+    cue_phrase: &'a str,
+    rule: &'a str,
+    copy_of: Option<String>,
+}
+
+impl Built {
+    fn view(&self, i: usize) -> Result<ClaimView<'_>> {
+        let r = &self.records[i];
+        let c = &r.claim;
+        let rel = &self.relations[c.relation];
+        let (cue_phrase, rule) = &self.cues[c.cue];
+        let id = |e: u32| self.entities[e as usize].as_str();
+        let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
+        let (sentence, cue) = self.evidence_of(i)?;
+        Ok(ClaimView {
+            id: claim_id(i),
+            document: &self.documents[r.document as usize],
+            subject: id(c.subject),
+            object: id(c.object),
+            subject_state: id(r.subject_state),
+            object_state: id(r.object_state),
+            directed: !rel.symmetric,
+            relation: &rel.id,
+            polarity: rel.polarity.as_str(),
+            negated: c.negated,
+            modality: c.modality.as_str(),
+            speaker: c.speaker.map(id),
+            cameo: &rel.cameo,
+            plover: rel.plover.as_deref(),
+            goldstein: rel.goldstein,
+            quad_class: &rel.quad,
+            state: rel.state,
+            sentence,
+            spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
+            cue,
+            cue_phrase,
+            rule,
+            copy_of: r.copy_of.map(claim_id),
+        })
+    }
+}
+
 impl Serialize for Claims {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::{Error as _, SerializeSeq};
         let mut seq = s.serialize_seq(Some(self.len()))?;
-        for c in self.iter() {
-            match c {
-                Ok(c) => seq.serialize_element(&c)?,
-                Err(e) => {
-                    let message = e.to_string();
-                    if let Source::Built { built, .. } = &self.0 {
-                        *built.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+        match &self.0 {
+            Source::Owned(v) => {
+                for c in v {
+                    seq.serialize_element(c)?;
+                }
+            }
+            Source::Built { built, keep } => {
+                for i in (0..built.records.len()).filter(|&i| keep.as_ref().is_none_or(|k| k[i])) {
+                    match built.view(i) {
+                        Ok(v) => seq.serialize_element(&v)?,
+                        Err(e) => {
+                            let message = e.to_string();
+                            *built.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                            return Err(S::Error::custom(message));
+                        }
                     }
-                    return Err(S::Error::custom(message));
                 }
             }
         }
