@@ -139,7 +139,7 @@ pub fn resolve(gaz: &Gazetteer, name: &str) -> Result<u32> {
 }
 
 fn pair_key(gaz: &Gazetteer, r: &ClaimRecord) -> (u32, u32) {
-    let (x, y) = (gaz.state_of(r.claim.subject), gaz.state_of(r.claim.object));
+    let (x, y) = (gaz.state_of(r.subject), gaz.state_of(r.object));
     if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
 }
 
@@ -162,17 +162,17 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
         let claims: Vec<ClaimRow> = records
             .iter()
             .map(|&(i, r)| {
-                let rel = &lex.relations[r.claim.relation];
-                let (sentence, cue) = graph.claim_text(i)?;
+                let rel = &lex.relations[r.relation];
+                let (claim, sentence, cue) = graph.claim(i)?;
                 Ok(ClaimRow {
                     id: claim_id(i),
-                    subject: gaz.entities[r.claim.subject as usize].id.clone(),
-                    object: gaz.entities[r.claim.object as usize].id.clone(),
+                    subject: gaz.entities[r.subject as usize].id.clone(),
+                    object: gaz.entities[r.object as usize].id.clone(),
                     relation: rel.id.clone(),
                     polarity: rel.polarity.as_str(),
-                    negated: r.claim.negated,
-                    modality: r.claim.modality.as_str(),
-                    speaker: r.claim.speaker.map(|s| gaz.entities[s as usize].name.clone()),
+                    negated: r.negated,
+                    modality: claim.modality.as_str(),
+                    speaker: claim.speaker.map(|s| gaz.entities[s as usize].name.clone()),
                     sentence: sentence.split_whitespace().collect::<Vec<_>>().join(" "),
                     cue,
                     goldstein: rel.goldstein,
@@ -182,8 +182,8 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
             .collect::<Result<_>>()?;
         let records: Vec<&ClaimRecord> = records.iter().map(|(_, r)| *r).collect();
         let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-        let count = |p: Polarity| records.iter().filter(|r| !r.claim.negated && lex.relations[r.claim.relation].polarity == p).count();
-        let stance = records.iter().map(|r| signed(lex.relations[r.claim.relation].goldstein, r.claim.negated)).sum::<f64>() / records.len() as f64;
+        let count = |p: Polarity| records.iter().filter(|r| !r.negated && lex.relations[r.relation].polarity == p).count();
+        let stance = records.iter().map(|r| signed(lex.relations[r.relation].goldstein, r.negated)).sum::<f64>() / records.len() as f64;
         sources.push(SourceRow {
             document: info.id.clone(),
             outlet: info.outlet.clone(),
@@ -191,7 +191,7 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
             speakers,
             cooperative: count(Polarity::Cooperative),
             conflictual: count(Polarity::Conflictual),
-            denied: records.iter().filter(|r| r.claim.negated).count(),
+            denied: records.iter().filter(|r| r.negated).count(),
             stance: round2(stance),
             copy: records.iter().all(|r| r.copy_of.is_some()),
             claims,
@@ -260,8 +260,8 @@ pub fn rank_pairs(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, min_claims: usi
         .into_iter()
         .map(|((a, b), rs)| {
             let originals: Vec<&&ClaimRecord> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
-            let count = |p: Polarity| originals.iter().filter(|r| !r.claim.negated && lex.relations[r.claim.relation].polarity == p).count();
-            let stance = originals.iter().map(|r| signed(lex.relations[r.claim.relation].goldstein, r.claim.negated)).sum::<f64>()
+            let count = |p: Polarity| originals.iter().filter(|r| !r.negated && lex.relations[r.relation].polarity == p).count();
+            let stance = originals.iter().map(|r| signed(lex.relations[r.relation].goldstein, r.negated)).sum::<f64>()
                 / originals.len().max(1) as f64;
             PairRow {
                 a,
@@ -270,7 +270,7 @@ pub fn rank_pairs(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, min_claims: usi
                 sources: rs.iter().map(|r| r.document).collect::<BTreeSet<_>>().len(),
                 cooperative: count(Polarity::Cooperative),
                 conflictual: count(Polarity::Conflictual),
-                denied: originals.iter().filter(|r| r.claim.negated).count(),
+                denied: originals.iter().filter(|r| r.negated).count(),
                 stance: round2(stance),
             }
         })

@@ -13,7 +13,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, How};
-use crate::relations::{Claim, Lexicon};
+use crate::relations::{Claim, Lexicon, Modality};
 use crate::tagger::Mention;
 use crate::text::{Document, Layout};
 
@@ -165,17 +165,11 @@ impl Analysis {
     }
 }
 
-/// Where a claim's sentence and cue text lie in the [`Evidence`] file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct TextRef {
-    offset: u64,
-    sentence: u32,
-    cue: u32,
-}
-
-/// The sentences and cues of every claim, kept in an unnamed temporary file (deleted by the
-/// system when the process ends, however it ends) rather than in memory: a claim-dense corpus
-/// has as much evidence text as it has text, and the graph must not grow with the corpus.
+/// Every claim, whole (actors, relation, cue, modality, speaker, spans, sentence and cue
+/// text), in an unnamed temporary file (deleted by the system when the process ends, however
+/// it ends) rather than in memory: a claim-dense corpus has about one claim per 200 bytes of
+/// text, and the graph must not grow with the corpus. The graph keeps a small [`ClaimRecord`]
+/// per claim with the record's place in this file.
 #[derive(Debug, Default)]
 pub struct Evidence {
     file: Option<std::sync::Mutex<std::fs::File>>,
@@ -183,13 +177,31 @@ pub struct Evidence {
     written: u64,
 }
 
+/// The fixed part of a claim's record: actors, relation, cue, denial, modality, speaker, the
+/// four spans, and the lengths of the two texts that follow.
+const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 4 + 4;
+const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question];
+
 impl Evidence {
     const FLUSH_AT: usize = 1 << 20;
 
-    fn push(&mut self, sentence: &str, cue: &str) -> Result<TextRef> {
-        let at = TextRef { offset: self.written + self.buffer.len() as u64, sentence: len32(sentence)?, cue: len32(cue)? };
-        self.buffer.extend_from_slice(sentence.as_bytes());
-        self.buffer.extend_from_slice(cue.as_bytes());
+    fn push(&mut self, c: &Claim, sentence: &str, cue: &str) -> Result<u64> {
+        let at = self.written + self.buffer.len() as u64;
+        let b = &mut self.buffer;
+        for v in [c.subject, c.object, c.relation as u32, c.cue as u32] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.push(u8::from(c.negated));
+        b.push(MODALITIES.iter().position(|m| *m == c.modality).unwrap_or(0) as u8);
+        b.extend_from_slice(&c.speaker.unwrap_or(u32::MAX).to_le_bytes());
+        for r in [&c.sentence, &c.subject_span, &c.object_span, &c.cue_span] {
+            b.extend_from_slice(&(r.start as u64).to_le_bytes());
+            b.extend_from_slice(&(r.end as u64).to_le_bytes());
+        }
+        b.extend_from_slice(&len32(sentence)?.to_le_bytes());
+        b.extend_from_slice(&len32(cue)?.to_le_bytes());
+        b.extend_from_slice(sentence.as_bytes());
+        b.extend_from_slice(cue.as_bytes());
         if self.buffer.len() >= Self::FLUSH_AT {
             self.flush()?;
         }
@@ -212,29 +224,69 @@ impl Evidence {
         Ok(())
     }
 
-    /// The sentence and cue text of a claim record of this evidence.
-    pub fn read_claim(&self, r: &ClaimRecord) -> Result<(String, String)> {
-        self.read(r.text)
-    }
-
-    fn read(&self, at: TextRef) -> Result<(String, String)> {
+    /// `n` bytes at `at`, from the buffer or the file.
+    fn bytes(&self, at: u64, n: usize) -> Result<Vec<u8>> {
         use std::io::{Read, Seek, SeekFrom};
-        let n = at.sentence as usize + at.cue as usize;
         let mut bytes = vec![0u8; n];
-        if at.offset >= self.written {
-            let from = (at.offset - self.written) as usize;
-            bytes.copy_from_slice(&self.buffer[from..from + n]);
+        if at >= self.written {
+            let from = (at - self.written) as usize;
+            let src = self.buffer.get(from..from + n).ok_or_else(|| damaged("a record beyond the end"))?;
+            bytes.copy_from_slice(src);
         } else {
             let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
             let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
             let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-            f.seek(SeekFrom::Start(at.offset)).map_err(io)?;
+            f.seek(SeekFrom::Start(at)).map_err(io)?;
             f.read_exact(&mut bytes).map_err(io)?;
         }
-        let cue = bytes.split_off(at.sentence as usize);
-        let text = |b: Vec<u8>| String::from_utf8(b).map_err(|e| Error::input(std::env::temp_dir().display(), format!("claim evidence is damaged: {e}")));
-        Ok((text(bytes)?, text(cue)?))
+        Ok(bytes)
     }
+
+    /// The claim stored at `at`, with its sentence and cue text.
+    fn read(&self, at: u64) -> Result<(Claim, String, String)> {
+        let (claim, ls, lc) = self.read_header(at)?;
+        let mut text = self.bytes(at + HEADER as u64, ls + lc)?;
+        let cue = text.split_off(ls);
+        let utf8 = |b: Vec<u8>| String::from_utf8(b).map_err(|_| damaged("text"));
+        Ok((claim, utf8(text)?, utf8(cue)?))
+    }
+
+    /// The claim stored at `at`, and the lengths of its sentence and cue text.
+    fn read_header(&self, at: u64) -> Result<(Claim, usize, usize)> {
+        let h = self.bytes(at, HEADER)?;
+        let u32_at = |i: usize| u32::from_le_bytes(h[i..i + 4].try_into().expect("four bytes"));
+        let u64_at = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("eight bytes")) as usize;
+        let span = |k: usize| u64_at(22 + 16 * k)..u64_at(30 + 16 * k);
+        let speaker = u32_at(18);
+        let claim = Claim {
+            subject: u32_at(0),
+            object: u32_at(4),
+            relation: u32_at(8) as usize,
+            cue: u32_at(12) as usize,
+            negated: h[16] != 0,
+            modality: *MODALITIES.get(h[17] as usize).ok_or_else(|| damaged("a modality"))?,
+            speaker: (speaker != u32::MAX).then_some(speaker),
+            sentence: span(0),
+            subject_span: span(1),
+            object_span: span(2),
+            cue_span: span(3),
+        };
+        Ok((claim, u32_at(HEADER - 8) as usize, u32_at(HEADER - 4) as usize))
+    }
+
+    /// A claim of the graph, whole: the claim, its sentence and its cue text.
+    pub fn claim(&self, r: &ClaimRecord) -> Result<(Claim, String, String)> {
+        self.read(r.at)
+    }
+
+    /// A claim of the graph without its text.
+    pub fn claim_only(&self, r: &ClaimRecord) -> Result<Claim> {
+        Ok(self.read_header(r.at)?.0)
+    }
+}
+
+fn damaged(what: &str) -> Error {
+    Error::input(std::env::temp_dir().display(), format!("claim evidence is damaged ({what})"))
 }
 
 fn len32(s: &str) -> Result<u32> {
@@ -294,20 +346,27 @@ pub enum Edge {
     },
 }
 
-/// A claim as the graph keeps it; its sentence and cue text are in [`Graph::evidence`].
+/// A claim as the graph keeps it in memory: what ordering, copy detection and relation edges
+/// need. The whole claim, with its spans and text, is in [`Graph::evidence`].
 #[derive(Debug, Clone)]
 pub struct ClaimRecord {
     /// Index into [`Graph::documents`].
     pub document: u32,
-    /// The claim and its evidence spans.
-    pub claim: Claim,
+    /// Subject entity.
+    pub subject: u32,
+    /// Object entity.
+    pub object: u32,
+    /// Index into [`Lexicon::relations`].
+    pub relation: usize,
+    /// Whether the text denies it.
+    pub negated: bool,
     /// Subject rolled up to its state (itself when it has none).
     pub subject_state: u32,
     /// Object rolled up to its state.
     pub object_state: u32,
     /// Index of the earlier claim (in another document) that this one copies.
     pub copy_of: Option<usize>,
-    text: TextRef,
+    at: u64,
 }
 
 /// The stable id of the claim at `index` in [`Graph::claims`]: `c-000001`, in document then
@@ -334,9 +393,9 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// The sentence and cue text of claim `index`.
-    pub fn claim_text(&self, index: usize) -> Result<(String, String)> {
-        self.evidence.read_claim(&self.claims[index])
+    /// Claim `index` whole: the claim, its sentence and its cue text.
+    pub fn claim(&self, index: usize) -> Result<(Claim, String, String)> {
+        self.evidence.claim(&self.claims[index])
     }
 }
 
@@ -406,8 +465,18 @@ impl GraphBuilder {
             p.1.push((d, w));
         }
         for (claim, sentence, cue) in analysis.claims {
-            let text = self.evidence.push(&sentence, &cue)?;
-            self.claims.push(ClaimRecord { document: d, claim, subject_state: 0, object_state: 0, copy_of: None, text });
+            let at = self.evidence.push(&claim, &sentence, &cue)?;
+            self.claims.push(ClaimRecord {
+                document: d,
+                subject: claim.subject,
+                object: claim.object,
+                relation: claim.relation,
+                negated: claim.negated,
+                subject_state: 0,
+                object_state: 0,
+                copy_of: None,
+                at,
+            });
         }
         self.documents.push(analysis.info);
         Ok(())
@@ -480,8 +549,8 @@ impl GraphBuilder {
         // Claims in document then text order (a document's claims were added in text order).
         for r in &mut self.claims {
             r.document = rank[r.document as usize];
-            r.subject_state = rollup(gaz, r.claim.subject, &index);
-            r.object_state = rollup(gaz, r.claim.object, &index);
+            r.subject_state = rollup(gaz, r.subject, &index);
+            r.object_state = rollup(gaz, r.object, &index);
         }
         self.claims.sort_by_key(|r| r.document);
         let documents: Vec<DocumentInfo> = {
@@ -566,14 +635,14 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
     order.sort_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
     let key = |r: &ClaimRecord| -> Key {
         let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
-        (a, b, r.claim.relation, r.claim.negated)
+        (a, b, r.relation, r.negated)
     };
     let mut exact: HashMap<(Key, u64), usize> = HashMap::default();
     let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::default();
     let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::default();
     for &j in &order {
         let k = key(&records[j]);
-        let (sentence, _) = evidence.read(records[j].text)?;
+        let (_, sentence, _) = evidence.claim(&records[j])?;
         let words = word_set(&sentence);
         let h = fnv1a(&words.iter().flat_map(|w| w.0.to_le_bytes()).collect::<Vec<u8>>());
         let doc = records[j].document;
@@ -623,7 +692,7 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
     let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
     let mut groups: BTreeMap<(&str, &str, usize, bool), Vec<usize>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
-        let rel = &lex.relations[r.claim.relation];
+        let rel = &lex.relations[r.relation];
         let (mut s, mut t) = (r.subject_state, r.object_state);
         if s == t {
             continue;
@@ -631,7 +700,7 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
         if rel.symmetric && id_of(t) < id_of(s) {
             std::mem::swap(&mut s, &mut t);
         }
-        groups.entry((id_of(s), id_of(t), r.claim.relation, r.claim.negated)).or_default().push(i);
+        groups.entry((id_of(s), id_of(t), r.relation, r.negated)).or_default().push(i);
     }
     let mut edges = Vec::new();
     for ((sid, tid, relation, negated), evidence) in groups {
@@ -660,4 +729,43 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
         edges.push(((sid, tid), s, t, edge));
     }
     edges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_gives_back_every_claim_whole_from_the_file_and_the_buffer() {
+        let mut ev = Evidence::default();
+        let mut stored = Vec::new();
+        // Past the flush threshold, so some records are read from the file and some from memory.
+        for i in 0..8000usize {
+            if ev.written > 0 && ev.buffer.len() > 10_000 {
+                break;
+            }
+            let claim = Claim {
+                subject: i as u32,
+                object: u32::MAX - 1,
+                relation: i % 31,
+                cue: i % 648,
+                negated: i % 3 == 0,
+                modality: MODALITIES[i % 4],
+                speaker: (i % 2 == 0).then_some(7),
+                sentence: i..i + 500,
+                subject_span: i + 1..i + 7,
+                object_span: i + 10..i + 14,
+                cue_span: i + 20..i + 30,
+            };
+            let sentence = format!("Sentence {i} – «Россия» and Iran’s {}", "x".repeat(i % 400));
+            let cue = format!("cue {i}");
+            let at = ev.push(&claim, &sentence, &cue).unwrap();
+            stored.push((at, claim, sentence, cue));
+        }
+        assert!(ev.written > 0 && !ev.buffer.is_empty());
+        for (at, claim, sentence, cue) in stored {
+            assert_eq!(ev.read(at).unwrap(), (claim.clone(), sentence, cue));
+            assert_eq!(ev.read_header(at).unwrap().0, claim);
+        }
+    }
 }

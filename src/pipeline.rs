@@ -527,6 +527,7 @@ pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::St
             }
         }
     }
+    doc.claims.check()?;
     for s in staged {
         report.written.push(s.commit()?);
     }

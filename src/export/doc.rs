@@ -712,7 +712,7 @@ impl Claims {
         match &self.0 {
             Source::Owned(v) => Box::new(v.iter().map(|c| (c.clone(), None))),
             Source::Built { built, keep } => Box::new(
-                (0..built.records.len()).filter(move |&i| keep.as_ref().is_none_or(|k| k[i])).map(move |i| (built.light(i), Some(i))),
+                (0..built.records.len()).filter(move |&i| keep.as_ref().is_none_or(|k| k[i])).filter_map(move |i| built.light(i).map(|c| (c, Some(i)))),
             ),
         }
     }
@@ -728,8 +728,9 @@ impl Claims {
             Source::Built { built, keep: mask } => {
                 let mut next = vec![false; built.records.len()];
                 for (i, slot) in next.iter_mut().enumerate() {
-                    if mask.as_ref().is_none_or(|m| m[i]) {
-                        let c = built.light(i);
+                    if mask.as_ref().is_none_or(|m| m[i])
+                        && let Some(c) = built.light(i)
+                    {
                         if keep(&c) {
                             *slot = true;
                             kept.insert(c.id);
@@ -742,6 +743,12 @@ impl Claims {
         kept
     }
 
+    /// Fails if claim evidence could not be read back while these claims were used (renderers
+    /// skip such claims; the run must not write their output).
+    pub fn check(&self) -> Result<()> {
+        self.take_error().map_or(Ok(()), Err)
+    }
+
     /// The first failure to read claim evidence back, if any (it ends a write).
     fn take_error(&self) -> Option<Error> {
         match &self.0 {
@@ -752,9 +759,19 @@ impl Claims {
 }
 
 impl Built {
-    fn light(&self, i: usize) -> ClaimRec {
+    /// Claim `i` without its text; a failure to read it is kept for [`Claims::check`].
+    fn light(&self, i: usize) -> Option<ClaimRec> {
+        match self.evidence.claim_only(&self.records[i]) {
+            Ok(c) => Some(self.record(i, &c)),
+            Err(e) => {
+                self.error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    fn record(&self, i: usize, c: &crate::relations::Claim) -> ClaimRec {
         let r = &self.records[i];
-        let c = &r.claim;
         let rel = &self.relations[c.relation];
         let (cue_phrase, rule) = &self.cues[c.cue];
         let id = |e: u32| self.entities[e as usize].clone();
@@ -787,7 +804,7 @@ impl Built {
     }
 
     fn evidence_of(&self, i: usize) -> Result<(String, String)> {
-        self.evidence.read_claim(&self.records[i])
+        self.evidence.claim(&self.records[i]).map(|(_, s, c)| (s, c))
     }
 }
 
@@ -823,12 +840,11 @@ struct ClaimView<'a> {
 impl Built {
     fn view(&self, i: usize) -> Result<ClaimView<'_>> {
         let r = &self.records[i];
-        let c = &r.claim;
+        let (c, sentence, cue) = self.evidence.claim(r)?;
         let rel = &self.relations[c.relation];
         let (cue_phrase, rule) = &self.cues[c.cue];
         let id = |e: u32| self.entities[e as usize].as_str();
         let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
-        let (sentence, cue) = self.evidence_of(i)?;
         Ok(ClaimView {
             id: claim_id(i),
             document: &self.documents[r.document as usize],
