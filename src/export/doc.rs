@@ -730,11 +730,10 @@ impl Claims {
                 for (i, slot) in next.iter_mut().enumerate() {
                     if mask.as_ref().is_none_or(|m| m[i])
                         && let Some(c) = built.light(i)
+                        && keep(&c)
                     {
-                        if keep(&c) {
-                            *slot = true;
-                            kept.insert(c.id);
-                        }
+                        *slot = true;
+                        kept.insert(c.id);
                     }
                 }
                 *mask = Some(Arc::new(next));
