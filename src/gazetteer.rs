@@ -334,26 +334,8 @@ pub fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    let mut seen = std::collections::HashSet::new();
-    while let Some(dir) = stack.pop() {
-        let canon = dir.canonicalize().map_err(|e| Error::gazetteer(dir.display(), e))?;
-        if !seen.insert(canon) {
-            continue; // a symlink loop
-        }
-        let entries = std::fs::read_dir(&dir).map_err(|e| Error::gazetteer(dir.display(), e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::gazetteer(dir.display(), e))?;
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "toml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
+    let keep = |p: &Path, is_dir: bool| is_dir || p.extension().is_some_and(|e| e == "toml");
+    let out = crate::files::walk(path, keep, |d, e| Error::gazetteer(d.display(), e))?;
     if out.is_empty() {
         return Err(Error::gazetteer(path.display(), "no .toml files in this gazetteer folder"));
     }

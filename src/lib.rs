@@ -17,6 +17,7 @@ pub mod compare;
 pub mod date;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod gazetteer;
 pub mod graph;
 pub mod norm;

@@ -347,28 +347,8 @@ fn part_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
             out.push(input.clone());
             continue;
         }
-        let mut files = Vec::new();
-        let mut stack = vec![input.clone()];
-        let mut seen = std::collections::HashSet::new();
-        while let Some(dir) = stack.pop() {
-            let canon = dir.canonicalize().map_err(|e| Error::input(dir.display(), e))?;
-            if !seen.insert(canon) {
-                continue;
-            }
-            for entry in std::fs::read_dir(&dir).map_err(|e| Error::input(dir.display(), e))? {
-                let p = entry.map_err(|e| Error::input(dir.display(), e))?.path();
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                if name.starts_with('.') || name.starts_with('_') {
-                    continue;
-                }
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    files.push(p);
-                }
-            }
-        }
-        files.sort();
+        let visible = |p: &std::path::Path, _: bool| p.file_name().is_some_and(|n| !n.to_string_lossy().starts_with(['.', '_']));
+        let files = crate::files::walk(input, visible, |d, e| Error::input(d.display(), e))?;
         out.extend(files);
     }
     Ok(out)

@@ -476,25 +476,8 @@ fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> Source {
 
 /// The `.txt`, `.md` and `.jsonl` files below a folder, sorted; symlink loops are followed once.
 fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    let mut seen = HashSet::new();
-    while let Some(d) = stack.pop() {
-        let canon = d.canonicalize().map_err(|e| Error::input(d.display(), e))?;
-        if !seen.insert(canon) {
-            continue;
-        }
-        for entry in std::fs::read_dir(&d).map_err(|e| Error::input(d.display(), e))? {
-            let p = entry.map_err(|e| Error::input(d.display(), e))?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "txt" || e == "md" || e == "jsonl") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    let keep = |p: &Path, is_dir: bool| is_dir || p.extension().is_some_and(|e| e == "txt" || e == "md" || e == "jsonl");
+    crate::files::walk(dir, keep, |d, e| Error::input(d.display(), e))
 }
 
 /// Reads every input into memory, sorted by id (small corpora, tests and `explain`).

@@ -276,6 +276,50 @@ pub struct ClaimRec {
     pub copy_of: Option<String>,
 }
 
+impl DocumentRec {
+    /// The record of what the graph keeps of a document.
+    pub fn from_info(d: &crate::graph::DocumentInfo) -> DocumentRec {
+        DocumentRec {
+            id: d.id.clone(),
+            path: d.path.clone(),
+            title: d.title.clone(),
+            outlet: d.outlet.clone(),
+            url: d.url.clone(),
+            published: d.published.map(|p| p.to_string()),
+            sentences: d.sentences,
+            paragraphs: d.paragraphs,
+            repeated_paragraphs: d.repeated,
+            boilerplate_from: d.tail_from,
+            mentions: d.mentions,
+            crowded_windows: d.crowded_windows,
+            sha256: d.sha256.clone(),
+        }
+    }
+
+    /// Back to what the graph keeps; fails on a malformed date.
+    pub fn to_info(self) -> std::result::Result<crate::graph::DocumentInfo, String> {
+        let published = match self.published {
+            Some(p) => Some(p.parse().map_err(|e| format!("published: {e}"))?),
+            None => None,
+        };
+        Ok(crate::graph::DocumentInfo {
+            id: self.id,
+            path: self.path,
+            title: self.title,
+            outlet: self.outlet,
+            url: self.url,
+            published,
+            sentences: self.sentences,
+            paragraphs: self.paragraphs,
+            repeated: self.repeated_paragraphs,
+            tail_from: self.boilerplate_from,
+            mentions: self.mentions,
+            crowded_windows: self.crowded_windows,
+            sha256: self.sha256,
+        })
+    }
+}
+
 impl GraphDoc {
     /// Builds the document from a graph. The graph's claims move into the document, which
     /// makes their records one at a time as they are written (see [`Claims`]).
@@ -341,25 +385,7 @@ impl GraphDoc {
                 }
             })
             .collect();
-        let documents = graph
-            .documents
-            .iter()
-            .map(|d| DocumentRec {
-                id: d.id.clone(),
-                path: d.path.clone(),
-                title: d.title.clone(),
-                outlet: d.outlet.clone(),
-                url: d.url.clone(),
-                published: d.published.map(|p| p.to_string()),
-                sentences: d.sentences,
-                paragraphs: d.paragraphs,
-                repeated_paragraphs: d.repeated,
-                boilerplate_from: d.tail_from,
-                mentions: d.mentions,
-                crowded_windows: d.crowded_windows,
-                sha256: d.sha256.clone(),
-            })
-            .collect();
+        let documents = graph.documents.iter().map(DocumentRec::from_info).collect();
         let settings = Settings { window: graph.window.as_str().into(), windows: graph.windows, filters: Vec::new() };
         let claims = Claims::from_graph(graph, gaz, lex);
         GraphDoc {

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, How};
-use crate::graph::{Analysis, DocumentInfo, Window};
+use super::doc::DocumentRec;
+use crate::graph::{Analysis, Window};
 use crate::relations::{Claim, Lexicon, Modality};
 
 /// The schema name of a partial record.
@@ -26,7 +27,8 @@ struct PartRecord {
     /// Digest of the gazetteer (and lexicon) files that analysed the document.
     gazetteer: String,
     window: String,
-    document: PartDocument,
+    /// The document, as `graph.json` describes it.
+    document: DocumentRec,
     /// Windows holding at least one mention.
     windows: u64,
     /// Mentions per entity id, by how they matched.
@@ -36,24 +38,6 @@ struct PartRecord {
     /// Co-mentions: [entity, entity, shared windows].
     pairs: Vec<(String, String, u32)>,
     claims: Vec<PartClaim>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartDocument {
-    id: String,
-    path: String,
-    title: Option<String>,
-    outlet: Option<String>,
-    url: Option<String>,
-    published: Option<String>,
-    sentences: usize,
-    paragraphs: usize,
-    repeated_paragraphs: usize,
-    boilerplate_from: Option<usize>,
-    mentions: usize,
-    crowded_windows: usize,
-    sha256: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -85,26 +69,11 @@ pub fn window_named(name: &str) -> Option<Window> {
 /// One analysed document as a line of JSON (no newline).
 pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> String {
     let id = |e: u32| gaz.entities[e as usize].id.clone();
-    let d = &a.info;
     let rec = PartRecord {
         schema: PART_SCHEMA.into(),
         gazetteer: gaz.digest.clone(),
         window: window.as_str().into(),
-        document: PartDocument {
-            id: d.id.clone(),
-            path: d.path.clone(),
-            title: d.title.clone(),
-            outlet: d.outlet.clone(),
-            url: d.url.clone(),
-            published: d.published.map(|p| p.to_string()),
-            sentences: d.sentences,
-            paragraphs: d.paragraphs,
-            repeated_paragraphs: d.repeated,
-            boilerplate_from: d.tail_from,
-            mentions: d.mentions,
-            crowded_windows: d.crowded_windows,
-            sha256: d.sha256.clone(),
-        },
+        document: DocumentRec::from_info(&a.info),
         windows: a.windows,
         mentions: a.counts.iter().map(|(&e, hows)| (id(e), hows.iter().map(|(h, &c)| (h.as_str().to_string(), c)).collect())).collect(),
         entity_windows: a.entity_windows.iter().map(|(&e, &w)| (id(e), w)).collect(),
@@ -149,26 +118,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
     }
     let window = window_named(&rec.window).ok_or_else(|| bad(format!("unknown window {:?}", rec.window)))?;
     let entity = |id: &str| gaz.index_of(id).map(|i| i as u32).ok_or_else(|| bad(format!("entity {id:?} is not in the gazetteer")));
-    let d = rec.document;
-    let published = match d.published {
-        Some(p) => Some(p.parse().map_err(|e| bad(format!("published: {e}")))?),
-        None => None,
-    };
-    let info = DocumentInfo {
-        id: d.id,
-        path: d.path,
-        title: d.title,
-        outlet: d.outlet,
-        url: d.url,
-        published,
-        sentences: d.sentences,
-        paragraphs: d.paragraphs,
-        repeated: d.repeated_paragraphs,
-        tail_from: d.boilerplate_from,
-        mentions: d.mentions,
-        crowded_windows: d.crowded_windows,
-        sha256: d.sha256,
-    };
+    let info = rec.document.to_info().map_err(bad)?;
     let mut counts = BTreeMap::new();
     for (e, hows) in rec.mentions {
         let mut m = BTreeMap::new();
