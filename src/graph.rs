@@ -430,16 +430,6 @@ impl GraphBuilder {
         GraphBuilder { window, ..Default::default() }
     }
 
-    /// Documents added so far.
-    pub fn len(&self) -> usize {
-        self.documents.len()
-    }
-
-    /// Whether no document was added.
-    pub fn is_empty(&self) -> bool {
-        self.documents.is_empty()
-    }
-
     /// Folds in one analysed document. Fails only if the evidence file cannot be written.
     pub fn add(&mut self, analysis: Analysis) -> Result<()> {
         let d = self.documents.len() as u32;

@@ -249,36 +249,24 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_DOCS: usize = 512;
 
-/// Reads `inputs` as a stream and analyses each document on `threads` workers, handing the
-/// analyses to `sink` in input order. Memory holds one batch of documents at a time. Returns
-/// the reader's warnings.
-pub fn analyse_each(
+/// Reads `inputs` as a stream, applies `work` to each document on `threads` workers in batches
+/// of about [`BATCH_BYTES`], and hands the results to `sink` in input order. Memory holds one
+/// batch of documents at a time. Returns the reader's warnings.
+fn each_document<T: Send>(
     inputs: &[PathBuf],
     read: text::ReadOptions,
-    loaded: &Loaded,
-    window: Window,
     threads: usize,
-    progress: &(dyn Fn() + Sync),
-    sink: &mut dyn FnMut(Analysis) -> Result<()>,
+    work: &(dyn Fn(&Document) -> T + Sync),
+    sink: &mut dyn FnMut(T) -> Result<()>,
 ) -> Result<Vec<String>> {
     let mut corpus = text::Corpus::open(inputs, read)?;
     let pool = pool(threads)?;
     let mut batch: Vec<Document> = Vec::new();
     let mut bytes = 0;
     let mut flush = |batch: &mut Vec<Document>| -> Result<()> {
-        let analyses: Vec<Analysis> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|doc| {
-                    let (layout, mentions) = tag_document(doc, loaded);
-                    let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
-                    progress();
-                    Analysis::new(doc, &layout, &mentions, claims, window)
-                })
-                .collect()
-        });
+        let done: Vec<T> = pool.install(|| batch.par_iter().map(work).collect());
         batch.clear();
-        analyses.into_iter().try_for_each(&mut *sink)
+        done.into_iter().try_for_each(&mut *sink)
     };
     for doc in corpus.by_ref() {
         let doc = doc?;
@@ -291,6 +279,26 @@ pub fn analyse_each(
     }
     flush(&mut batch)?;
     Ok(corpus.warnings())
+}
+
+/// Reads `inputs` as a stream and analyses each document on `threads` workers, handing the
+/// analyses to `sink` in input order. Returns the reader's warnings.
+pub fn analyse_each(
+    inputs: &[PathBuf],
+    read: text::ReadOptions,
+    loaded: &Loaded,
+    window: Window,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+    sink: &mut dyn FnMut(Analysis) -> Result<()>,
+) -> Result<Vec<String>> {
+    let work = |doc: &Document| {
+        let (layout, mentions) = tag_document(doc, loaded);
+        let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
+        progress();
+        Analysis::new(doc, &layout, &mentions, claims, window)
+    };
+    each_document(inputs, read, threads, &work, sink)
 }
 
 /// Reads the inputs as a stream and builds the graph (no files written). Memory holds one
@@ -537,44 +545,22 @@ pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOption
 pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
     use std::io::{Read, Seek, SeekFrom};
     let loaded = load(common)?;
-    let mut corpus = text::Corpus::open(inputs, common.read)?;
-    let pool = pool(threads)?;
     let tmp_err = |e: std::io::Error| Error::output(&std::env::temp_dir(), format!("temporary file for tag records: {e}"));
     let mut spill = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(tmp_err)?);
     let mut index: Vec<(String, u64, u32)> = Vec::new();
     let mut at = 0u64;
-    let mut batch: Vec<Document> = Vec::new();
-    let mut bytes = 0;
-    let mut flush = |batch: &mut Vec<Document>, index: &mut Vec<(String, u64, u32)>| -> Result<()> {
-        let tagged: Vec<(String, String)> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|doc| {
-                    let (_, mentions) = tag_document(doc, &loaded);
-                    (doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer))
-                })
-                .collect()
-        });
-        batch.clear();
-        for (id, mut line) in tagged {
-            line.push('\n');
-            spill.write_all(line.as_bytes()).map_err(tmp_err)?;
-            let len = u32::try_from(line.len()).map_err(|_| Error::output(std::path::Path::new("-"), format!("the record of {id} is over 4 GiB")))?;
-            index.push((id, at, len));
-            at += u64::from(len);
-        }
-        Ok(())
+    let work = |doc: &Document| {
+        let (_, mentions) = tag_document(doc, &loaded);
+        (doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer))
     };
-    for doc in corpus.by_ref() {
-        let doc = doc?;
-        bytes += doc.text.len();
-        batch.push(doc);
-        if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
-            flush(&mut batch, &mut index)?;
-            bytes = 0;
-        }
-    }
-    flush(&mut batch, &mut index)?;
+    let warnings = each_document(inputs, common.read, threads, &work, &mut |(id, mut line): (String, String)| {
+        line.push('\n');
+        spill.write_all(line.as_bytes()).map_err(tmp_err)?;
+        let len = u32::try_from(line.len()).map_err(|_| Error::output(std::path::Path::new("-"), format!("the record of {id} is over 4 GiB")))?;
+        index.push((id, at, len));
+        at += u64::from(len);
+        Ok(())
+    })?;
     let mut file = spill.into_inner().map_err(|e| tmp_err(e.into_error()))?;
     index.sort();
     let mut line = Vec::new();
@@ -585,7 +571,7 @@ pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Wr
     }
     out.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
     let mut notes = loaded.notes;
-    notes.extend(corpus.warnings());
+    notes.extend(warnings);
     Ok(notes)
 }
 

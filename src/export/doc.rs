@@ -297,7 +297,7 @@ impl DocumentRec {
     }
 
     /// Back to what the graph keeps; fails on a malformed date.
-    pub fn to_info(self) -> std::result::Result<crate::graph::DocumentInfo, String> {
+    pub fn into_info(self) -> std::result::Result<crate::graph::DocumentInfo, String> {
         let published = match self.published {
             Some(p) => Some(p.parse().map_err(|e| format!("published: {e}"))?),
             None => None,
@@ -387,7 +387,7 @@ impl GraphDoc {
             .collect();
         let documents = graph.documents.iter().map(DocumentRec::from_info).collect();
         let settings = Settings { window: graph.window.as_str().into(), windows: graph.windows, filters: Vec::new() };
-        let claims = Claims::from_graph(graph, gaz, lex);
+        let claims = Claims::from_graph(graph, doc_ids, gaz, lex);
         GraphDoc {
             schema: SCHEMA.into(),
             generator: Generator { name: "newsgraph".into(), version: env!("CARGO_PKG_VERSION").into() },
@@ -661,7 +661,7 @@ enum Source {
 struct Built {
     records: Vec<ClaimRecord>,
     evidence: Evidence,
-    documents: Vec<String>,
+    documents: Vec<DocKey>,
     entities: Vec<String>,
     relations: Vec<crate::relations::RelationType>,
     cues: Vec<(String, String)>,
@@ -682,9 +682,9 @@ impl From<Vec<ClaimRec>> for Claims {
 }
 
 impl Claims {
-    fn from_graph(graph: Graph, gaz: &Gazetteer, lex: &Lexicon) -> Claims {
+    fn from_graph(graph: Graph, documents: Vec<DocKey>, gaz: &Gazetteer, lex: &Lexicon) -> Claims {
         let built = Built {
-            documents: graph.documents.iter().map(|d| d.id.clone()).collect(),
+            documents,
             entities: gaz.entities.iter().map(|e| e.id.clone()).collect(),
             relations: lex.relations.clone(),
             cues: lex.cues.iter().map(|c| (c.text.clone(), c.origin.to_string())).collect(),
@@ -709,13 +709,9 @@ impl Claims {
         self.len() == 0
     }
 
-    /// Every claim, in order, with its sentence and cue.
-    pub fn iter(&self) -> impl Iterator<Item = Result<ClaimRec>> + '_ {
-        self.select(|_| true)
-    }
-
     /// Every claim without its sentence and cue text (left empty): enough for ids, actors,
-    /// relations, modality and documents, and never reads the evidence file.
+    /// relations, modality and documents. Built claims are read back without their text; one
+    /// that cannot be read is skipped and fails [`Claims::check`].
     pub fn iter_light(&self) -> impl Iterator<Item = ClaimRec> + '_ {
         self.records().map(|(r, _)| r)
     }
@@ -723,13 +719,9 @@ impl Claims {
     /// The claims whose light record (see [`Claims::iter_light`]) passes `want`, with their
     /// sentence and cue.
     pub fn select<'a>(&'a self, want: impl Fn(&ClaimRec) -> bool + 'a) -> impl Iterator<Item = Result<ClaimRec>> + 'a {
-        self.records().filter(move |(r, _)| want(r)).map(move |(mut r, i)| {
-            if let (Source::Built { built, .. }, Some(i)) = (&self.0, i) {
-                let (sentence, cue) = built.evidence_of(i)?;
-                r.sentence = sentence;
-                r.cue = cue;
-            }
-            Ok(r)
+        self.records().filter(move |(r, _)| want(r)).map(move |(r, i)| match (&self.0, i) {
+            (Source::Built { built, .. }, Some(i)) => built.whole(i).map(ClaimView::into_rec),
+            _ => Ok(r),
         })
     }
 
@@ -783,58 +775,9 @@ impl Claims {
     }
 }
 
-impl Built {
-    /// Claim `i` without its text; a failure to read it is kept for [`Claims::check`].
-    fn light(&self, i: usize) -> Option<ClaimRec> {
-        match self.evidence.claim_only(&self.records[i]) {
-            Ok(c) => Some(self.record(i, &c)),
-            Err(e) => {
-                self.error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
-                None
-            }
-        }
-    }
-
-    fn record(&self, i: usize, c: &crate::relations::Claim) -> ClaimRec {
-        let r = &self.records[i];
-        let rel = &self.relations[c.relation];
-        let (cue_phrase, rule) = &self.cues[c.cue];
-        let id = |e: u32| self.entities[e as usize].clone();
-        let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
-        ClaimRec {
-            id: claim_id(i),
-            document: self.documents[r.document as usize].clone(),
-            subject: id(c.subject),
-            object: id(c.object),
-            subject_state: id(r.subject_state),
-            object_state: id(r.object_state),
-            directed: !rel.symmetric,
-            relation: rel.id.clone(),
-            polarity: rel.polarity.as_str().into(),
-            negated: c.negated,
-            modality: c.modality.as_str().into(),
-            speaker: c.speaker.map(id),
-            cameo: rel.cameo.clone(),
-            plover: rel.plover.clone(),
-            goldstein: rel.goldstein,
-            quad_class: rel.quad.clone(),
-            state: rel.state,
-            sentence: String::new(),
-            spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
-            cue: String::new(),
-            cue_phrase: cue_phrase.clone(),
-            rule: rule.clone(),
-            copy_of: r.copy_of.map(claim_id),
-        }
-    }
-
-    fn evidence_of(&self, i: usize) -> Result<(String, String)> {
-        self.evidence.claim(&self.records[i]).map(|(_, s, c)| (s, c))
-    }
-}
-
 /// A built claim as `graph.json` writes it: [`ClaimRec`]'s fields in its order, borrowed from
 /// the graph's tables rather than copied (a million claims are a million times fifteen strings).
+/// The one mapping from a graph claim to its record: [`ClaimView::into_rec`] makes the owned form.
 #[derive(Serialize)]
 struct ClaimView<'a> {
     id: String,
@@ -862,15 +805,61 @@ struct ClaimView<'a> {
     copy_of: Option<String>,
 }
 
+impl ClaimView<'_> {
+    fn into_rec(self) -> ClaimRec {
+        ClaimRec {
+            id: self.id,
+            document: self.document.into(),
+            subject: self.subject.into(),
+            object: self.object.into(),
+            subject_state: self.subject_state.into(),
+            object_state: self.object_state.into(),
+            directed: self.directed,
+            relation: self.relation.into(),
+            polarity: self.polarity.into(),
+            negated: self.negated,
+            modality: self.modality.into(),
+            speaker: self.speaker.map(String::from),
+            cameo: self.cameo.into(),
+            plover: self.plover.map(String::from),
+            goldstein: self.goldstein,
+            quad_class: self.quad_class.into(),
+            state: self.state,
+            sentence: self.sentence,
+            spans: self.spans,
+            cue: self.cue,
+            cue_phrase: self.cue_phrase.into(),
+            rule: self.rule.into(),
+            copy_of: self.copy_of,
+        }
+    }
+}
+
 impl Built {
-    fn view(&self, i: usize) -> Result<ClaimView<'_>> {
+    /// Claim `i` without its text; a failure to read it is kept for [`Claims::check`].
+    fn light(&self, i: usize) -> Option<ClaimRec> {
+        match self.evidence.claim_only(&self.records[i]) {
+            Ok(c) => Some(self.view(i, &c, String::new(), String::new()).into_rec()),
+            Err(e) => {
+                self.error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// Claim `i`, whole, read from the evidence file.
+    fn whole(&self, i: usize) -> Result<ClaimView<'_>> {
+        let (c, sentence, cue) = self.evidence.claim(&self.records[i])?;
+        Ok(self.view(i, &c, sentence, cue))
+    }
+
+    fn view(&self, i: usize, c: &crate::relations::Claim, sentence: String, cue: String) -> ClaimView<'_> {
         let r = &self.records[i];
-        let (c, sentence, cue) = self.evidence.claim(r)?;
         let rel = &self.relations[c.relation];
         let (cue_phrase, rule) = &self.cues[c.cue];
         let id = |e: u32| self.entities[e as usize].as_str();
         let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
-        Ok(ClaimView {
+        ClaimView {
             id: claim_id(i),
             document: &self.documents[r.document as usize],
             subject: id(c.subject),
@@ -894,7 +883,7 @@ impl Built {
             cue_phrase,
             rule,
             copy_of: r.copy_of.map(claim_id),
-        })
+        }
     }
 }
 
@@ -910,7 +899,7 @@ impl Serialize for Claims {
             }
             Source::Built { built, keep } => {
                 for i in (0..built.records.len()).filter(|&i| keep.as_ref().is_none_or(|k| k[i])) {
-                    match built.view(i) {
+                    match built.whole(i) {
                         Ok(v) => seq.serialize_element(&v)?,
                         Err(e) => {
                             let message = e.to_string();

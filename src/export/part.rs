@@ -118,7 +118,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
     }
     let window = window_named(&rec.window).ok_or_else(|| bad(format!("unknown window {:?}", rec.window)))?;
     let entity = |id: &str| gaz.index_of(id).map(|i| i as u32).ok_or_else(|| bad(format!("entity {id:?} is not in the gazetteer")));
-    let info = rec.document.to_info().map_err(bad)?;
+    let info = rec.document.into_info().map_err(bad)?;
     let mut counts = BTreeMap::new();
     for (e, hows) in rec.mentions {
         let mut m = BTreeMap::new();
