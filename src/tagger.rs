@@ -29,12 +29,14 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, MatchKind, PatternID};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{CasePolicy, Gazetteer, How};
-use crate::norm::{is_word_char, normalize, normalize_alias};
+use crate::norm::{Normalized, is_word_char, normalize_alias, normalize_into};
 
 /// How the case of aliases and text must agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -94,13 +96,21 @@ struct Holder {
 /// A compiled gazetteer, ready to tag any number of documents (it is `Sync`).
 #[derive(Debug, Clone)]
 pub struct Tagger {
-    automaton: AhoCorasick,
+    /// The trie of every pattern, walked anchored from each word start (see [`Tagger::tag`]).
+    automaton: NFA,
+    /// The automaton's anchored start state.
+    start: StateID,
+    /// Which bytes begin some pattern.
+    first_bytes: [bool; 256],
     /// For each automaton pattern, the forms that share it.
     patterns: Vec<Vec<u32>>,
     forms: Vec<Form>,
     /// For each role phrase group, who held it when.
     roles: Vec<Vec<Holder>>,
     mode: CaseMode,
+    /// The automaton's patterns, for the tests' reference scan.
+    #[cfg(test)]
+    texts: Vec<String>,
 }
 
 fn default_policy(alias: &str) -> CasePolicy {
@@ -221,11 +231,28 @@ impl Tagger {
         // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
         // offsets): an ASCII-case-insensitive automaton would have twice the transitions and
         // take several times longer to build and to run.
-        let automaton = AhoCorasickBuilder::new()
+        let automaton = NFA::builder()
             .match_kind(MatchKind::Standard)
             .build(&texts)
             .map_err(|e| Error::usage(format!("cannot compile the gazetteer: {e}")))?;
-        Ok(Tagger { automaton, patterns, forms, roles, mode })
+        let start = automaton
+            .start_state(Anchored::Yes)
+            .map_err(|e| Error::usage(format!("cannot compile the gazetteer: {e}")))?;
+        let mut first_bytes = [false; 256];
+        for t in &texts {
+            first_bytes[usize::from(t.as_bytes()[0])] = true;
+        }
+        Ok(Tagger {
+            automaton,
+            start,
+            first_bytes,
+            patterns,
+            forms,
+            roles,
+            mode,
+            #[cfg(test)]
+            texts,
+        })
     }
 
     /// Tags the `regions` of `text` (for example the kept paragraphs of a document), resolving
@@ -233,52 +260,114 @@ impl Tagger {
     pub fn tag(&self, text: &str, regions: &[Range<usize>], date: Option<Date>) -> Vec<Mention> {
         let mut chosen: Vec<Chosen> = Vec::new();
         let mut candidates: Vec<Candidate> = Vec::new();
+        let mut scratch = Scratch::default();
         for region in regions {
             candidates.clear();
-            self.candidates(text, region.clone(), date, &mut candidates);
+            self.candidates(text, region.clone(), date, &mut scratch, &mut candidates);
             select(&mut candidates, &mut chosen);
         }
         resolve(text, chosen)
     }
 
-    fn candidates(&self, text: &str, region: Range<usize>, date: Option<Date>, out: &mut Vec<Candidate>) {
-        let norm = normalize(&text[region.clone()], region.start, self.mode == CaseMode::Ignore);
+    /// Every valid candidate in `region`: every occurrence of every pattern that starts and ends
+    /// on a word boundary and passes its form's case policy.
+    ///
+    /// A valid match cannot start inside a word, so instead of an unanchored scan (which also
+    /// finds the matches inside words, only to drop them) the trie is walked anchored from each
+    /// position that follows a non-word character, until it dies. Each walk visits every
+    /// pattern that starts there, so shorter valid matches are found under a longer invalid one.
+    fn candidates(&self, text: &str, region: Range<usize>, date: Option<Date>, scratch: &mut Scratch, out: &mut Vec<Candidate>) {
+        normalize_into(&text[region.clone()], region.start, self.mode == CaseMode::Ignore, &mut scratch.norm);
+        let norm = &scratch.norm;
         let n = norm.text.as_str();
-        let lower = n.to_ascii_lowercase();
-        for m in self.automaton.find_overlapping_iter(&lower) {
-            let (s, e) = (m.start(), m.end());
-            if n[..s].chars().next_back().is_some_and(is_word_char) || n[e..].chars().next().is_some_and(is_word_char) {
+        scratch.lower.clear();
+        scratch.lower.extend_from_slice(n.as_bytes());
+        scratch.lower.make_ascii_lowercase();
+        let lower = scratch.lower.as_slice();
+        let mut after_word = false;
+        let mut p = 0;
+        while p < lower.len() {
+            let b = lower[p];
+            let (word, len) = if b < 0x80 {
+                (b.is_ascii_alphanumeric() || b == b'_', 1)
+            } else {
+                let c = n[p..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                (is_word_char(c), c.len_utf8())
+            };
+            if !after_word && self.first_bytes[usize::from(b)] {
+                self.walk(norm, lower, p, date, out);
+            }
+            after_word = word;
+            p += len;
+        }
+    }
+
+    /// Walks the trie anchored at `s` and keeps the valid matches that start there.
+    fn walk(&self, norm: &Normalized, lower: &[u8], s: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
+        let a = &self.automaton;
+        let mut sid = self.start;
+        for (k, &byte) in lower[s..].iter().enumerate() {
+            sid = a.next_state(Anchored::Yes, sid, byte);
+            if !a.is_special(sid) {
                 continue;
             }
-            let (Some(start), Some(end)) = (norm.source(s), norm.source(e)) else { continue };
-            let slice = &n[s..e];
-            for &f in &self.patterns[m.pattern().as_usize()] {
-                let form = &self.forms[f as usize];
-                let ok = match form.policy {
-                    CasePolicy::Ignore => true,
-                    CasePolicy::Exact => slice == &*form.exact,
-                    CasePolicy::Name => slice == &*form.exact || form.upper.as_deref() == Some(slice),
-                };
-                if !ok {
-                    continue;
-                }
-                match form.target {
-                    Target::Entity { entity, how } => out.push(Candidate { start, end, entity, how }),
-                    Target::Role(g) => {
-                        let Some(d) = date else { continue };
-                        let holders: BTreeSet<u32> = self.roles[g as usize]
-                            .iter()
-                            .filter(|h| crate::gazetteer::in_office(h.from, h.to, d))
-                            .map(|h| h.entity)
-                            .collect();
-                        for entity in holders {
-                            out.push(Candidate { start, end, entity, how: How::Role });
-                        }
+            if a.is_dead(sid) {
+                return;
+            }
+            if a.is_match(sid) {
+                let e = s + k + 1;
+                for m in 0..a.match_len(sid) {
+                    // A match state also lists the patterns that end here but start later.
+                    let pid = a.match_pattern(sid, m);
+                    if a.pattern_len(pid) == e - s {
+                        self.accept(norm, s, e, pid, date, out);
                     }
                 }
             }
         }
     }
+
+    /// Checks the match of pattern `pid` at normalised `s..e` and adds its candidates.
+    fn accept(&self, norm: &Normalized, s: usize, e: usize, pid: PatternID, date: Option<Date>, out: &mut Vec<Candidate>) {
+        let n = norm.text.as_str();
+        if n[e..].chars().next().is_some_and(is_word_char) {
+            return;
+        }
+        let (Some(start), Some(end)) = (norm.source(s), norm.source(e)) else { return };
+        let slice = &n[s..e];
+        for &f in &self.patterns[pid.as_usize()] {
+            let form = &self.forms[f as usize];
+            let ok = match form.policy {
+                CasePolicy::Ignore => true,
+                CasePolicy::Exact => slice == &*form.exact,
+                CasePolicy::Name => slice == &*form.exact || form.upper.as_deref() == Some(slice),
+            };
+            if !ok {
+                continue;
+            }
+            match form.target {
+                Target::Entity { entity, how } => out.push(Candidate { start, end, entity, how }),
+                Target::Role(g) => {
+                    let Some(d) = date else { continue };
+                    let holders: BTreeSet<u32> = self.roles[g as usize]
+                        .iter()
+                        .filter(|h| crate::gazetteer::in_office(h.from, h.to, d))
+                        .map(|h| h.entity)
+                        .collect();
+                    for entity in holders {
+                        out.push(Candidate { start, end, entity, how: How::Role });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Buffers reused across the regions of a document.
+#[derive(Default)]
+struct Scratch {
+    norm: Normalized,
+    lower: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy)]

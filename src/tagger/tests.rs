@@ -237,3 +237,61 @@ fn regions_limit_tagging() {
     let got: Vec<&str> = m.iter().map(|m| m.text(text)).collect();
     assert_eq!(got, ["Russia", "Israel"]);
 }
+
+/// The first implementation of [`Tagger::candidates`]: an unanchored overlapping scan that drops
+/// the matches starting or ending inside a word. The anchored walk must find the same.
+fn reference_candidates(tagger: &Tagger, ac: &aho_corasick::AhoCorasick, text: &str, date: Option<Date>) -> Vec<(usize, usize, u32, How)> {
+    let norm = crate::norm::normalize(text, 0, tagger.mode == CaseMode::Ignore);
+    let n = norm.text.as_str();
+    let lower = n.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for m in ac.find_overlapping_iter(&lower) {
+        let (s, e) = (m.start(), m.end());
+        if n[..s].chars().next_back().is_some_and(is_word_char) {
+            continue;
+        }
+        let mut found = Vec::new();
+        tagger.accept(&norm, s, e, m.pattern(), date, &mut found);
+        out.extend(found.into_iter().map(|c| (c.start, c.end, c.entity, c.how)));
+    }
+    out.sort();
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+    /// Text made of aliases, role phrases, bits of them and separators.
+    #[test]
+    fn anchored_walk_finds_what_an_overlapping_scan_finds(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "Russia", "Russian", "Russians", "Russian Federation", "Iran", "Iranians’", "Tehran", "Moscow",
+            "United States", "US", "U.S.", "USA", "America", "American", "New York", "New York Times",
+            "Times", "ville", "Ahmed", "Erdoğan", "ERDOĞAN", "President", "president", "Russian President",
+            "Iran's supreme leader", "Vladimir V. Putin", "Putin", ".net", "x", "é", "\u{301}", "_",
+            " ", "  ", "-", "–", "’s", "'", ",", ".", "\n\n", "the", "The",
+        ]), 0..16),
+        dated in proptest::prelude::any::<bool>(),
+        mode in proptest::sample::select(vec![CaseMode::Default, CaseMode::Exact, CaseMode::Ignore]),
+    ) {
+        static BUILT: std::sync::OnceLock<Vec<(CaseMode, Tagger, aho_corasick::AhoCorasick)>> = std::sync::OnceLock::new();
+        let built = BUILT.get_or_init(|| {
+            let gaz = Gazetteer::from_toml("t.toml", GAZ).unwrap();
+            [CaseMode::Default, CaseMode::Exact, CaseMode::Ignore]
+                .into_iter()
+                .map(|m| {
+                    let tagger = Tagger::new(&gaz, m).unwrap();
+                    let ac = aho_corasick::AhoCorasick::builder().match_kind(MatchKind::Standard).build(&tagger.texts).unwrap();
+                    (m, tagger, ac)
+                })
+                .collect()
+        });
+        let (_, tagger, ac) = built.iter().find(|(m, _, _)| *m == mode).unwrap();
+        let text: String = parts.concat();
+        let date = dated.then(|| "2024-10-13".parse().unwrap());
+        let mut got = Vec::new();
+        tagger.candidates(&text, 0..text.len(), date, &mut Scratch::default(), &mut got);
+        let mut got: Vec<_> = got.into_iter().map(|c| (c.start, c.end, c.entity, c.how)).collect();
+        got.sort();
+        proptest::prop_assert_eq!(got, reference_candidates(tagger, ac, &text, date));
+    }
+}
