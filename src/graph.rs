@@ -172,9 +172,18 @@ impl Analysis {
 /// per claim with the record's place in this file.
 #[derive(Debug, Default)]
 pub struct Evidence {
-    file: Option<std::sync::Mutex<std::fs::File>>,
+    file: Option<std::fs::File>,
     buffer: Vec<u8>,
     written: u64,
+    /// A window of the file read ahead: claims are mostly read back in the order they were
+    /// written (copy detection, `graph.json`), so one read serves hundreds of them.
+    window: std::sync::Mutex<ReadAhead>,
+}
+
+#[derive(Debug, Default)]
+struct ReadAhead {
+    start: u64,
+    bytes: Vec<u8>,
 }
 
 /// The fixed part of a claim's record: actors, relation, cue, denial, modality, speaker, the
@@ -184,6 +193,7 @@ const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modalit
 
 impl Evidence {
     const FLUSH_AT: usize = 1 << 20;
+    const WINDOW: usize = 1 << 18;
 
     fn push(&mut self, c: &Claim, sentence: &str, cue: &str) -> Result<u64> {
         let at = self.written + self.buffer.len() as u64;
@@ -215,9 +225,9 @@ impl Evidence {
         }
         if self.file.is_none() {
             let f = tempfile::tempfile().map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot create a temporary file for claim evidence: {e}")))?;
-            self.file = Some(std::sync::Mutex::new(f));
+            self.file = Some(f);
         }
-        let file = self.file.as_mut().expect("created above").get_mut().unwrap_or_else(|p| p.into_inner());
+        let file = self.file.as_mut().expect("created above");
         file.write_all(&self.buffer).map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot write claim evidence: {e}")))?;
         self.written += self.buffer.len() as u64;
         self.buffer.clear();
@@ -226,19 +236,26 @@ impl Evidence {
 
     /// `n` bytes at `at`, from the buffer or the file.
     fn bytes(&self, at: u64, n: usize) -> Result<Vec<u8>> {
-        use std::io::{Read, Seek, SeekFrom};
         let mut bytes = vec![0u8; n];
         if at >= self.written {
             let from = (at - self.written) as usize;
             let src = self.buffer.get(from..from + n).ok_or_else(|| damaged("a record beyond the end"))?;
             bytes.copy_from_slice(src);
-        } else {
-            let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
-            let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
-            let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-            f.seek(SeekFrom::Start(at)).map_err(io)?;
-            f.read_exact(&mut bytes).map_err(io)?;
+            return Ok(bytes);
         }
+        let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
+        let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
+        let end = at.checked_add(n as u64).filter(|&e| e <= self.written).ok_or_else(|| damaged("a record beyond the end"))?;
+        let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        if at < w.start || end > w.start + w.bytes.len() as u64 {
+            // Refill from `at`: the window's size, or the record's if it is larger.
+            let len = (self.written - at).min(n.max(Self::WINDOW) as u64) as usize;
+            w.bytes.resize(len, 0);
+            read_exact_at(file, &mut w.bytes, at).map_err(io)?;
+            w.start = at;
+        }
+        let from = (at - w.start) as usize;
+        bytes.copy_from_slice(&w.bytes[from..from + n]);
         Ok(bytes)
     }
 
@@ -283,6 +300,27 @@ impl Evidence {
     pub fn claim_only(&self, r: &ClaimRecord) -> Result<Claim> {
         Ok(self.read_header(r.at)?.0)
     }
+}
+
+/// A positional read, which leaves the file's cursor alone.
+#[cfg(unix)]
+fn read_exact_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(f: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match f.seek_read(buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            k => {
+                buf = &mut buf[k..];
+                at += k as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn damaged(what: &str) -> Error {
