@@ -230,6 +230,12 @@ pub fn load(common: &Common) -> Result<Loaded> {
     Ok(Loaded { gazetteer, tagger, lexicon, notes })
 }
 
+/// [`load`] on `threads` workers (the tagger compiles in parallel), so that `--threads 1`
+/// means one thread from start to end.
+pub fn load_on(common: &Common, threads: usize) -> Result<Loaded> {
+    pool(threads)?.install(|| load(common))
+}
+
 /// Lays out and tags one document.
 pub fn tag_document(doc: &Document, loaded: &Loaded) -> (Layout, Vec<Mention>) {
     let layout = text::layout(&doc.text, &loaded.gazetteer.text);
@@ -313,7 +319,7 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
 /// `newsgraph map`: one partial record (see [`crate::export::part`]) per input document, in
 /// input order, on `out`. Standard input is read as JSON Lines. Returns the notes for stderr.
 pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
-    let loaded = load(common)?;
+    let loaded = load_on(common, threads)?;
     let read = text::ReadOptions { stdin_jsonl: true, ..common.read };
     let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);
     let warnings = analyse_each(inputs, read, &loaded, window, threads, &|| {}, &mut |a| {
@@ -425,7 +431,7 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
 /// output is staged in a temporary file; all are renamed into place once all are written.
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
-    let loaded = load(&config.common)?;
+    let loaded = load_on(&config.common, config.threads)?;
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let (graph, warnings) = analyse(config, &loaded, progress)?;
     report.notes.extend(warnings);
@@ -626,7 +632,7 @@ pub enum CompareRequest {
 
 /// `newsgraph compare`: reads the inputs, builds the graph and renders the comparison.
 pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, format: crate::compare::Format, threads: usize) -> Result<String> {
-    let loaded = load(common)?;
+    let loaded = load_on(common, threads)?;
     // Resolve names before reading the corpus, so a typo fails fast.
     let pair = match request {
         CompareRequest::Pair(a, b) => {

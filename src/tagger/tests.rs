@@ -251,7 +251,7 @@ fn reference_candidates(tagger: &Tagger, ac: &aho_corasick::AhoCorasick, text: &
             continue;
         }
         let mut found = Vec::new();
-        tagger.accept(&norm, s, e, m.pattern(), date, &mut found);
+        tagger.accept(&norm, s, e, m.pattern().as_usize(), date, &mut found);
         out.extend(found.into_iter().map(|c| (c.start, c.end, c.entity, c.how)));
     }
     out.sort();
