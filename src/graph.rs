@@ -180,8 +180,9 @@ pub struct Evidence {
     window: std::sync::Mutex<ReadAhead>,
 }
 
+/// A window of the evidence file read ahead, for a reader that goes through claims in order.
 #[derive(Debug, Default)]
-struct ReadAhead {
+pub struct ReadAhead {
     start: u64,
     bytes: Vec<u8>,
 }
@@ -234,8 +235,8 @@ impl Evidence {
         Ok(())
     }
 
-    /// `n` bytes at `at`, from the buffer or the file.
-    fn bytes(&self, at: u64, n: usize) -> Result<Vec<u8>> {
+    /// `n` bytes at `at`, from the buffer or the file, through the window `w`.
+    fn bytes_with(&self, at: u64, n: usize, w: &mut ReadAhead) -> Result<Vec<u8>> {
         let mut bytes = vec![0u8; n];
         if at >= self.written {
             let from = (at - self.written) as usize;
@@ -246,7 +247,6 @@ impl Evidence {
         let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
         let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
         let end = at.checked_add(n as u64).filter(|&e| e <= self.written).ok_or_else(|| damaged("a record beyond the end"))?;
-        let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
         if at < w.start || end > w.start + w.bytes.len() as u64 {
             // Refill from `at`: the window's size, or the record's if it is larger.
             let len = (self.written - at).min(n.max(Self::WINDOW) as u64) as usize;
@@ -261,8 +261,14 @@ impl Evidence {
 
     /// The claim stored at `at`, with its sentence and cue text.
     fn read(&self, at: u64) -> Result<(Claim, String, String)> {
-        let (claim, ls, lc) = self.read_header(at)?;
-        let mut text = self.bytes(at + HEADER as u64, ls + lc)?;
+        let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        self.read_with(at, &mut w)
+    }
+
+    /// [`Evidence::read`] through the window `w`.
+    fn read_with(&self, at: u64, w: &mut ReadAhead) -> Result<(Claim, String, String)> {
+        let (claim, ls, lc) = self.read_header_with(at, w)?;
+        let mut text = self.bytes_with(at + HEADER as u64, ls + lc, w)?;
         let cue = text.split_off(ls);
         let utf8 = |b: Vec<u8>| String::from_utf8(b).map_err(|_| damaged("text"));
         Ok((claim, utf8(text)?, utf8(cue)?))
@@ -270,7 +276,12 @@ impl Evidence {
 
     /// The claim stored at `at`, and the lengths of its sentence and cue text.
     fn read_header(&self, at: u64) -> Result<(Claim, usize, usize)> {
-        let h = self.bytes(at, HEADER)?;
+        let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
+        self.read_header_with(at, &mut w)
+    }
+
+    fn read_header_with(&self, at: u64, w: &mut ReadAhead) -> Result<(Claim, usize, usize)> {
+        let h = self.bytes_with(at, HEADER, w)?;
         let u32_at = |i: usize| u32::from_le_bytes(h[i..i + 4].try_into().expect("four bytes"));
         let u64_at = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("eight bytes")) as usize;
         let span = |k: usize| u64_at(22 + 16 * k)..u64_at(30 + 16 * k);
@@ -294,6 +305,12 @@ impl Evidence {
     /// A claim of the graph, whole: the claim, its sentence and its cue text.
     pub fn claim(&self, r: &ClaimRecord) -> Result<(Claim, String, String)> {
         self.read(r.at)
+    }
+
+    /// [`Evidence::claim`] through a reader's own window: for readers in parallel, each going
+    /// through its share of the claims in order.
+    pub fn claim_with(&self, r: &ClaimRecord, ahead: &mut ReadAhead) -> Result<(Claim, String, String)> {
+        self.read_with(r.at, ahead)
     }
 
     /// A claim of the graph without its text.

@@ -312,8 +312,25 @@ pub fn analyse_each(
 /// and the reader's warnings.
 pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
     let mut builder = GraphBuilder::new(config.window);
-    let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, progress, &mut |a| builder.add(a))?;
-    Ok((builder.finish(&loaded.gazetteer, &loaded.lexicon)?, warnings))
+    let mut fold = std::time::Duration::ZERO;
+    let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, progress, &mut |a| {
+        let t = std::time::Instant::now();
+        let r = builder.add(a);
+        fold += t.elapsed();
+        r
+    })?;
+    timing("fold (within analysis)", fold);
+    let t = std::time::Instant::now();
+    let graph = builder.finish(&loaded.gazetteer, &loaded.lexicon)?;
+    timing("finish (order, copies, relation edges)", t.elapsed());
+    Ok((graph, warnings))
+}
+
+/// With `NEWSGRAPH_TIMINGS` set, prints how long a phase took to stderr (for benchmarks).
+pub fn timing(phase: &str, took: std::time::Duration) {
+    if std::env::var_os("NEWSGRAPH_TIMINGS").is_some() {
+        eprintln!("timing: {phase}: {:.3} s", took.as_secs_f64());
+    }
 }
 
 /// `newsgraph map`: one partial record (see [`crate::export::part`]) per input document, in
@@ -431,11 +448,17 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
 /// output is staged in a temporary file; all are renamed into place once all are written.
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
+    let t = std::time::Instant::now();
     let loaded = load_on(&config.common, config.threads)?;
+    timing("load", t.elapsed());
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
+    let t = std::time::Instant::now();
     let (graph, warnings) = analyse(config, &loaded, progress)?;
+    timing("analysis and finish", t.elapsed());
     report.notes.extend(warnings);
-    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report)?;
+    let t = std::time::Instant::now();
+    pool(config.threads)?.install(|| write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report))?;
+    timing("write", t.elapsed());
     Ok(report)
 }
 
@@ -449,8 +472,10 @@ fn write_graph(graph: Graph, loaded: &Loaded, output: &OutputOptions, out_dir: &
             crowded.join(", ")
         ));
     }
+    let t = std::time::Instant::now();
     let doc = crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon);
     let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
+    timing("graph document", t.elapsed());
     write_outputs(&doc, &loaded.gazetteer.style, output, out_dir, report)
 }
 
@@ -493,7 +518,11 @@ pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::St
             stage(&p, |w| w.write_all(b).map_err(|e| Error::output(&p, e)))
         };
         match f {
-            Format::Json => staged.push(stage(&path("graph.json"), |w| doc.write_json(w))?),
+            Format::Json => {
+                let t = std::time::Instant::now();
+                staged.push(stage(&path("graph.json"), |w| doc.write_json(w))?);
+                timing("graph.json", t.elapsed());
+            }
             Format::Dot => staged.push(bytes("graph.dot", dot_source.as_bytes())?),
             Format::Svg => match &svg {
                 Some(svg) => staged.push(bytes("graph.svg", svg)?),

@@ -283,7 +283,7 @@ impl Tagger {
         let shards: Vec<Shard> = ranges
             .into_par_iter()
             .map(|r| {
-                let nfa = NFA::builder().match_kind(MatchKind::Standard).build(&texts[r.clone()]).map_err(|e| compile(&e))?;
+                let nfa = NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&texts[r.clone()]).map_err(|e| compile(&e))?;
                 let start = nfa.start_state(Anchored::Yes).map_err(|e| compile(&e))?;
                 Ok(Shard { nfa, start, first: r.start as u32 })
             })

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::graph::{ClaimRecord, Edge, Evidence, Graph, claim_id};
+use crate::graph::{ClaimRecord, Edge, Evidence, Graph, ReadAhead, claim_id};
 use std::io::Write as _;
 use std::sync::Arc;
 use crate::relations::Lexicon;
@@ -411,12 +411,90 @@ impl GraphDoc {
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> Result<()> {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
         let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
-        serde_json::to_writer_pretty(&mut w, self).map_err(|e| match self.claims.take_error() {
-            Some(read) => read,
-            None => fail(&e),
-        })?;
+        if let Source::Built { built, keep } = &self.claims.0
+            && !self.claims.is_empty()
+        {
+            self.write_json_built(&mut w, built, keep.as_deref())?;
+        } else {
+            serde_json::to_writer_pretty(&mut w, self).map_err(|e| match self.claims.take_error() {
+                Some(read) => read,
+                None => fail(&e),
+            })?;
+        }
         w.write_all(b"\n").map_err(|e| fail(&e))?;
         w.flush().map_err(|e| fail(&e))
+    }
+
+    /// `graph.json` with claims read back from the evidence file, rendered in parallel blocks
+    /// on the current rayon pool and written in order. The bytes are those of serde_json's
+    /// pretty printer for the whole document: the rest is rendered with the claims empty, and
+    /// each claim is rendered alone and indented to its place in the array.
+    fn write_json_built(&self, w: &mut dyn std::io::Write, built: &Built, keep: Option<&Vec<bool>>) -> Result<()> {
+        use rayon::prelude::*;
+        /// [`GraphDoc`] with no claims, field for field.
+        #[derive(Serialize)]
+        struct Head<'a> {
+            schema: &'a str,
+            generator: &'a Generator,
+            gazetteer: &'a GazetteerInfo,
+            settings: &'a Settings,
+            documents: &'a [DocumentRec],
+            nodes: &'a [NodeRec],
+            edges: &'a [EdgeRec],
+            claims: [(); 0],
+        }
+        let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
+        let head = Head {
+            schema: &self.schema,
+            generator: &self.generator,
+            gazetteer: &self.gazetteer,
+            settings: &self.settings,
+            documents: &self.documents,
+            nodes: &self.nodes,
+            edges: &self.edges,
+            claims: [],
+        };
+        // Streamed, holding back the empty array's "[]" and the closing brace.
+        let mut held = HoldBack { inner: w, tail: Vec::with_capacity(8) };
+        serde_json::to_writer_pretty(&mut held, &head).map_err(|e| fail(&e))?;
+        if held.tail != b"[]\n}" {
+            return Err(fail(&"the claims field is not last"));
+        }
+        let w = held.inner;
+        w.write_all(b"[").map_err(|e| fail(&e))?;
+        let wanted: Vec<usize> = (0..built.records.len()).filter(|&i| keep.is_none_or(|k| k[i])).collect();
+        // Blocks of claims; a round of blocks at a time bounds memory.
+        const BLOCK: usize = 1024;
+        let round = BLOCK * 4 * rayon::current_num_threads();
+        for group in wanted.chunks(round) {
+            let rendered: Vec<Vec<u8>> = group
+                .par_chunks(BLOCK)
+                .map(|block| {
+                    let mut buf = Vec::with_capacity(block.len() * 1024);
+                    let mut one = Vec::with_capacity(2048);
+                    let mut ahead = ReadAhead::default();
+                    for &i in block {
+                        one.clear();
+                        let (c, sentence, cue) = built.evidence.claim_with(&built.records[i], &mut ahead)?;
+                        serde_json::to_writer_pretty(&mut one, &built.view(i, &c, sentence, cue)).map_err(|e| fail(&e))?;
+                        buf.extend_from_slice(if i == wanted[0] { b"\n    " } else { b",\n    " });
+                        // Raw newlines in pretty JSON are layout only (strings escape theirs).
+                        for &b in &one {
+                            if b == b'\n' {
+                                buf.extend_from_slice(b"\n    ");
+                            } else {
+                                buf.push(b);
+                            }
+                        }
+                    }
+                    Ok(buf)
+                })
+                .collect::<Result<_>>()?;
+            for r in rendered {
+                w.write_all(&r).map_err(|e| fail(&e))?;
+            }
+        }
+        w.write_all(b"\n  ]\n}").map_err(|e| fail(&e))
     }
 
     /// Reads a `graph.json`, naming the file and line of any error.
@@ -440,6 +518,28 @@ impl GraphDoc {
     /// The node with `id`.
     pub fn node(&self, id: &str) -> Option<&NodeRec> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+/// Passes bytes on to `inner` but the last four, which stay in `tail`.
+struct HoldBack<'w> {
+    inner: &'w mut dyn std::io::Write,
+    tail: Vec<u8>,
+}
+
+impl std::io::Write for HoldBack<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tail.extend_from_slice(buf);
+        if self.tail.len() > 4 {
+            let pass = self.tail.len() - 4;
+            self.inner.write_all(&self.tail[..pass])?;
+            self.tail.drain(..pass);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
