@@ -43,7 +43,11 @@ fn is_dash(c: char) -> bool {
 }
 
 /// Whether `c` belongs to a word: letters, digits, marks and `_`. Used for whole-word matching.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
     c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
 }
 

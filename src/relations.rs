@@ -34,8 +34,11 @@
 
 use std::collections::BTreeSet;
 
+use compact_str::CompactString;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
+use std::rc::Rc;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -250,7 +253,7 @@ struct RawGrammar {
 }
 
 fn words(phrase: &str) -> Vec<String> {
-    tokenize(phrase, 0..phrase.len()).into_iter().map(|t| t.word).collect()
+    tokenize(phrase, 0..phrase.len()).into_iter().map(|t| t.word.into_string()).collect()
 }
 
 fn parse_cue(text: &str) -> std::result::Result<Vec<Part>, String> {
@@ -470,42 +473,67 @@ impl Lexicon {
 struct Token {
     start: usize,
     end: usize,
-    word: String,
+    word: CompactString,
 }
 
 /// Words (letters, digits, marks, with inner apostrophes and hyphens), lowercased, with `’` as `'`.
+///
+/// One pass over the bytes, decoding a `char` only where one is not ASCII; words are
+/// [`CompactString`]s, so the words of a sentence (nearly all under 24 bytes) cost no
+/// allocation of their own.
 fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
     let s = &text[span.clone()];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let b = s.as_bytes();
+    // The char at byte `at` and its length.
+    let at = |i: usize| -> Option<(char, usize)> {
+        let &x = b.get(i)?;
+        if x < 0x80 {
+            Some((x as char, 1))
+        } else {
+            s[i..].chars().next().map(|c| (c, c.len_utf8()))
+        }
+    };
     let mut out = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        if !is_word_char(chars[i].1) && chars[i].1 != '&' {
-            i += 1;
+    while let Some((c, n)) = at(i) {
+        if !is_word_char(c) && c != '&' {
+            i += n;
             continue;
         }
         let start = i;
-        if chars[i].1 == '&' {
-            i += 1;
+        if c == '&' {
+            i += n;
         } else {
-            while i < chars.len() {
-                let c = chars[i].1;
-                let inner = matches!(c, '\'' | '\u{2019}' | '-' | '.')
-                    && i + 1 < chars.len()
-                    && is_word_char(chars[i + 1].1)
-                    && (c != '.' || (chars[i + 1].1.is_uppercase() && chars[i - 1].1.is_uppercase()));
-                if is_word_char(c) || (inner && i > start) {
-                    i += 1;
+            // The char before `i` (a word char once the loop has taken one).
+            let mut prev = c;
+            while let Some((c, n)) = at(i) {
+                let taken = if is_word_char(c) {
+                    true
+                } else if i > start && matches!(c, '\'' | '\u{2019}' | '-' | '.') {
+                    match at(i + n) {
+                        Some((next, _)) => is_word_char(next) && (c != '.' || (next.is_uppercase() && prev.is_uppercase())),
+                        None => false,
+                    }
                 } else {
+                    false
+                };
+                if !taken {
                     break;
                 }
+                prev = c;
+                i += n;
             }
         }
-        let a = span.start + chars[start].0;
-        let b = span.start + chars.get(i).map_or(s.len(), |&(o, _)| o);
-        let raw = &text[a..b];
-        let word = if raw.is_ascii() { raw.to_ascii_lowercase() } else { raw.to_lowercase().replace('\u{2019}', "'") };
-        out.push(Token { start: a, end: b, word });
+        let (a, z) = (span.start + start, span.start + i);
+        let raw = &text[a..z];
+        let word = if raw.is_ascii() {
+            let mut w = CompactString::from(raw);
+            w.make_ascii_lowercase();
+            w
+        } else {
+            CompactString::from(raw.to_lowercase().replace('\u{2019}', "'"))
+        };
+        out.push(Token { start: a, end: z, word });
     }
     out
 }
@@ -597,7 +625,7 @@ fn is_person(gaz: &Gazetteer, e: u32) -> bool {
 
 /// Whether `words` starting at `i` equal `phrase`.
 fn phrase_at(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
-    phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| &t.word == w))
+    phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.word == *w))
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -619,7 +647,7 @@ impl Phrases {
 
     /// The phrases that start with the word of token `i`, in list order.
     fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[String]> {
-        tokens.get(i).and_then(|t| self.by_first.get(&t.word)).into_iter().flatten().map(|&k| self.list[k].as_slice())
+        tokens.get(i).and_then(|t| self.by_first.get(t.word.as_str())).into_iter().flatten().map(|&k| self.list[k].as_slice())
     }
 
     /// The first phrase of the list that is at token `i`.
@@ -662,7 +690,7 @@ impl Lexicon {
         let mut i = range.start;
         while i < range.end {
             let mut best: Option<CueMatch> = None;
-            let cands = self.by_word.get(&tokens[i].word).into_iter().flatten().chain(self.by_prefix.iter());
+            let cands = self.by_word.get(tokens[i].word.as_str()).into_iter().flatten().chain(self.by_prefix.iter());
             for &c in cands {
                 let mut gaps = Vec::new();
                 if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
@@ -711,7 +739,9 @@ pub fn extract_traced(
 ) -> Vec<Claim> {
     let g = &lex.grammar;
     let mut claims: Vec<Claim> = Vec::new();
-    let mut seen: Vec<((u32, u32, usize, bool), BTreeSet<String>)> = Vec::new();
+    // Claims made so far, with the words of their sentence (sorted, distinct; shared by the
+    // claims of one sentence).
+    let mut seen: Vec<((u32, u32, usize, bool), Rc<[CompactString]>)> = Vec::new();
     let mut discourse = Discourse::default();
     let quotes = find_quotes(text, layout, mentions, gaz, lex);
     let mut m_at = 0;
@@ -731,8 +761,8 @@ pub fn extract_traced(
         let sent_mentions: Vec<Mention> =
             mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end).collect();
         let tokens = tokenize(text, span.clone());
-        let actors = actors_of(text, &tokens, &sent_mentions, gaz, lex, &quotes, &mut discourse);
         let cues = lex.cues_in(&tokens, 0..tokens.len());
+        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, lex, &quotes, &mut discourse);
         let clause_of = clauses(text, &tokens, g);
         let question = text[span.clone()].trim_end().trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}', ')']).ends_with('?');
         let reported = reported_speaker(text, &tokens, &actors, &quotes, gaz, g);
@@ -741,7 +771,7 @@ pub fn extract_traced(
         // Negators: each denies the first cue after it in its clause.
         let quote_of = |at: usize| quote_containing(&quotes, at..at + 1).map(|(i, _)| i);
         let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
-        let mut pending: Vec<(Claim, CueRole, String)> = Vec::new();
+        let mut pending: Vec<(Claim, CueRole, Option<String>)> = Vec::new();
         let mut consumed: HashSet<usize> = HashSet::default();
         for (ci, m) in cues.iter().enumerate() {
             let cue = &lex.cues[m.cue];
@@ -800,7 +830,7 @@ pub fn extract_traced(
                     object_span: o.start..o.end,
                     cue_span: cue_span.clone(),
                 };
-                let why = format!(
+                let why = trace.is_some().then(|| format!(
                     "{} —{}{}→ {} (cue {:?} at {}{}{})",
                     gaz.entities[s.entity as usize].id,
                     rel.id,
@@ -810,7 +840,7 @@ pub fn extract_traced(
                     cue.origin,
                     claim.speaker.map(|sp| format!(", said by {}", gaz.entities[sp as usize].id)).unwrap_or_default(),
                     if modality == Modality::Asserted { String::new() } else { format!(", {}", modality.as_str()) },
-                );
+                ));
                 pending.push((claim, cue.role, why));
             }
         }
@@ -823,6 +853,7 @@ pub fn extract_traced(
                 (a.min(b), a.max(b), clause_of[tokens.iter().position(|t| t.start >= c.cue_span.start).unwrap_or(0)])
             })
             .collect();
+        let mut words: Option<Rc<[CompactString]>> = None;
         for (claim, role, why) in pending {
             let (a, b) = (rollup(gaz, claim.subject), rollup(gaz, claim.object));
             let clause = clause_of[tokens.iter().position(|t| t.start >= claim.cue_span.start).unwrap_or(0)];
@@ -831,15 +862,28 @@ pub fn extract_traced(
             }
             // The same claim in the same (or a nearly identical) sentence counts once.
             let key = (claim.subject, claim.object, claim.relation, claim.negated);
-            let words: BTreeSet<String> = tokens.iter().map(|t| t.word.clone()).collect();
+            let words = words
+                .get_or_insert_with(|| {
+                    let mut w: Vec<CompactString> = tokens.iter().map(|t| t.word.clone()).collect();
+                    w.sort_unstable();
+                    w.dedup();
+                    Rc::from(w)
+                })
+                .clone();
             let repeat = seen.iter().any(|(k, w)| {
-                *k == key && w.intersection(&words).count() as f64 >= 0.8 * w.union(&words).count().max(1) as f64
+                if *k != key {
+                    return false;
+                }
+                let common = common_count(w, &words);
+                common as f64 >= 0.8 * (w.len() + words.len() - common).max(1) as f64
             });
             if repeat {
                 continue;
             }
             seen.push((key, words));
-            if let Some(t) = trace.as_deref_mut() {
+            if let Some(t) = trace.as_deref_mut()
+                && let Some(why) = why
+            {
                 t.push((si, why));
             }
             made += 1;
@@ -854,6 +898,23 @@ pub fn extract_traced(
         }
     }
     claims
+}
+
+/// How many words two sorted, distinct word lists share.
+fn common_count(a: &[CompactString], b: &[CompactString]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// The clause index of every token.
@@ -935,9 +996,11 @@ fn is_possessive(text: &str, end: usize) -> bool {
 }
 
 /// The actors of one sentence: eligible mentions and resolved pronouns, in text order.
+#[allow(clippy::too_many_arguments)]
 fn actors_of(
     text: &str,
     tokens: &[Token],
+    cues: &[CueMatch],
     mentions: &[Mention],
     gaz: &Gazetteer,
     lex: &Lexicon,
@@ -946,8 +1009,7 @@ fn actors_of(
 ) -> Vec<Actor> {
     let g = &lex.grammar;
     let mut out: Vec<Actor> = Vec::new();
-    let cue_toks: Vec<Range<usize>> = lex.cues_in(tokens, 0..tokens.len()).into_iter().map(|c| c.tok).collect();
-    let near_cue = |a: usize, b: usize| cue_toks.iter().any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 2));
+    let near_cue = |a: usize, b: usize| cues.iter().map(|c| &c.tok).any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 2));
     for m in mentions {
         if !is_actor_type(gaz, m.entity) {
             continue;
@@ -957,7 +1019,7 @@ fn actors_of(
         let demonym = m.how == How::Demonym;
         if demonym {
             let next = tokens.get(tok_end).map(|t| t.word.as_str()).unwrap_or("");
-            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| lex.grammar.locatives.contains(&tokens[i].word)));
+            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| lex.grammar.locatives.contains(tokens[i].word.as_str())));
             if placed && !g.actor_heads.contains(next) {
                 continue;
             }
@@ -967,7 +1029,7 @@ fn actors_of(
             }
         }
         // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
-        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| g.locatives.contains(&tokens[i].word))) {
+        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| g.locatives.contains(tokens[i].word.as_str()))) {
             continue;
         }
         out.push(Actor {
@@ -1071,7 +1133,7 @@ fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Ra
         let gap = text.get(a.end..b.start).unwrap_or("");
         let words = &tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())];
         let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
-        let words_ok = words.iter().all(|t| g.group_words.contains(&t.word) || t.word == "s");
+        let words_ok = words.iter().all(|t| g.group_words.contains(t.word.as_str()) || t.word == "s");
         if !((gap_ok || words_ok) && words.len() <= 4 && !gap.contains(';')) {
             return 0;
         }
@@ -1242,12 +1304,12 @@ fn pair(
         let last = l.last().expect("non-empty group");
         if last.possessive && m.tok.start - last.tok_end <= 2 && first_tok(&object_side) >= m.tok.end {
             let gap = &tokens[m.tok.end..first_tok(&object_side).max(m.tok.end)];
-            let cue_ends_linked = g.prepositions.contains(&tokens[m.tok.end - 1].word);
+            let cue_ends_linked = g.prepositions.contains(tokens[m.tok.end - 1].word.as_str());
             let apposition = gap.is_empty()
                 && text.get(tokens[m.tok.end - 1].end..object_side[0].start).is_some_and(|t| t.trim() == ",");
             let linked = apposition
                 || (gap.is_empty() && cue_ends_linked)
-                || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| g.prepositions.contains(&t.word))));
+                || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| g.prepositions.contains(t.word.as_str()))));
             if !linked {
                 object_side.clear();
             }
@@ -1496,7 +1558,7 @@ fn quote_speaker(
             if let Some(m) = before.iter().rev().find(|m| is_person(gaz, m.entity)).or(before.last()) {
                 return (Some(m.entity), vec![m.start..m.end]);
             }
-            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(&t.word))
+            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(t.word.as_str()))
                 && let Some(e) = pronoun_entity(&t.word)
             {
                 return (Some(e), Vec::new());
@@ -1522,7 +1584,7 @@ fn quote_speaker(
                 let own: Vec<Range<usize>> = before.iter().filter(|x| x.end + 40 >= m.start && x.start <= m.end + 40).map(|x| x.start..x.end).collect();
                 return (Some(m.entity), own);
             }
-            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(&t.word))
+            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(t.word.as_str()))
                 && let Some(e) = pronoun_entity(&t.word)
             {
                 return (Some(e), Vec::new());

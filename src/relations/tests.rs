@@ -249,3 +249,64 @@ fn fuzz_regressions() {
         let _ = extract(&text, &l, &mentions, &f.gaz, &f.lex);
     }
 }
+
+/// The tokenizer as first written (a `Vec` of chars, a `String` per word): the reference the
+/// byte-walking [`tokenize`] must agree with.
+fn reference_tokenize(text: &str, span: Range<usize>) -> Vec<(usize, usize, String)> {
+    let s = &text[span.clone()];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i].1) && chars[i].1 != '&' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if chars[i].1 == '&' {
+            i += 1;
+        } else {
+            while i < chars.len() {
+                let c = chars[i].1;
+                let inner = matches!(c, '\'' | '\u{2019}' | '-' | '.')
+                    && i + 1 < chars.len()
+                    && is_word_char(chars[i + 1].1)
+                    && (c != '.' || (chars[i + 1].1.is_uppercase() && chars[i - 1].1.is_uppercase()));
+                if is_word_char(c) || (inner && i > start) {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        let a = span.start + chars[start].0;
+        let b = span.start + chars.get(i).map_or(s.len(), |&(o, _)| o);
+        let raw = &text[a..b];
+        let word = if raw.is_ascii() { raw.to_ascii_lowercase() } else { raw.to_lowercase().replace('\u{2019}', "'") };
+        out.push((a, b, word));
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// The tokenizer agrees with the reference on text made of the characters that steer it
+    /// (inner apostrophes, hyphens, initials' dots, `&`, combining marks, non-ASCII case).
+    #[test]
+    fn tokenize_matches_reference(text in "[aZé É'’.\\-&_0-9\u{301}İß,;x]{0,40}", cut in 0usize..4) {
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let from = starts[cut.min(starts.len() - 1)];
+        let got: Vec<(usize, usize, String)> =
+            tokenize(&text, from..text.len()).into_iter().map(|t| (t.start, t.end, t.word.into_string())).collect();
+        proptest::prop_assert_eq!(got, reference_tokenize(&text, from..text.len()));
+    }
+
+    /// The shared-word count of two sorted lists equals the size of the sets' intersection.
+    #[test]
+    fn common_count_is_set_intersection(a in proptest::collection::btree_set("[a-e]{1,2}", 0..12), b in proptest::collection::btree_set("[a-e]{1,2}", 0..12)) {
+        let (x, y): (Vec<CompactString>, Vec<CompactString>) =
+            (a.iter().map(|w| CompactString::from(w.as_str())).collect(), b.iter().map(|w| CompactString::from(w.as_str())).collect());
+        proptest::prop_assert_eq!(common_count(&x, &y), a.intersection(&b).count());
+    }
+}
