@@ -425,76 +425,38 @@ impl GraphDoc {
         w.flush().map_err(|e| fail(&e))
     }
 
-    /// `graph.json` with claims read back from the evidence file, rendered in parallel blocks
-    /// on the current rayon pool and written in order. The bytes are those of serde_json's
-    /// pretty printer for the whole document: the rest is rendered with the claims empty, and
-    /// each claim is rendered alone and indented to its place in the array.
+    /// `graph.json` with claims read back from the evidence file. The bytes are those of
+    /// serde_json's pretty printer for the whole document: the small fields are rendered as a
+    /// head, and every element of the four arrays (documents, nodes, edges, claims) alone, in
+    /// parallel blocks on the current rayon pool, indented to its place and written in order.
     fn write_json_built(&self, w: &mut dyn std::io::Write, built: &Built, keep: Option<&Vec<bool>>) -> Result<()> {
-        use rayon::prelude::*;
-        /// [`GraphDoc`] with no claims, field for field.
+        /// [`GraphDoc`]'s fields before its arrays, field for field.
         #[derive(Serialize)]
         struct Head<'a> {
             schema: &'a str,
             generator: &'a Generator,
             gazetteer: &'a GazetteerInfo,
             settings: &'a Settings,
-            documents: &'a [DocumentRec],
-            nodes: &'a [NodeRec],
-            edges: &'a [EdgeRec],
-            claims: [(); 0],
         }
         let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
-        let head = Head {
-            schema: &self.schema,
-            generator: &self.generator,
-            gazetteer: &self.gazetteer,
-            settings: &self.settings,
-            documents: &self.documents,
-            nodes: &self.nodes,
-            edges: &self.edges,
-            claims: [],
-        };
-        // Streamed, holding back the empty array's "[]" and the closing brace.
-        let mut held = HoldBack { inner: w, tail: Vec::with_capacity(8) };
-        serde_json::to_writer_pretty(&mut held, &head).map_err(|e| fail(&e))?;
-        if held.tail != b"[]\n}" {
-            return Err(fail(&"the claims field is not last"));
+        let head = Head { schema: &self.schema, generator: &self.generator, gazetteer: &self.gazetteer, settings: &self.settings };
+        let mut rendered = serde_json::to_vec_pretty(&head).map_err(|e| fail(&e))?;
+        // Open the object again where the head closed it.
+        if !rendered.ends_with(b"\n}") {
+            return Err(fail(&"the head does not end in a closing brace"));
         }
-        let w = held.inner;
-        w.write_all(b"[").map_err(|e| fail(&e))?;
+        rendered.truncate(rendered.len() - 2);
+        w.write_all(&rendered).map_err(|e| fail(&e))?;
+        write_array(w, "documents", self.documents.len(), || (), |_, i, out| to_pretty(out, &self.documents[i]))?;
+        write_array(w, "nodes", self.nodes.len(), || (), |_, i, out| to_pretty(out, &self.nodes[i]))?;
+        write_array(w, "edges", self.edges.len(), || (), |_, i, out| to_pretty(out, &self.edges[i]))?;
         let wanted: Vec<usize> = (0..built.records.len()).filter(|&i| keep.is_none_or(|k| k[i])).collect();
-        // Blocks of claims; a round of blocks at a time bounds memory.
-        const BLOCK: usize = 1024;
-        let round = BLOCK * 4 * rayon::current_num_threads();
-        for group in wanted.chunks(round) {
-            let rendered: Vec<Vec<u8>> = group
-                .par_chunks(BLOCK)
-                .map(|block| {
-                    let mut buf = Vec::with_capacity(block.len() * 1024);
-                    let mut one = Vec::with_capacity(2048);
-                    let mut ahead = ReadAhead::default();
-                    for &i in block {
-                        one.clear();
-                        let (c, sentence, cue) = built.evidence.claim_with(&built.records[i], &mut ahead)?;
-                        serde_json::to_writer_pretty(&mut one, &built.view(i, &c, sentence, cue)).map_err(|e| fail(&e))?;
-                        buf.extend_from_slice(if i == wanted[0] { b"\n    " } else { b",\n    " });
-                        // Raw newlines in pretty JSON are layout only (strings escape theirs).
-                        for &b in &one {
-                            if b == b'\n' {
-                                buf.extend_from_slice(b"\n    ");
-                            } else {
-                                buf.push(b);
-                            }
-                        }
-                    }
-                    Ok(buf)
-                })
-                .collect::<Result<_>>()?;
-            for r in rendered {
-                w.write_all(&r).map_err(|e| fail(&e))?;
-            }
-        }
-        w.write_all(b"\n  ]\n}").map_err(|e| fail(&e))
+        write_array(w, "claims", wanted.len(), ReadAhead::default, |ahead, k, out| {
+            let i = wanted[k];
+            let (c, sentence, cue) = built.evidence.claim_with(&built.records[i], ahead)?;
+            to_pretty(out, &built.view(i, &c, sentence, cue))
+        })?;
+        w.write_all(b"\n}").map_err(|e| fail(&e))
     }
 
     /// Reads a `graph.json`, naming the file and line of any error.
@@ -521,26 +483,61 @@ impl GraphDoc {
     }
 }
 
-/// Passes bytes on to `inner` but the last four, which stay in `tail`.
-struct HoldBack<'w> {
-    inner: &'w mut dyn std::io::Write,
-    tail: Vec<u8>,
+/// Renders `value` as serde_json's pretty printer does at the top level, appending to `out`.
+fn to_pretty<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(out, value).map_err(|e| Error::output(std::path::Path::new("graph.json"), e))
 }
 
-impl std::io::Write for HoldBack<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.tail.extend_from_slice(buf);
-        if self.tail.len() > 4 {
-            let pass = self.tail.len() - 4;
-            self.inner.write_all(&self.tail[..pass])?;
-            self.tail.drain(..pass);
+/// Writes `,\n  "name": [...]`, an array field of the top-level object with `len` elements,
+/// as serde_json's pretty printer would. `render(state, i, out)` appends element `i` rendered
+/// at the top level; elements are rendered in parallel blocks on the current rayon pool (each
+/// block with its own `state`), indented to their depth, and written in order. A round of
+/// blocks at a time bounds memory.
+fn write_array<S>(
+    w: &mut dyn std::io::Write,
+    name: &str,
+    len: usize,
+    state: impl Fn() -> S + Sync,
+    render: impl Fn(&mut S, usize, &mut Vec<u8>) -> Result<()> + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
+    write!(w, ",\n  \"{name}\": ").map_err(|e| fail(&e))?;
+    if len == 0 {
+        return w.write_all(b"[]").map_err(|e| fail(&e));
+    }
+    w.write_all(b"[").map_err(|e| fail(&e))?;
+    const BLOCK: usize = 1024;
+    let round = BLOCK * 4 * rayon::current_num_threads();
+    for first in (0..len).step_by(round) {
+        let blocks: Vec<std::ops::Range<usize>> = (first..(first + round).min(len)).step_by(BLOCK).map(|b| b..(b + BLOCK).min(len)).collect();
+        let rendered: Vec<Vec<u8>> = blocks
+            .into_par_iter()
+            .map(|block| {
+                let mut st = state();
+                let mut buf = Vec::with_capacity(block.len() * 512);
+                let mut one = Vec::with_capacity(2048);
+                for i in block {
+                    one.clear();
+                    render(&mut st, i, &mut one)?;
+                    buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+                    // Raw newlines in pretty JSON are layout only (strings escape theirs).
+                    let mut rest = one.as_slice();
+                    while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
+                        buf.extend_from_slice(&rest[..nl]);
+                        buf.extend_from_slice(b"\n    ");
+                        rest = &rest[nl + 1..];
+                    }
+                    buf.extend_from_slice(rest);
+                }
+                Ok(buf)
+            })
+            .collect::<Result<_>>()?;
+        for r in rendered {
+            w.write_all(&r).map_err(|e| fail(&e))?;
         }
-        Ok(buf.len())
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    w.write_all(b"\n  ]").map_err(|e| fail(&e))
 }
 
 /// Legibility filters, applied in this order: types, state level, minimum weight, focus, top.
