@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -632,7 +633,7 @@ fn word_set(sentence: &str) -> Vec<(u64, bool)> {
             } else {
                 lower = w.to_lowercase();
             }
-            (fnv1a(lower.as_bytes()), lower.len() >= 4)
+            (fnv1a(lower.bytes()), lower.len() >= 4)
         })
         .collect();
     words.sort_unstable();
@@ -641,9 +642,9 @@ fn word_set(sentence: &str) -> Vec<(u64, bool)> {
 }
 
 /// FNV-1a, 64 bits: a hash that is the same on every machine and every build.
-fn fnv1a(bytes: &[u8]) -> u64 {
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
+    for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -685,17 +686,14 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
     let mut exact: HashMap<(Key, u64), usize> = HashMap::default();
     let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::default();
     let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::default();
-    for &j in &order {
+    let mut mark_one = |records: &mut [ClaimRecord], j: usize, h: u64, words: Vec<(u64, bool)>| {
         let k = key(&records[j]);
-        let (_, sentence, _) = evidence.claim(&records[j])?;
-        let words = word_set(&sentence);
-        let h = fnv1a(&words.iter().flat_map(|w| w.0.to_le_bytes()).collect::<Vec<u8>>());
         let doc = records[j].document;
         if let Some(&i) = exact.get(&(k, h))
             && records[i].document != doc
         {
             records[j].copy_of = Some(i);
-            continue;
+            return;
         }
         let mut shared: HashMap<usize, usize> = HashMap::default();
         for w in words.iter().filter(|w| w.1) {
@@ -725,6 +723,27 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
                 }
                 originals.insert(j, words);
             }
+        }
+    };
+    // The word sets are read and made in parallel, a chunk of claims at a time (bounded
+    // memory); the search itself is sequential, in publication order.
+    const CHUNK: usize = 1 << 14;
+    for chunk in order.chunks(CHUNK) {
+        let prepared: Vec<Vec<(u64, Vec<(u64, bool)>)>> = chunk
+            .par_chunks(256)
+            .map(|part| {
+                let mut ahead = ReadAhead::default();
+                part.iter()
+                    .map(|&j| {
+                        let (_, sentence, _) = evidence.claim_with(&records[j], &mut ahead)?;
+                        let words = word_set(&sentence);
+                        Ok((fnv1a(words.iter().flat_map(|w| w.0.to_le_bytes())), words))
+                    })
+                    .collect::<Result<_>>()
+            })
+            .collect::<Result<_>>()?;
+        for (&j, (h, words)) in chunk.iter().zip(prepared.into_iter().flatten()) {
+            mark_one(records, j, h, words);
         }
     }
     Ok(())

@@ -321,7 +321,7 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
     })?;
     timing("fold (within analysis)", fold);
     let t = std::time::Instant::now();
-    let graph = builder.finish(&loaded.gazetteer, &loaded.lexicon)?;
+    let graph = pool(config.threads)?.install(|| builder.finish(&loaded.gazetteer, &loaded.lexicon))?;
     timing("finish (order, copies, relation edges)", t.elapsed());
     Ok((graph, warnings))
 }
