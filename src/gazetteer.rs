@@ -157,6 +157,35 @@ pub struct TextRules {
     pub drop_lines: Vec<String>,
     /// Words that take a period without ending a sentence.
     pub abbreviations: Vec<String>,
+    /// The lists above as the reader compares them, made on first use (so the lists are not
+    /// to be changed once text has been read with them).
+    #[serde(skip)]
+    keys: std::sync::OnceLock<TextKeys>,
+}
+
+/// [`TextRules`] ready for lookups: marker keys (see `text::marker_key`) in sets.
+#[derive(Debug, Clone, Default)]
+pub struct TextKeys {
+    /// Keys of the tail markers.
+    pub tails: rustc_hash::FxHashSet<String>,
+    /// Keys of the tail prefixes.
+    pub prefixes: Vec<String>,
+    /// Keys of the dropped lines.
+    pub drops: rustc_hash::FxHashSet<String>,
+    /// The abbreviations, as written.
+    pub abbreviations: rustc_hash::FxHashSet<String>,
+}
+
+impl TextRules {
+    /// The rules as the reader compares them (made once, on first use).
+    pub fn keys(&self) -> &TextKeys {
+        self.keys.get_or_init(|| TextKeys {
+            tails: self.tail_markers.iter().map(|m| crate::text::marker_key(m)).collect(),
+            prefixes: self.tail_prefixes.iter().map(|m| crate::text::marker_key(m)).collect(),
+            drops: self.drop_lines.iter().map(|m| crate::text::marker_key(m)).collect(),
+            abbreviations: self.abbreviations.iter().cloned().collect(),
+        })
+    }
 }
 
 /// How diagrams draw one entity type.
@@ -404,7 +433,7 @@ impl Loader {
             }
             let t = text.into_inner();
             self.text = Some((
-                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations },
+                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations, keys: Default::default() },
                 origin,
             ));
         }
@@ -595,7 +624,7 @@ impl Gazetteer {
             None => {
                 let raw: RawFile = toml::from_str(DEFAULT_TEXT).expect("built-in text.toml is valid");
                 let t = raw.text.expect("built-in text.toml has [text]").into_inner();
-                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations }
+                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations, keys: Default::default() }
             }
         };
         let default_style: RawStyle = {

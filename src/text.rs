@@ -8,6 +8,8 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashSet;
+
 use sha2::{Digest, Sha256};
 
 use crate::date::Date;
@@ -71,7 +73,8 @@ pub struct Layout {
     pub tail_from: Option<usize>,
 }
 
-fn marker_key(line: &str) -> String {
+/// A marker line as compared: trimmed of spaces and trailing punctuation, lowercased.
+pub(crate) fn marker_key(line: &str) -> String {
     line.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).to_lowercase()
 }
 
@@ -109,9 +112,8 @@ fn pieces(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usiz
 /// share-widget lines and the boilerplate tail that `rules` mark.
 pub fn layout(text: &str, rules: &TextRules) -> Layout {
     use std::hash::{Hash, Hasher};
-    let tails: HashSet<String> = rules.tail_markers.iter().map(|m| marker_key(m)).collect();
-    let drops: HashSet<String> = rules.drop_lines.iter().map(|m| marker_key(m)).collect();
-    let abbreviations: HashSet<&str> = rules.abbreviations.iter().map(String::as_str).collect();
+    let keys = rules.keys();
+    let (tails, drops, abbreviations) = (&keys.tails, &keys.drops, &keys.abbreviations);
     let mut out = Layout::default();
     // Repeats are found by a hash of the paragraph's words, not by keeping its text.
     let mut seen: HashSet<u64> = HashSet::new();
@@ -128,7 +130,7 @@ pub fn layout(text: &str, rules: &TextRules) -> Layout {
         let range = start + trimmed_start..start + trimmed_start + trimmed.len();
         if trimmed.len() <= 200 {
             let key = marker_key(trimmed);
-            let prefixed = rules.tail_prefixes.iter().any(|p| key.starts_with(&marker_key(p)));
+            let prefixed = keys.prefixes.iter().any(|p| key.starts_with(p.as_str()));
             if !out.paragraphs.is_empty() && (tails.contains(&key) || prefixed) {
                 out.tail_from = Some(range.start);
                 break;
@@ -148,7 +150,7 @@ pub fn layout(text: &str, rules: &TextRules) -> Layout {
         for piece in pieces(text, range) {
             let p = out.paragraphs.len();
             out.paragraphs.push(piece.clone());
-            split_sentences(text, piece, p, &abbreviations, &mut out.sentences);
+            split_sentences(text, piece, p, abbreviations, &mut out.sentences);
         }
     }
     out
@@ -171,47 +173,50 @@ pub fn split_sentences(
     text: &str,
     para: Range<usize>,
     paragraph: usize,
-    abbreviations: &HashSet<&str>,
+    abbreviations: &FxHashSet<String>,
     out: &mut Vec<Sentence>,
 ) {
     let s = &text[para.clone()];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let b = s.as_bytes();
+    // The char at byte `i` (ASCII without decoding).
+    let at = |i: usize| -> Option<char> {
+        let &x = b.get(i)?;
+        if x < 0x80 { Some(x as char) } else { s[i..].chars().next() }
+    };
+    let ends = |c: char| matches!(c, '.' | '!' | '?' | '\u{2026}');
     let mut start = 0;
     let mut depth: i32 = 0;
     let mut quoted_at_start = false;
     let mut i = 0;
-    while i < chars.len() {
-        let (off, c) = chars[i];
+    while let Some(c) = at(i) {
+        let n = c.len_utf8();
         match c {
             '\u{201C}' => depth += 1,
             '\u{201D}' => depth = (depth - 1).max(0),
             '"' => {
                 // A straight quote opens when it follows a space or starts the text.
-                let opens = i == 0 || chars[i - 1].1.is_whitespace() || chars[i - 1].1 == '(';
+                let opens = s[..i].chars().next_back().is_none_or(|p| p.is_whitespace() || p == '(');
                 depth = if opens { depth + 1 } else { (depth - 1).max(0) };
             }
             _ => {}
         }
-        if matches!(c, '.' | '!' | '?' | '\u{2026}') {
-            let mut j = i + 1;
-            while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}') || is_closing(chars[j].1)) {
-                match chars[j].1 {
-                    '\u{201D}' => depth = (depth - 1).max(0),
-                    '"' => depth = (depth - 1).max(0),
-                    _ => {}
+        if ends(c) {
+            let mut j = i + n;
+            while let Some(d) = at(j).filter(|&d| ends(d) || is_closing(d)) {
+                if matches!(d, '\u{201D}' | '"') {
+                    depth = (depth - 1).max(0);
                 }
-                j += 1;
+                j += d.len_utf8();
             }
-            let followed = j < chars.len() && chars[j].1.is_whitespace();
+            let followed = at(j).is_some_and(char::is_whitespace);
             let mut k = j;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
+            while let Some(w) = at(k).filter(|w| w.is_whitespace()) {
+                k += w.len_utf8();
             }
-            let next_starts = k < chars.len() && is_sentence_start(chars[k].1);
-            if followed && next_starts && !(c == '.' && j == i + 1 && is_abbreviation(s, off, abbreviations)) {
-                let end = chars.get(j).map_or(s.len(), |&(o, _)| o);
-                out.push(Sentence { span: para.start + start..para.start + end, paragraph, quoted: quoted_at_start });
-                start = chars[k].0;
+            let next_starts = at(k).is_some_and(is_sentence_start);
+            if followed && next_starts && !(c == '.' && j == i + n && is_abbreviation(s, i, abbreviations)) {
+                out.push(Sentence { span: para.start + start..para.start + j, paragraph, quoted: quoted_at_start });
+                start = k;
                 quoted_at_start = depth > 0;
                 i = k;
                 continue;
@@ -219,7 +224,7 @@ pub fn split_sentences(
             i = j;
             continue;
         }
-        i += 1;
+        i += n;
     }
     if start < s.len() {
         out.push(Sentence { span: para.start + start..para.end, paragraph, quoted: quoted_at_start });
@@ -227,7 +232,7 @@ pub fn split_sentences(
 }
 
 /// Whether the word ending with the period at `dot` is an abbreviation or an initial.
-fn is_abbreviation(s: &str, dot: usize, abbreviations: &HashSet<&str>) -> bool {
+fn is_abbreviation(s: &str, dot: usize, abbreviations: &FxHashSet<String>) -> bool {
     let before = &s[..dot];
     let word_start = before.rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201C}' | '\u{2018}')).map_or(0, |i| {
         i + before[i..].chars().next().map_or(1, char::len_utf8)
@@ -579,6 +584,72 @@ mod tests {
 
     fn rules() -> TextRules {
         crate::gazetteer::Gazetteer::from_toml("t.toml", "").unwrap().text
+    }
+
+    /// The sentence splitter as first written (a `Vec` of chars): the reference for the
+    /// byte-walking [`split_sentences`].
+    fn reference_split(text: &str, para: Range<usize>, abbreviations: &FxHashSet<String>) -> Vec<(Range<usize>, bool)> {
+        let mut out = Vec::new();
+        let s = &text[para.clone()];
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let (mut start, mut depth, mut i, mut quoted) = (0, 0i32, 0, false);
+        while i < chars.len() {
+            let (off, c) = chars[i];
+            match c {
+                '\u{201C}' => depth += 1,
+                '\u{201D}' => depth = (depth - 1).max(0),
+                '"' => {
+                    let opens = i == 0 || chars[i - 1].1.is_whitespace() || chars[i - 1].1 == '(';
+                    depth = if opens { depth + 1 } else { (depth - 1).max(0) };
+                }
+                _ => {}
+            }
+            if matches!(c, '.' | '!' | '?' | '\u{2026}') {
+                let mut j = i + 1;
+                while j < chars.len() && (matches!(chars[j].1, '.' | '!' | '?' | '\u{2026}') || is_closing(chars[j].1)) {
+                    if matches!(chars[j].1, '\u{201D}' | '"') {
+                        depth = (depth - 1).max(0);
+                    }
+                    j += 1;
+                }
+                let followed = j < chars.len() && chars[j].1.is_whitespace();
+                let mut k = j;
+                while k < chars.len() && chars[k].1.is_whitespace() {
+                    k += 1;
+                }
+                let next_starts = k < chars.len() && is_sentence_start(chars[k].1);
+                if followed && next_starts && !(c == '.' && j == i + 1 && is_abbreviation(s, off, abbreviations)) {
+                    let end = chars.get(j).map_or(s.len(), |&(o, _)| o);
+                    out.push((para.start + start..para.start + end, quoted));
+                    start = chars[k].0;
+                    quoted = depth > 0;
+                    i = k;
+                    continue;
+                }
+                i = j;
+                continue;
+            }
+            i += 1;
+        }
+        if start < s.len() {
+            out.push((para.start + start..para.end, quoted));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The splitter agrees with the reference on text made of what steers it: ends,
+        /// closing quotes and brackets, spaces, capitals, initials and abbreviations.
+        #[test]
+        fn split_sentences_matches_reference(text in "[aA .!?…\"“”’'()\\[\\]\nÉé1Mr]{0,40}") {
+            let abbreviations: FxHashSet<String> = ["Mr".to_string(), "a".to_string()].into_iter().collect();
+            let mut got = Vec::new();
+            split_sentences(&text, 0..text.len(), 0, &abbreviations, &mut got);
+            let got: Vec<(Range<usize>, bool)> = got.into_iter().map(|s| (s.span, s.quoted)).collect();
+            proptest::prop_assert_eq!(got, reference_split(&text, 0..text.len(), &abbreviations));
+        }
     }
 
     fn sentences(text: &str) -> Vec<&str> {
