@@ -272,6 +272,9 @@ pub struct Gazetteer {
     pub files: Vec<PathBuf>,
     problems: Vec<Problem>,
     index: HashMap<String, usize>,
+    /// [`Gazetteer::state_of`] for every entity, made on first use (so `entities` is not to be
+    /// changed after that).
+    states: std::sync::OnceLock<Vec<u32>>,
 }
 
 #[derive(Deserialize)]
@@ -646,7 +649,7 @@ impl Gazetteer {
             },
         ),
         };
-        let mut g = Gazetteer { entities: loader.entities, text, style, digest, files, problems: loader.problems, index };
+        let mut g = Gazetteer { entities: loader.entities, text, style, digest, files, problems: loader.problems, index, states: Default::default() };
         g.validate();
         Ok(g)
     }
@@ -735,11 +738,19 @@ impl Gazetteer {
     /// The state an entity belongs to: itself for a state, its affiliation for a person or
     /// organisation, itself when it has none. The state-level view rolls claims up by it.
     pub fn state_of(&self, entity: u32) -> u32 {
-        let e = &self.entities[entity as usize];
-        if e.kind == "state" {
-            return entity;
-        }
-        e.affiliation.as_deref().and_then(|a| self.index_of(a)).map_or(entity, |i| i as u32)
+        // Claims ask this of every actor many times: a table, not an id lookup each time.
+        let states = self.states.get_or_init(|| {
+            (0..self.entities.len() as u32)
+                .map(|i| {
+                    let e = &self.entities[i as usize];
+                    if e.kind == "state" {
+                        return i;
+                    }
+                    e.affiliation.as_deref().and_then(|a| self.index_of(a)).map_or(i, |x| x as u32)
+                })
+                .collect()
+        });
+        states[entity as usize]
     }
 
     /// Every problem found, sorted by place.
@@ -840,7 +851,16 @@ impl Gazetteer {
         for (i, e) in c.entities.iter().enumerate() {
             index.entry(e.id.clone()).or_insert(i);
         }
-        let g = Gazetteer { entities: c.entities, text: c.text, style: c.style, digest: c.digest, files: c.files, problems: c.problems, index };
+        let g = Gazetteer {
+            entities: c.entities,
+            text: c.text,
+            style: c.style,
+            digest: c.digest,
+            files: c.files,
+            problems: c.problems,
+            index,
+            states: Default::default(),
+        };
         Ok((g, c.lexicon))
     }
 }

@@ -189,6 +189,8 @@ pub struct Lexicon {
     grammar: Grammar,
     by_word: HashMap<String, Vec<usize>>,
     by_prefix: Vec<usize>,
+    /// The [`class`] bits of every word the grammar or a cue's first part names.
+    classes: HashMap<String, u16>,
 }
 
 #[derive(Deserialize)]
@@ -421,16 +423,16 @@ impl Lexicon {
             }
         }
         if let Some(g) = raw.grammar {
-            let phrases = |l: Vec<String>| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect());
+            let phrases = |l: Vec<String>, bit: u16| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
             let set = |l: Vec<String>| -> HashSet<String> { l.iter().map(|w| w.to_lowercase()).collect() };
             *grammar = Some(Grammar {
-                negators: phrases(g.negators),
-                future: phrases(g.future),
-                hypothetical: phrases(g.hypothetical),
-                clause_breaks: phrases(g.clause_breaks),
+                negators: phrases(g.negators, class::NEGATOR),
+                future: phrases(g.future, class::FUTURE),
+                hypothetical: phrases(g.hypothetical, class::HYPOTHETICAL),
+                clause_breaks: phrases(g.clause_breaks, class::CLAUSE_BREAK),
                 locatives: set(g.locatives),
                 prepositions: set(g.prepositions),
-                speech: phrases(g.speech),
+                speech: phrases(g.speech, class::SPEECH),
                 actor_heads: set(g.actor_heads),
                 group_words: set(g.group_words),
                 first_person: set(g.first_person),
@@ -459,7 +461,33 @@ impl Lexicon {
                 Part::Gap => unreachable!("parse_cue rejects a leading gap"),
             }
         }
-        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix })
+        let mut classes: HashMap<String, u16> = HashMap::default();
+        let mut mark = |w: &str, bit: u16| *classes.entry(w.to_string()).or_default() |= bit;
+        let g = &grammar;
+        for (set, bit) in [
+            (&g.locatives, class::LOCATIVE),
+            (&g.prepositions, class::PREPOSITION),
+            (&g.first_person, class::FIRST_PERSON),
+            (&g.person_pronouns, class::PERSON_PRONOUN),
+            (&g.group_pronouns, class::GROUP_PRONOUN),
+            (&g.group_words, class::GROUP_WORD),
+        ] {
+            set.iter().for_each(|w| mark(w, bit));
+        }
+        for p in [&g.negators, &g.future, &g.hypothetical, &g.clause_breaks, &g.speech] {
+            p.by_first.keys().for_each(|w| mark(w, p.bit));
+        }
+        by_word.keys().for_each(|w| mark(w, class::CUE));
+        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix, classes })
+    }
+
+    /// The words of `text[span]` (see [`tokenize`]) with their grammar classes.
+    fn tokens(&self, text: &str, span: Range<usize>) -> Vec<Token> {
+        let mut tokens = tokenize(text, span);
+        for t in &mut tokens {
+            t.class = self.classes.get(t.word.as_str()).copied().unwrap_or(0);
+        }
+        tokens
     }
 
     /// The number of cue phrases.
@@ -474,6 +502,27 @@ struct Token {
     start: usize,
     end: usize,
     word: CompactString,
+    /// The grammar's word classes of `word` (bits of [`class`]), set by [`Lexicon::tokens`].
+    class: u16,
+}
+
+/// Word classes of the grammar, as bits: a token's word is looked up once per sentence, not
+/// once per question asked of it.
+mod class {
+    pub const LOCATIVE: u16 = 1;
+    pub const PREPOSITION: u16 = 1 << 1;
+    pub const FIRST_PERSON: u16 = 1 << 2;
+    pub const PERSON_PRONOUN: u16 = 1 << 3;
+    pub const GROUP_PRONOUN: u16 = 1 << 4;
+    pub const GROUP_WORD: u16 = 1 << 5;
+    /// Begins a phrase of the list named.
+    pub const NEGATOR: u16 = 1 << 6;
+    pub const FUTURE: u16 = 1 << 7;
+    pub const HYPOTHETICAL: u16 = 1 << 8;
+    pub const CLAUSE_BREAK: u16 = 1 << 9;
+    pub const SPEECH: u16 = 1 << 10;
+    /// Begins a cue (one whose first part is a word).
+    pub const CUE: u16 = 1 << 11;
 }
 
 /// Words (letters, digits, marks, with inner apostrophes and hyphens), lowercased, with `’` as `'`.
@@ -493,7 +542,8 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
             s[i..].chars().next().map(|c| (c, c.len_utf8()))
         }
     };
-    let mut out = Vec::new();
+    // About one word in six bytes of prose: one allocation, not a doubling series.
+    let mut out = Vec::with_capacity(s.len() / 6 + 1);
     let mut i = 0;
     while let Some((c, n)) = at(i) {
         if !is_word_char(c) && c != '&' {
@@ -533,7 +583,7 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
         } else {
             CompactString::from(raw.to_lowercase().replace('\u{2019}', "'"))
         };
-        out.push(Token { start: a, end: z, word });
+        out.push(Token { start: a, end: z, word, class: 0 });
     }
     out
 }
@@ -634,20 +684,28 @@ fn phrase_at(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
 struct Phrases {
     list: Vec<Vec<String>>,
     by_first: HashMap<String, Vec<usize>>,
+    /// The [`class`] bit of the phrases' first words.
+    bit: u16,
 }
 
 impl Phrases {
-    fn new(list: Vec<Vec<String>>) -> Phrases {
+    fn new(list: Vec<Vec<String>>, bit: u16) -> Phrases {
         let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, p) in list.iter().enumerate() {
             by_first.entry(p[0].clone()).or_default().push(i);
         }
-        Phrases { list, by_first }
+        Phrases { list, by_first, bit }
     }
 
     /// The phrases that start with the word of token `i`, in list order.
     fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[String]> {
-        tokens.get(i).and_then(|t| self.by_first.get(t.word.as_str())).into_iter().flatten().map(|&k| self.list[k].as_slice())
+        tokens
+            .get(i)
+            .filter(|t| t.class & self.bit != 0)
+            .and_then(|t| self.by_first.get(t.word.as_str()))
+            .into_iter()
+            .flatten()
+            .map(|&k| self.list[k].as_slice())
     }
 
     /// The first phrase of the list that is at token `i`.
@@ -690,7 +748,9 @@ impl Lexicon {
         let mut i = range.start;
         while i < range.end {
             let mut best: Option<CueMatch> = None;
-            let cands = self.by_word.get(tokens[i].word.as_str()).into_iter().flatten().chain(self.by_prefix.iter());
+            let t = &tokens[i];
+            let by_word = if t.class & class::CUE != 0 { self.by_word.get(t.word.as_str()) } else { None };
+            let cands = by_word.into_iter().flatten().chain(self.by_prefix.iter());
             for &c in cands {
                 let mut gaps = Vec::new();
                 if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
@@ -739,9 +799,9 @@ pub fn extract_traced(
 ) -> Vec<Claim> {
     let g = &lex.grammar;
     let mut claims: Vec<Claim> = Vec::new();
-    // Claims made so far, with the words of their sentence (sorted, distinct; shared by the
-    // claims of one sentence).
-    let mut seen: Vec<((u32, u32, usize, bool), Rc<[CompactString]>)> = Vec::new();
+    // Claims made so far, with the words of their sentence as 64-bit hashes (sorted, distinct;
+    // shared by the claims of one sentence).
+    let mut seen: Vec<((u32, u32, usize, bool), Rc<[u64]>)> = Vec::new();
     let mut discourse = Discourse::default();
     let quotes = find_quotes(text, layout, mentions, gaz, lex);
     let mut m_at = 0;
@@ -760,7 +820,7 @@ pub fn extract_traced(
         }
         let sent_mentions: Vec<Mention> =
             mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end).collect();
-        let tokens = tokenize(text, span.clone());
+        let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
         let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, lex, &quotes, &mut discourse);
         let clause_of = clauses(text, &tokens, g);
@@ -853,7 +913,7 @@ pub fn extract_traced(
                 (a.min(b), a.max(b), clause_of[tokens.iter().position(|t| t.start >= c.cue_span.start).unwrap_or(0)])
             })
             .collect();
-        let mut words: Option<Rc<[CompactString]>> = None;
+        let mut words: Option<Rc<[u64]>> = None;
         for (claim, role, why) in pending {
             let (a, b) = (rollup(gaz, claim.subject), rollup(gaz, claim.object));
             let clause = clause_of[tokens.iter().position(|t| t.start >= claim.cue_span.start).unwrap_or(0)];
@@ -864,7 +924,8 @@ pub fn extract_traced(
             let key = (claim.subject, claim.object, claim.relation, claim.negated);
             let words = words
                 .get_or_insert_with(|| {
-                    let mut w: Vec<CompactString> = tokens.iter().map(|t| t.word.clone()).collect();
+                    use std::hash::BuildHasher;
+                    let mut w: Vec<u64> = tokens.iter().map(|t| rustc_hash::FxBuildHasher.hash_one(t.word.as_str())).collect();
                     w.sort_unstable();
                     w.dedup();
                     Rc::from(w)
@@ -900,8 +961,8 @@ pub fn extract_traced(
     claims
 }
 
-/// How many words two sorted, distinct word lists share.
-fn common_count(a: &[CompactString], b: &[CompactString]) -> usize {
+/// How many items two sorted, distinct lists (of words or their hashes) share.
+fn common_count<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -1019,7 +1080,7 @@ fn actors_of(
         let demonym = m.how == How::Demonym;
         if demonym {
             let next = tokens.get(tok_end).map(|t| t.word.as_str()).unwrap_or("");
-            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| lex.grammar.locatives.contains(tokens[i].word.as_str())));
+            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
             if placed && !g.actor_heads.contains(next) {
                 continue;
             }
@@ -1029,7 +1090,7 @@ fn actors_of(
             }
         }
         // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
-        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| g.locatives.contains(tokens[i].word.as_str()))) {
+        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0)) {
             continue;
         }
         out.push(Actor {
@@ -1050,15 +1111,15 @@ fn actors_of(
     let mut pronouns = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         let w = t.word.as_str();
-        let entity = if g.first_person.contains(w) {
+        let entity = if t.class & class::FIRST_PERSON != 0 {
             quote_containing(quotes, t.start..t.end).and_then(|(_, q)| q.speaker)
-        } else if g.person_pronouns.contains(w) {
+        } else if t.class & class::PERSON_PRONOUN != 0 {
             match first_person_here {
                 Some((e, at)) if at < t.start => Some(e),
                 Some(_) => None,
                 None => discourse.last_person,
             }
-        } else if g.group_pronouns.contains(w) {
+        } else if t.class & class::GROUP_PRONOUN != 0 {
             // A possessive ("its forces") points to the nearest state or organisation before
             // it; a subject ("it prioritised") to the sentence's first.
             let mut before: Vec<u32> = Vec::new();
@@ -1120,7 +1181,7 @@ fn actors_of(
 }
 
 /// Groups of actors joined by "and", commas and titles; each group is a range into `actors`.
-fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Range<usize>> {
+fn groups(text: &str, tokens: &[Token], actors: &[Actor]) -> Vec<Range<usize>> {
     // Links between neighbours: 0 none, 1 by a comma alone, 2 by "and", titles or a dash.
     let link = |i: usize| -> u8 {
         let (a, b) = (&actors[i - 1], &actors[i]);
@@ -1133,7 +1194,7 @@ fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Ra
         let gap = text.get(a.end..b.start).unwrap_or("");
         let words = &tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())];
         let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
-        let words_ok = words.iter().all(|t| g.group_words.contains(t.word.as_str()) || t.word == "s");
+        let words_ok = words.iter().all(|t| t.class & class::GROUP_WORD != 0 || t.word == "s");
         if !((gap_ok || words_ok) && words.len() <= 4 && !gap.contains(';')) {
             return 0;
         }
@@ -1174,7 +1235,7 @@ fn pair(
 ) -> (Vec<(Actor, Actor)>, Vec<usize>) {
     // Groups over all actors, then one actor per state in each ("Vladimir Putin's Russia" is
     // Russia once), preferring a named, non-possessive one.
-    let groups: Vec<Vec<Actor>> = groups(text, tokens, actors, g)
+    let groups: Vec<Vec<Actor>> = groups(text, tokens, actors)
         .into_iter()
         .map(|r| {
             let members = &actors[r];
@@ -1304,12 +1365,12 @@ fn pair(
         let last = l.last().expect("non-empty group");
         if last.possessive && m.tok.start - last.tok_end <= 2 && first_tok(&object_side) >= m.tok.end {
             let gap = &tokens[m.tok.end..first_tok(&object_side).max(m.tok.end)];
-            let cue_ends_linked = g.prepositions.contains(tokens[m.tok.end - 1].word.as_str());
+            let cue_ends_linked = tokens[m.tok.end - 1].class & class::PREPOSITION != 0;
             let apposition = gap.is_empty()
                 && text.get(tokens[m.tok.end - 1].end..object_side[0].start).is_some_and(|t| t.trim() == ",");
             let linked = apposition
                 || (gap.is_empty() && cue_ends_linked)
-                || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| g.prepositions.contains(t.word.as_str()))));
+                || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| t.class & class::PREPOSITION != 0)));
             if !linked {
                 object_side.clear();
             }
@@ -1550,7 +1611,7 @@ fn quote_speaker(
         if g.person_pronouns.contains(w) { discourse.last_person } else { None }
     };
     if span.end < after_end {
-        let tokens = tokenize(text, span.end..after_end);
+        let tokens = lex.tokens(text, span.end..after_end);
         let limit = tokens.len().min(12);
         for v in speech_verbs(&tokens, 0..limit, g) {
             // "…,” Araghchi said" / "…,” the Russian President told" / "…,” he said"
@@ -1558,7 +1619,7 @@ fn quote_speaker(
             if let Some(m) = before.iter().rev().find(|m| is_person(gaz, m.entity)).or(before.last()) {
                 return (Some(m.entity), vec![m.start..m.end]);
             }
-            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(t.word.as_str()))
+            if let Some(t) = tokens[..v.start].iter().rev().find(|t| t.class & class::PERSON_PRONOUN != 0)
                 && let Some(e) = pronoun_entity(&t.word)
             {
                 return (Some(e), Vec::new());
@@ -1574,7 +1635,7 @@ fn quote_speaker(
     // Attribution before the quotation, in the same sentence: "X told Y, “…", "X: “…".
     let sent_start = sentences.iter().find(|s| s.span.start <= span.start && span.start < s.span.end).map_or(para.start, |s| s.span.start);
     if sent_start < span.start {
-        let tokens = tokenize(text, sent_start..span.start);
+        let tokens = lex.tokens(text, sent_start..span.start);
         let verbs = speech_verbs(&tokens, 0..tokens.len(), g);
         let colon = text[sent_start..span.start].trim_end().ends_with(':');
         if let Some(v) = verbs.last().cloned() {
@@ -1584,7 +1645,7 @@ fn quote_speaker(
                 let own: Vec<Range<usize>> = before.iter().filter(|x| x.end + 40 >= m.start && x.start <= m.end + 40).map(|x| x.start..x.end).collect();
                 return (Some(m.entity), own);
             }
-            if let Some(t) = tokens[..v.start].iter().rev().find(|t| g.person_pronouns.contains(t.word.as_str()))
+            if let Some(t) = tokens[..v.start].iter().rev().find(|t| t.class & class::PERSON_PRONOUN != 0)
                 && let Some(e) = pronoun_entity(&t.word)
             {
                 return (Some(e), Vec::new());
