@@ -733,11 +733,20 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
             .par_chunks(256)
             .map(|part| {
                 let mut ahead = ReadAhead::default();
+                // The claims of one sentence come together: its words are made once.
+                let mut last: Option<(String, u64, Vec<(u64, bool)>)> = None;
                 part.iter()
                     .map(|&j| {
                         let (_, sentence, _) = evidence.claim_with(&records[j], &mut ahead)?;
+                        if let Some((s, h, words)) = &last
+                            && *s == sentence
+                        {
+                            return Ok((*h, words.clone()));
+                        }
                         let words = word_set(&sentence);
-                        Ok((fnv1a(words.iter().flat_map(|w| w.0.to_le_bytes())), words))
+                        let h = fnv1a(words.iter().flat_map(|w| w.0.to_le_bytes()));
+                        last = Some((sentence, h, words.clone()));
+                        Ok((h, words))
                     })
                     .collect::<Result<_>>()
             })

@@ -51,6 +51,11 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
 }
 
+/// The ASCII bytes `char::is_whitespace` accepts.
+fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (0x09..=0x0d).contains(&b)
+}
+
 /// Normalises `src` (see the module docs). `base` is added to every source offset, so a
 /// paragraph can be normalised on its own and still map into the whole document.
 pub fn normalize(src: &str, base: usize, fold: bool) -> Normalized {
@@ -105,10 +110,19 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
             continue;
         }
         if b < 0x80 {
-            // ASCII: nothing to replace, at most a case fold.
-            text.push(if fold { b.to_ascii_lowercase() } else { b } as char);
-            map.push(at);
-            i += 1;
+            // A run of ASCII other than white space: nothing to replace, at most a case fold;
+            // copied whole, its offsets mapped one to one.
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] < 0x80 && !is_ascii_space(bytes[j]) {
+                j += 1;
+            }
+            let start = text.len();
+            text.push_str(&src[i..j]);
+            if fold {
+                text[start..].make_ascii_lowercase();
+            }
+            map.extend(at..at + (j - i) as u32);
+            i = j;
             continue;
         }
         let replacement = if is_apostrophe(c) {
@@ -274,7 +288,7 @@ mod tests {
             parts in proptest::collection::vec(prop::sample::select(vec![
                 "Vladimir", "V.", "Putin", "A", "B.", "x", "Iran", " ", "  ", "\t", "\n", "\n\n", "\u{a0}",
                 "\u{2019}", "’s", "–", "-", "İ", "É", "ß", "é", ".", ",", "U.S.", "O'Brien", "\u{2028}", "ǅ",
-                "\u{3000}", "Ωmega", "\r\n",
+                "\u{3000}", "Ωmega", "\r\n", "\u{b}", "\u{c}", "\u{85}",
             ]), 0..24),
             base in 0usize..1000,
             fold in any::<bool>(),
