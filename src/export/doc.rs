@@ -492,7 +492,7 @@ fn to_pretty<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> 
 /// as serde_json's pretty printer would. `render(state, i, out)` appends element `i` rendered
 /// at the top level; elements are rendered in parallel blocks on the current rayon pool (each
 /// block with its own `state`), indented to their depth, and written in order. A round of
-/// blocks at a time bounds memory.
+/// blocks at a time, sized by the bytes rendered so far, bounds memory.
 fn write_array<S>(
     w: &mut dyn std::io::Write,
     name: &str,
@@ -507,10 +507,17 @@ fn write_array<S>(
         return w.write_all(b"[]").map_err(|e| fail(&e));
     }
     w.write_all(b"[").map_err(|e| fail(&e))?;
-    const BLOCK: usize = 1024;
-    let round = BLOCK * 4 * rayon::current_num_threads();
-    for first in (0..len).step_by(round) {
-        let blocks: Vec<std::ops::Range<usize>> = (first..(first + round).min(len)).step_by(BLOCK).map(|b| b..(b + BLOCK).min(len)).collect();
+    // A round of blocks is rendered at a time, so memory holds about ROUND bytes of JSON:
+    // block sizes follow the size of the elements rendered so far (a co-mention edge of a
+    // large corpus lists thousands of documents; a claim is a kilobyte), starting at one.
+    const ROUND: usize = 16 << 20;
+    const MAX_BLOCK: usize = 1024;
+    let blocks_per_round = 4 * rayon::current_num_threads();
+    let mut block = 1;
+    let mut first = 0;
+    while first < len {
+        let end = (first + block * blocks_per_round).min(len);
+        let blocks: Vec<std::ops::Range<usize>> = (first..end).step_by(block).map(|b| b..(b + block).min(end)).collect();
         let rendered: Vec<Vec<u8>> = blocks
             .into_par_iter()
             .map(|block| {
@@ -533,9 +540,13 @@ fn write_array<S>(
                 Ok(buf)
             })
             .collect::<Result<_>>()?;
+        let bytes: usize = rendered.iter().map(Vec::len).sum();
         for r in rendered {
             w.write_all(&r).map_err(|e| fail(&e))?;
         }
+        let per_element = (bytes / (end - first)).max(1);
+        block = (ROUND / blocks_per_round / per_element).clamp(1, MAX_BLOCK);
+        first = end;
     }
     w.write_all(b"\n  ]").map_err(|e| fail(&e))
 }
