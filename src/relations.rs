@@ -545,6 +545,7 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
     // About one word in six bytes of prose: one allocation, not a doubling series.
     let mut out = Vec::with_capacity(s.len() / 6 + 1);
     let mut i = 0;
+    let ascii_word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
     while let Some((c, n)) = at(i) {
         if !is_word_char(c) && c != '&' {
             i += n;
@@ -556,7 +557,16 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
         } else {
             // The char before `i` (a word char once the loop has taken one).
             let mut prev = c;
-            while let Some((c, n)) = at(i) {
+            loop {
+                // Runs of ASCII letters and digits without decoding.
+                let run = i;
+                while i < b.len() && ascii_word(b[i]) {
+                    i += 1;
+                }
+                if i > run {
+                    prev = b[i - 1] as char;
+                }
+                let Some((c, n)) = at(i) else { break };
                 let taken = if is_word_char(c) {
                     true
                 } else if i > start && matches!(c, '\'' | '\u{2019}' | '-' | '.') {

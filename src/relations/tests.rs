@@ -310,3 +310,16 @@ proptest::proptest! {
         proptest::prop_assert_eq!(common_count(&x, &y), a.intersection(&b).count());
     }
 }
+
+/// Words longer than the inline 24 bytes, and at exactly 24, agree with the reference too.
+#[test]
+fn tokenize_long_words() {
+    for text in [
+        "Supercalifragilisticexpialidocious-ABC met O'Neill.",
+        "ABCDEFGHIJKLMNOPQRSTUVWX abcdefghijklmnopqrstuvwxy Zürichbergstrassenverkehrsamt’s U.S.A. A.B",
+    ] {
+        let got: Vec<(usize, usize, String)> =
+            tokenize(text, 0..text.len()).into_iter().map(|t| (t.start, t.end, t.word.into_string())).collect();
+        assert_eq!(got, reference_tokenize(text, 0..text.len()), "{text}");
+    }
+}
