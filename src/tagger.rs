@@ -329,12 +329,13 @@ impl Tagger {
         scratch.lower.extend_from_slice(n.as_bytes());
         scratch.lower.make_ascii_lowercase();
         let lower = scratch.lower.as_slice();
+        let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut after_word = false;
         let mut p = 0;
         while p < lower.len() {
             let b = lower[p];
             let (word, len) = if b < 0x80 {
-                (b.is_ascii_alphanumeric() || b == b'_', 1)
+                (ascii_word(b), 1)
             } else {
                 let c = n[p..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
                 (is_word_char(c), c.len_utf8())
@@ -344,6 +345,12 @@ impl Tagger {
             }
             after_word = word;
             p += len;
+            // The rest of a word starts no walk: skip its ASCII letters and digits at once.
+            if word {
+                while p < lower.len() && ascii_word(lower[p]) {
+                    p += 1;
+                }
+            }
         }
     }
 
