@@ -110,10 +110,21 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
             continue;
         }
         if b < 0x80 {
-            // A run of ASCII other than white space: nothing to replace, at most a case fold;
-            // copied whole, its offsets mapped one to one.
+            // A run of ASCII other than white space (and single spaces inside it): nothing to
+            // replace, at most a case fold; copied whole, its offsets mapped one to one.
             let mut j = i + 1;
-            while j < bytes.len() && bytes[j] < 0x80 && !is_ascii_space(bytes[j]) {
+            loop {
+                while j < bytes.len() && bytes[j] < 0x80 && !is_ascii_space(bytes[j]) {
+                    j += 1;
+                }
+                // A single space before more such ASCII normalises to itself, unless a middle
+                // initial ("X.") may follow it: the run goes on through it.
+                let plain_space = bytes.get(j) == Some(&b' ')
+                    && bytes.get(j + 1).is_some_and(|&x| x < 0x80 && !is_ascii_space(x))
+                    && !(bytes[j + 1].is_ascii_uppercase() && bytes.get(j + 2) == Some(&b'.'));
+                if !plain_space {
+                    break;
+                }
                 j += 1;
             }
             let start = text.len();
