@@ -162,21 +162,18 @@ pub struct Cue {
     parts: Vec<Part>,
 }
 
-/// Word lists of the grammar section.
+/// Word lists of the grammar section: the phrase lists, and every listed word with its
+/// [`class`] bits (the single-word lists live only there; tokens carry their bits).
 #[derive(Debug, Clone, Default)]
 struct Grammar {
     negators: Phrases,
     future: Phrases,
     hypothetical: Phrases,
     clause_breaks: Phrases,
-    locatives: HashSet<String>,
-    prepositions: HashSet<String>,
     speech: Phrases,
-    actor_heads: HashSet<String>,
-    group_words: HashSet<String>,
-    first_person: HashSet<String>,
-    person_pronouns: HashSet<String>,
-    group_pronouns: HashSet<String>,
+    /// Word to class bits, for the word lists, the phrases' first words and (added by
+    /// `assemble`) the cues' first words.
+    classes: HashMap<String, u16>,
 }
 
 /// The relation lexicon and grammar.
@@ -189,8 +186,6 @@ pub struct Lexicon {
     grammar: Grammar,
     by_word: HashMap<String, Vec<usize>>,
     by_prefix: Vec<usize>,
-    /// The [`class`] bits of every word the grammar or a cue's first part names.
-    classes: HashMap<String, u16>,
 }
 
 #[derive(Deserialize)]
@@ -424,21 +419,34 @@ impl Lexicon {
         }
         if let Some(g) = raw.grammar {
             let phrases = |l: Vec<String>, bit: u16| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
-            let set = |l: Vec<String>| -> HashSet<String> { l.iter().map(|w| w.to_lowercase()).collect() };
-            *grammar = Some(Grammar {
+            let mut classes: HashMap<String, u16> = HashMap::default();
+            for (list, bit) in [
+                (g.locatives, class::LOCATIVE),
+                (g.prepositions, class::PREPOSITION),
+                (g.actor_heads, class::ACTOR_HEAD),
+                (g.group_words, class::GROUP_WORD),
+                (g.first_person, class::FIRST_PERSON),
+                (g.person_pronouns, class::PERSON_PRONOUN),
+                (g.group_pronouns, class::GROUP_PRONOUN),
+            ] {
+                for w in list {
+                    *classes.entry(w.to_lowercase()).or_default() |= bit;
+                }
+            }
+            let mut gr = Grammar {
                 negators: phrases(g.negators, class::NEGATOR),
                 future: phrases(g.future, class::FUTURE),
                 hypothetical: phrases(g.hypothetical, class::HYPOTHETICAL),
                 clause_breaks: phrases(g.clause_breaks, class::CLAUSE_BREAK),
-                locatives: set(g.locatives),
-                prepositions: set(g.prepositions),
                 speech: phrases(g.speech, class::SPEECH),
-                actor_heads: set(g.actor_heads),
-                group_words: set(g.group_words),
-                first_person: set(g.first_person),
-                person_pronouns: set(g.person_pronouns),
-                group_pronouns: set(g.group_pronouns),
-            });
+                classes,
+            };
+            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech] {
+                for w in p.by_first.keys() {
+                    *gr.classes.entry(w.clone()).or_default() |= p.bit;
+                }
+            }
+            *grammar = Some(gr);
         }
         Ok(())
     }
@@ -461,31 +469,18 @@ impl Lexicon {
                 Part::Gap => unreachable!("parse_cue rejects a leading gap"),
             }
         }
-        let mut classes: HashMap<String, u16> = HashMap::default();
-        let mut mark = |w: &str, bit: u16| *classes.entry(w.to_string()).or_default() |= bit;
-        let g = &grammar;
-        for (set, bit) in [
-            (&g.locatives, class::LOCATIVE),
-            (&g.prepositions, class::PREPOSITION),
-            (&g.first_person, class::FIRST_PERSON),
-            (&g.person_pronouns, class::PERSON_PRONOUN),
-            (&g.group_pronouns, class::GROUP_PRONOUN),
-            (&g.group_words, class::GROUP_WORD),
-        ] {
-            set.iter().for_each(|w| mark(w, bit));
+        let mut grammar = grammar;
+        for w in by_word.keys() {
+            *grammar.classes.entry(w.clone()).or_default() |= class::CUE;
         }
-        for p in [&g.negators, &g.future, &g.hypothetical, &g.clause_breaks, &g.speech] {
-            p.by_first.keys().for_each(|w| mark(w, p.bit));
-        }
-        by_word.keys().for_each(|w| mark(w, class::CUE));
-        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix, classes })
+        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix })
     }
 
     /// The words of `text[span]` (see [`tokenize`]) with their grammar classes.
     fn tokens(&self, text: &str, span: Range<usize>) -> Vec<Token> {
         let mut tokens = tokenize(text, span);
         for t in &mut tokens {
-            t.class = self.classes.get(t.word.as_str()).copied().unwrap_or(0);
+            t.class = self.grammar.classes.get(t.word.as_str()).copied().unwrap_or(0);
         }
         tokens
     }
@@ -523,6 +518,7 @@ mod class {
     pub const SPEECH: u16 = 1 << 10;
     /// Begins a cue (one whose first part is a word).
     pub const CUE: u16 = 1 << 11;
+    pub const ACTOR_HEAD: u16 = 1 << 12;
 }
 
 /// Words (letters, digits, marks, with inner apostrophes and hyphens), lowercased, with `’` as `'`.
@@ -832,7 +828,7 @@ pub fn extract_traced(
             mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end).collect();
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
-        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, lex, &quotes, &mut discourse);
+        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, &quotes, &mut discourse);
         let clause_of = clauses(text, &tokens, g);
         let question = text[span.clone()].trim_end().trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}', ')']).ends_with('?');
         let reported = reported_speaker(text, &tokens, &actors, &quotes, gaz, g);
@@ -868,7 +864,7 @@ pub fn extract_traced(
                 _ => None,
             });
             let next_cue = cues.get(ci + 1).map(|n| n.tok.start);
-            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, gaz, g, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
             if !pairs.is_empty() {
                 consumed.extend(objects);
             }
@@ -1067,18 +1063,15 @@ fn is_possessive(text: &str, end: usize) -> bool {
 }
 
 /// The actors of one sentence: eligible mentions and resolved pronouns, in text order.
-#[allow(clippy::too_many_arguments)]
 fn actors_of(
     text: &str,
     tokens: &[Token],
     cues: &[CueMatch],
     mentions: &[Mention],
     gaz: &Gazetteer,
-    lex: &Lexicon,
     quotes: &[Quote],
     discourse: &mut Discourse,
 ) -> Vec<Actor> {
-    let g = &lex.grammar;
     let mut out: Vec<Actor> = Vec::new();
     let near_cue = |a: usize, b: usize| cues.iter().map(|c| &c.tok).any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 2));
     for m in mentions {
@@ -1089,13 +1082,13 @@ fn actors_of(
         let tok_end = token_at(tokens, m.end);
         let demonym = m.how == How::Demonym;
         if demonym {
-            let next = tokens.get(tok_end).map(|t| t.word.as_str()).unwrap_or("");
+            let head_next = tokens.get(tok_end).is_some_and(|t| t.class & class::ACTOR_HEAD != 0);
             let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
-            if placed && !g.actor_heads.contains(next) {
+            if placed && !head_next {
                 continue;
             }
             let plural = m.text(text).ends_with('s') && !m.text(text).ends_with("ss");
-            if !(plural || g.actor_heads.contains(next) || near_cue(tok, tok_end)) {
+            if !(plural || head_next || near_cue(tok, tok_end)) {
                 continue;
             }
         }
@@ -1238,7 +1231,6 @@ fn pair(
     symmetric: bool,
     actors: &[Actor],
     gaz: &Gazetteer,
-    g: &Grammar,
     quote_speaker: Option<u32>,
     next_cue: Option<usize>,
     consumed: &HashSet<usize>,
@@ -1273,10 +1265,10 @@ fn pair(
     // none at all after a definite article ("the war in Ukraine").
     let definite = m.tok.start > 0 && tokens[m.tok.start - 1].word == "the";
     let subject_ok = |a: &Actor| {
-        let prev = a.tok.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
+        let placed = a.tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0);
         // An earlier cue's object can still modify this one ("another key Russian ally").
         let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= 1;
-        (symmetric || !consumed.contains(&a.start) || adjacent) && !g.locatives.contains(prev)
+        (symmetric || !consumed.contains(&a.start) || adjacent) && !placed
     };
     let left_all: Vec<&Vec<Actor>> = if definite { Vec::new() } else { groups.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect() };
     let left: Vec<Vec<Actor>> = if definite {
@@ -1617,9 +1609,6 @@ fn quote_speaker(
     } else {
         after_end
     };
-    let pronoun_entity = |w: &str| -> Option<u32> {
-        if g.person_pronouns.contains(w) { discourse.last_person } else { None }
-    };
     if span.end < after_end {
         let tokens = lex.tokens(text, span.end..after_end);
         let limit = tokens.len().min(12);
@@ -1629,8 +1618,9 @@ fn quote_speaker(
             if let Some(m) = before.iter().rev().find(|m| is_person(gaz, m.entity)).or(before.last()) {
                 return (Some(m.entity), vec![m.start..m.end]);
             }
-            if let Some(t) = tokens[..v.start].iter().rev().find(|t| t.class & class::PERSON_PRONOUN != 0)
-                && let Some(e) = pronoun_entity(&t.word)
+            // "he said": a person pronoun before the verb stands for the last person named.
+            if tokens[..v.start].iter().any(|t| t.class & class::PERSON_PRONOUN != 0)
+                && let Some(e) = discourse.last_person
             {
                 return (Some(e), Vec::new());
             }
@@ -1655,8 +1645,9 @@ fn quote_speaker(
                 let own: Vec<Range<usize>> = before.iter().filter(|x| x.end + 40 >= m.start && x.start <= m.end + 40).map(|x| x.start..x.end).collect();
                 return (Some(m.entity), own);
             }
-            if let Some(t) = tokens[..v.start].iter().rev().find(|t| t.class & class::PERSON_PRONOUN != 0)
-                && let Some(e) = pronoun_entity(&t.word)
+            // "he said": a person pronoun before the verb stands for the last person named.
+            if tokens[..v.start].iter().any(|t| t.class & class::PERSON_PRONOUN != 0)
+                && let Some(e) = discourse.last_person
             {
                 return (Some(e), Vec::new());
             }
