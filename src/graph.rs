@@ -651,22 +651,6 @@ fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     h
 }
 
-fn common_words(x: &[(u64, bool)], y: &[(u64, bool)]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].0.cmp(&y[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
 /// Marks copies across documents: the same pair, relation and denial in a sentence sharing at
 /// least eight words and 40% of all its words with an earlier-published document's. Undated
 /// documents come last. Identical sentences are found by a hash of their words; near-copies
@@ -708,7 +692,7 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
             .filter(|&(i, _)| records[i].document != doc)
             .filter(|&(i, _)| {
                 let x = &originals[&i];
-                let common = common_words(x, &words);
+                let common = crate::relations::common_count(x, &words, |w| w.0);
                 let union = x.len() + words.len() - common;
                 common >= 8 && common as f64 / union.max(1) as f64 >= 0.4
             })

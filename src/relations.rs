@@ -941,7 +941,7 @@ pub fn extract_traced(
                 if *k != key {
                     return false;
                 }
-                let common = common_count(w, &words);
+                let common = common_count(w, &words, |&h| h);
                 common as f64 >= 0.8 * (w.len() + words.len() - common).max(1) as f64
             });
             if repeat {
@@ -967,11 +967,12 @@ pub fn extract_traced(
     claims
 }
 
-/// How many items two sorted, distinct lists (of words or their hashes) share.
-fn common_count<T: Ord>(a: &[T], b: &[T]) -> usize {
+/// How many items two lists sorted by `key`, distinct in it, share (by `key`). The repeat
+/// check here and copy detection in `graph` both compare sentences' word hashes this way.
+pub(crate) fn common_count<T, K: Ord>(a: &[T], b: &[T], key: impl Fn(&T) -> K) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match key(&a[i]).cmp(&key(&b[j])) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
