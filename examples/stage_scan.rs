@@ -4,27 +4,17 @@
 //!
 //! `cargo run --release --example stage_scan -- GAZETTEER CORPUS_JSONL`
 
-use std::io::BufRead;
-use std::path::PathBuf;
 use std::time::Instant;
 
-use newsgraph::pipeline::{Common, load_on};
 use newsgraph::{relations, text};
+
+mod support;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let (gazetteer, corpus) = (PathBuf::from(&args[1]), &args[2]);
-    let common = Common { gazetteer, case: Default::default(), read: Default::default() };
-    let loaded = load_on(&common, 1)?;
-    let mut texts = Vec::new();
-    for line in std::io::BufReader::new(std::fs::File::open(corpus)?).lines() {
-        let v: serde_json::Value = serde_json::from_str(&line?)?;
-        let date = v["published"].as_str().and_then(|d| d.parse().ok());
-        texts.push((v["text"].as_str().unwrap_or_default().to_string(), date));
-    }
+    let (loaded, _, texts) = support::load_and_read()?;
     let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
     let t = Instant::now();
     let layouts: Vec<text::Layout> = texts.iter().map(|(t, _)| text::layout(t, &loaded.gazetteer.text)).collect();
