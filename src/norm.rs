@@ -46,9 +46,23 @@ fn is_dash(c: char) -> bool {
 #[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_alphanumeric() || c == '_';
+        return is_ascii_word_byte(c as u8);
     }
     c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// [`is_word_char`] for an ASCII byte (false for any other byte): the byte loops' fast path.
+#[inline]
+pub fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The char at byte `i` of `s` (which must be a char boundary), decoding only when it is not
+/// ASCII.
+#[inline]
+pub fn char_at(s: &str, i: usize) -> Option<char> {
+    let &b = s.as_bytes().get(i)?;
+    if b < 0x80 { Some(b as char) } else { s[i..].chars().next() }
 }
 
 /// The ASCII bytes `char::is_whitespace` accepts.
@@ -118,10 +132,10 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
                     j += 1;
                 }
                 // A single space before more such ASCII normalises to itself, unless a middle
-                // initial ("X.") may follow it: the run goes on through it.
+                // initial follows it: the run goes on through it.
                 let plain_space = bytes.get(j) == Some(&b' ')
                     && bytes.get(j + 1).is_some_and(|&x| x < 0x80 && !is_ascii_space(x))
-                    && !(bytes[j + 1].is_ascii_uppercase() && bytes.get(j + 2) == Some(&b'.'));
+                    && middle_initial(&src[j + 1..]).is_none();
                 if !plain_space {
                     break;
                 }

@@ -46,7 +46,7 @@ use toml::Spanned;
 
 use crate::error::{Error, LineIndex, Result, line_of};
 use crate::gazetteer::{Gazetteer, How, Origin, gazetteer_files};
-use crate::norm::is_word_char;
+use crate::norm::{char_at, is_ascii_word_byte, is_word_char};
 use crate::tagger::Mention;
 use crate::text::Layout;
 
@@ -529,19 +529,11 @@ mod class {
 fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
     let s = &text[span.clone()];
     let b = s.as_bytes();
-    // The char at byte `at` and its length.
-    let at = |i: usize| -> Option<(char, usize)> {
-        let &x = b.get(i)?;
-        if x < 0x80 {
-            Some((x as char, 1))
-        } else {
-            s[i..].chars().next().map(|c| (c, c.len_utf8()))
-        }
-    };
+    // The char at byte `i` and its length.
+    let at = |i: usize| char_at(s, i).map(|c| (c, c.len_utf8()));
     // About one word in six bytes of prose: one allocation, not a doubling series.
     let mut out = Vec::with_capacity(s.len() / 6 + 1);
     let mut i = 0;
-    let ascii_word = |x: u8| x.is_ascii_alphanumeric() || x == b'_';
     while let Some((c, n)) = at(i) {
         if !is_word_char(c) && c != '&' {
             i += n;
@@ -556,7 +548,7 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
             loop {
                 // Runs of ASCII letters and digits without decoding.
                 let run = i;
-                while i < b.len() && ascii_word(b[i]) {
+                while i < b.len() && is_ascii_word_byte(b[i]) {
                     i += 1;
                 }
                 if i > run {

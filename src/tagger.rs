@@ -36,7 +36,7 @@ use aho_corasick::{Anchored, MatchKind};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{CasePolicy, Gazetteer, How};
-use crate::norm::{Normalized, is_word_char, normalize_alias, normalize_into};
+use crate::norm::{Normalized, is_ascii_word_byte, is_word_char, normalize_alias, normalize_into};
 
 /// How the case of aliases and text must agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -329,13 +329,12 @@ impl Tagger {
         scratch.lower.extend_from_slice(n.as_bytes());
         scratch.lower.make_ascii_lowercase();
         let lower = scratch.lower.as_slice();
-        let ascii_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut after_word = false;
         let mut p = 0;
         while p < lower.len() {
             let b = lower[p];
             let (word, len) = if b < 0x80 {
-                (ascii_word(b), 1)
+                (is_ascii_word_byte(b), 1)
             } else {
                 let c = n[p..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
                 (is_word_char(c), c.len_utf8())
@@ -347,7 +346,7 @@ impl Tagger {
             p += len;
             // The rest of a word starts no walk: skip its ASCII letters and digits at once.
             if word {
-                while p < lower.len() && ascii_word(lower[p]) {
+                while p < lower.len() && is_ascii_word_byte(lower[p]) {
                     p += 1;
                 }
             }

@@ -177,12 +177,7 @@ pub fn split_sentences(
     out: &mut Vec<Sentence>,
 ) {
     let s = &text[para.clone()];
-    let b = s.as_bytes();
-    // The char at byte `i` (ASCII without decoding).
-    let at = |i: usize| -> Option<char> {
-        let &x = b.get(i)?;
-        if x < 0x80 { Some(x as char) } else { s[i..].chars().next() }
-    };
+    let at = |i: usize| crate::norm::char_at(s, i);
     let ends = |c: char| matches!(c, '.' | '!' | '?' | '\u{2026}');
     let mut start = 0;
     let mut depth: i32 = 0;
