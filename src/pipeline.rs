@@ -212,7 +212,9 @@ pub fn load_gazetteer(path: &std::path::Path) -> Result<(Gazetteer, Vec<(String,
 
 /// Loads and compiles the gazetteer; fails on data errors, noting ambiguities.
 pub fn load(common: &Common) -> Result<Loaded> {
+    let t = std::time::Instant::now();
     let (gazetteer, lexicon_sources) = load_gazetteer(&common.gazetteer)?;
+    timing("load: gazetteer read", t.elapsed());
     let errors: Vec<String> = gazetteer.errors().map(|p| p.to_string()).collect();
     if !errors.is_empty() {
         let more = if errors.len() > 5 { format!(" (and {} more; run `newsgraph gazetteer check`)", errors.len() - 5) } else { String::new() };
@@ -225,7 +227,9 @@ pub fn load(common: &Common) -> Result<Loaded> {
             "note: {ambiguous} aliases are claimed by more than one entity; such mentions count only where the document settles them (`newsgraph gazetteer check` lists them)"
         ));
     }
+    let t = std::time::Instant::now();
     let tagger = Tagger::new(&gazetteer, common.case)?;
+    timing("load: tagger compiled", t.elapsed());
     let lexicon = Lexicon::from_sources(&lexicon_sources)?;
     Ok(Loaded { gazetteer, tagger, lexicon, notes })
 }

@@ -1,4 +1,5 @@
-//! Finds mentions of gazetteer entities in text with one Aho-Corasick automaton.
+//! Finds mentions of gazetteer entities in text with one trie of every alias, walked from each
+//! word start.
 //!
 //! Semantics, each covered by the table in this module's tests:
 //!
@@ -29,14 +30,14 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, MatchKind};
 
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{CasePolicy, Gazetteer, How};
 use crate::norm::{Normalized, is_ascii_word_byte, is_word_char, normalize_alias, normalize_into};
+
+mod trie;
+use trie::{DEAD, ROOT, Trie};
 
 /// How the case of aliases and text must agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,37 +97,24 @@ struct Holder {
 /// A compiled gazetteer, ready to tag any number of documents (it is `Sync`).
 #[derive(Debug, Clone)]
 pub struct Tagger {
-    /// The trie of every pattern, in slices by first byte, walked anchored from each word
-    /// start (see [`Tagger::candidates`]).
-    shards: Vec<Shard>,
-    /// The slice holding the patterns that begin with each byte, or [`NO_SHARD`].
-    shard_of: [u8; 256],
-    /// For each automaton pattern, the forms that share it.
-    patterns: Vec<Vec<u32>>,
+    /// The trie of every pattern, walked anchored from each word start (see
+    /// [`Tagger::candidates`]).
+    trie: Trie,
+    /// Where each pattern's forms start in `pattern_forms` (patterns in sorted order, and one
+    /// more entry for the end of the last).
+    pattern_starts: Vec<u32>,
+    /// The forms that share each pattern, pattern after pattern, each in form order.
+    pattern_forms: Vec<u32>,
     forms: Vec<Form>,
     /// For each role phrase group, who held it when.
     roles: Vec<Vec<Holder>>,
     mode: CaseMode,
-    /// The automaton's patterns, for the tests' reference scan.
+    /// The trie's patterns, for the tests' reference scan.
     #[cfg(test)]
     texts: Vec<String>,
 }
 
-/// How many slices the trie is built in (in parallel when there are threads).
-const SHARDS: usize = 16;
-const NO_SHARD: u8 = u8::MAX;
-
-/// The patterns that begin with some range of bytes, as one automaton.
-#[derive(Debug, Clone)]
-struct Shard {
-    nfa: NFA,
-    /// The anchored start state.
-    start: StateID,
-    /// The index of the slice's first pattern in [`Tagger::patterns`].
-    first: u32,
-}
-
-/// An alias or role phrase in normal form, with its automaton keys.
+/// An alias or role phrase in normal form, with its trie keys.
 struct Prepared {
     form: Form,
     /// The ASCII-lowercased normal form.
@@ -192,10 +180,10 @@ fn role_phrases(gaz: &Gazetteer, entity: &crate::gazetteer::Entity, role: &crate
 }
 
 impl Tagger {
-    /// Compiles a gazetteer. Fails only if the automaton cannot be built (too large).
+    /// Compiles a gazetteer. Fails only if the trie cannot be built (over 16 GiB).
     ///
-    /// Runs on the current rayon pool: aliases are normalised in parallel, and the trie is
-    /// built as [`SHARDS`] independent slices, one per range of first bytes, also in parallel.
+    /// Runs on the current rayon pool: aliases are normalised and sorted in parallel; the trie
+    /// is then built in one pass over the sorted patterns.
     pub fn new(gaz: &Gazetteer, mode: CaseMode) -> Result<Tagger> {
         use rayon::prelude::*;
         let fold = mode == CaseMode::Ignore;
@@ -238,65 +226,64 @@ impl Tagger {
         };
         let role_prepared = role_forms.iter().filter_map(|(phrase, g)| Prepared::new(phrase, role_policy, Target::Role(*g as u32), fold));
         // Forms in gazetteer order; (pattern key, form) pairs sorted by key group the forms that
-        // share a pattern, in form order, and put the patterns in sorted order (the trie is
-        // built with far fewer cache misses, 2-3x faster for 300k aliases).
-        let mut forms: Vec<Form> = Vec::new();
-        let mut keyed: Vec<(String, u32)> = Vec::new();
+        // share a pattern, in form order, and put the patterns in sorted order for the trie.
+        let count: usize = prepared.iter().map(Vec::len).sum::<usize>() + role_forms.len();
+        let mut forms: Vec<Form> = Vec::with_capacity(count);
+        let mut keys: Vec<String> = Vec::with_capacity(count + count / 8);
+        let mut key_form: Vec<u32> = Vec::with_capacity(count + count / 8);
         for p in prepared.into_iter().flatten().chain(role_prepared) {
-            let id = forms.len() as u32;
-            keyed.push((p.key, id));
+            let id = u32::try_from(forms.len()).map_err(|_| Error::usage("cannot compile the gazetteer: over 4 billion aliases"))?;
+            keys.push(p.key);
+            key_form.push(id);
             if let Some(k) = p.upper_key {
-                keyed.push((k, id));
+                keys.push(k);
+                key_form.push(id);
             }
             forms.push(p.form);
         }
-        keyed.par_sort_unstable();
-        let mut texts: Vec<String> = Vec::new();
-        let mut patterns: Vec<Vec<u32>> = Vec::new();
-        for (key, id) in keyed {
-            if texts.last() != Some(&key) {
-                texts.push(key);
-                patterns.push(Vec::new());
+        // Sorted by each key's first eight bytes, read from the strings once: the full keys
+        // (scattered on the heap) are compared only where those tie.
+        let prefix = |k: &str| {
+            let mut b = [0u8; 8];
+            let n = k.len().min(8);
+            b[..n].copy_from_slice(&k.as_bytes()[..n]);
+            u64::from_be_bytes(b)
+        };
+        let mut order: Vec<(u64, u32)> = keys.par_iter().enumerate().map(|(i, k)| (prefix(k), i as u32)).collect();
+        order.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize])).then(key_form[a.1 as usize].cmp(&key_form[b.1 as usize]))
+        });
+        // The distinct keys, in order and end to end in one buffer, and for each the forms
+        // that share it.
+        let mut bytes: Vec<u8> = Vec::with_capacity(keys.iter().map(String::len).sum());
+        let mut key_ends: Vec<usize> = Vec::with_capacity(order.len());
+        let mut pattern_forms: Vec<u32> = Vec::with_capacity(order.len());
+        let mut pattern_starts: Vec<u32> = Vec::with_capacity(order.len() + 1);
+        let mut last: Option<&str> = None;
+        for &(_, i) in &order {
+            let key = keys[i as usize].as_str();
+            if last != Some(key) {
+                bytes.extend_from_slice(key.as_bytes());
+                key_ends.push(bytes.len());
+                pattern_starts.push(pattern_forms.len() as u32);
+                last = Some(key);
             }
-            patterns.last_mut().expect("pushed above").push(id);
+            pattern_forms.push(key_form[i as usize]);
         }
-        // Slices of the sorted patterns by first byte, of about equal size: an anchored walk
-        // only ever needs the slice of its first byte.
-        let mut shard_of = [NO_SHARD; 256];
-        let mut ranges: Vec<Range<usize>> = Vec::new();
-        let per_shard = texts.len().div_ceil(SHARDS).max(1);
-        let mut i = 0;
-        while i < texts.len() {
-            let start = i;
-            while i < texts.len() && (i - start < per_shard || texts[i].as_bytes()[0] == texts[i - 1].as_bytes()[0]) {
-                i += 1;
-            }
-            for t in &texts[start..i] {
-                shard_of[usize::from(t.as_bytes()[0])] = ranges.len() as u8;
-            }
-            ranges.push(start..i);
-        }
+        pattern_starts.push(pattern_forms.len() as u32);
+        let texts: Vec<&[u8]> = key_ends.iter().scan(0, |start, &end| Some(&bytes[std::mem::replace(start, end)..end])).collect();
         // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
-        // offsets): an ASCII-case-insensitive automaton would have twice the transitions and
-        // take several times longer to build and to run.
-        let compile = |e: &dyn std::fmt::Display| Error::usage(format!("cannot compile the gazetteer: {e}"));
-        let shards: Vec<Shard> = ranges
-            .into_par_iter()
-            .map(|r| {
-                let nfa = NFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(&texts[r.clone()]).map_err(|e| compile(&e))?;
-                let start = nfa.start_state(Anchored::Yes).map_err(|e| compile(&e))?;
-                Ok(Shard { nfa, start, first: r.start as u32 })
-            })
-            .collect::<Result<_>>()?;
+        // offsets): an ASCII-case-insensitive trie would have twice the edges.
+        let trie = Trie::new(&texts).ok_or_else(|| Error::usage("cannot compile the gazetteer: its trie would be over 16 GiB"))?;
         Ok(Tagger {
-            shards,
-            shard_of,
-            patterns,
+            trie,
+            pattern_starts,
+            pattern_forms,
             forms,
             roles,
             mode,
             #[cfg(test)]
-            texts,
+            texts: texts.iter().map(|t| String::from_utf8_lossy(t).into_owned()).collect(),
         })
     }
 
@@ -339,8 +326,11 @@ impl Tagger {
                 let c = n[p..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
                 (is_word_char(c), c.len_utf8())
             };
-            if !after_word && let Some(shard) = self.shards.get(usize::from(self.shard_of[usize::from(b)])) {
-                self.walk(shard, norm, lower, p, date, out);
+            if !after_word {
+                let first = self.trie.next(ROOT, b);
+                if first != DEAD {
+                    self.walk(first, norm, lower, p, date, out);
+                }
             }
             after_word = word;
             p += len;
@@ -353,28 +343,20 @@ impl Tagger {
         }
     }
 
-    /// Walks the trie anchored at `s` and keeps the valid matches that start there.
-    fn walk(&self, shard: &Shard, norm: &Normalized, lower: &[u8], s: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
-        let a = &shard.nfa;
-        let mut sid = shard.start;
-        for (k, &byte) in lower[s..].iter().enumerate() {
-            sid = a.next_state(Anchored::Yes, sid, byte);
-            if !a.is_special(sid) {
-                continue;
+    /// Walks the trie anchored at `s`, from `state` (the state after the byte at `s`), and keeps
+    /// the valid matches that start there.
+    fn walk(&self, mut state: u32, norm: &Normalized, lower: &[u8], s: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
+        let mut e = s + 1;
+        loop {
+            if let Some(pattern) = self.trie.pattern(state) {
+                self.accept(norm, s, e, pattern as usize, date, out);
             }
-            if a.is_dead(sid) {
+            let Some(&byte) = lower.get(e) else { return };
+            state = self.trie.next(state, byte);
+            if state == DEAD {
                 return;
             }
-            if a.is_match(sid) {
-                let e = s + k + 1;
-                for m in 0..a.match_len(sid) {
-                    // A match state also lists the patterns that end here but start later.
-                    let pid = a.match_pattern(sid, m);
-                    if a.pattern_len(pid) == e - s {
-                        self.accept(norm, s, e, shard.first as usize + pid.as_usize(), date, out);
-                    }
-                }
-            }
+            e += 1;
         }
     }
 
@@ -386,7 +368,8 @@ impl Tagger {
         }
         let (Some(start), Some(end)) = (norm.source(s), norm.source(e)) else { return };
         let slice = &n[s..e];
-        for &f in &self.patterns[pattern] {
+        let forms = &self.pattern_forms[self.pattern_starts[pattern] as usize..self.pattern_starts[pattern + 1] as usize];
+        for &f in forms {
             let form = &self.forms[f as usize];
             let ok = match form.policy {
                 CasePolicy::Ignore => true,

@@ -1,6 +1,7 @@
 //! The tagger's semantics as a table: (name, text, date, mode, expected mentions).
 
 use super::*;
+use aho_corasick::MatchKind;
 
 const GAZ: &str = r#"
 [[entity]]
