@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -30,12 +31,35 @@ const DEFAULT_TEXT: &str = include_str!("../gazetteer/text.toml");
 const DEFAULT_STYLE: &str = include_str!("../gazetteer/style.toml");
 
 /// Where something was written: a gazetteer file and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Origin {
-    /// The file, as given or found.
-    pub file: String,
+    /// The file, as given or found (shared by every origin in that file).
+    pub file: Arc<str>,
     /// The line in that file.
     pub line: usize,
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    /// Reads `{"file", "line"}`, sharing the file name with the origin read before it on this
+    /// thread when they are the same: a compiled gazetteer names the same few files hundreds of
+    /// thousands of times.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Origin, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw<'a> {
+            #[serde(borrow)]
+            file: std::borrow::Cow<'a, str>,
+            line: usize,
+        }
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+        }
+        let raw = Raw::deserialize(d)?;
+        let file = LAST.with_borrow_mut(|last| match last {
+            Some(f) if **f == *raw.file => f.clone(),
+            _ => last.insert(Arc::from(&*raw.file)).clone(),
+        });
+        Ok(Origin { file, line: raw.line })
+    }
 }
 
 impl fmt::Display for Origin {
@@ -427,7 +451,8 @@ impl Loader {
             Error::gazetteer(place, e.message().trim())
         })?;
         let lines = LineIndex::new(src);
-        let at = |span: std::ops::Range<usize>| Origin { file: file.to_string(), line: lines.line(span.start) };
+        let shared: Arc<str> = Arc::from(file);
+        let at = |span: std::ops::Range<usize>| Origin { file: shared.clone(), line: lines.line(span.start) };
         if let Some(text) = raw.text {
             let origin = at(text.span());
             if let Some((_, first)) = &self.text {
@@ -782,23 +807,28 @@ impl Gazetteer {
 }
 
 /// The schema named at the start of a compiled gazetteer file.
-pub const COMPILED_SCHEMA: &str = "newsgraph.gazetteer/1";
+pub const COMPILED_SCHEMA: &str = "newsgraph.gazetteer/2";
 
-/// A compiled gazetteer: the checked entities, rules and style, and the relation lexicon's
-/// source, in one JSON file that loads in a fraction of the time TOML takes. Written by
-/// `newsgraph gazetteer compile` and by the automatic cache; tied to the program version.
+/// What every compiled gazetteer file starts with, whatever its schema version.
+const COMPILED_PREFIX: &str = "{\"schema\":\"newsgraph.gazetteer/";
+
+/// The first line of a compiled gazetteer: the checked rules and style, the relation lexicon's
+/// source, and how many entities follow, one JSON object per line (so that they can be parsed
+/// in parallel). Written by `newsgraph gazetteer compile` and by the automatic cache; tied to
+/// the program version.
 #[derive(Serialize, Deserialize)]
-struct Compiled {
+struct CompiledHeader {
     schema: String,
     version: String,
     digest: String,
     files: Vec<PathBuf>,
-    entities: Vec<Entity>,
     text: TextRules,
     style: Style,
     problems: Vec<Problem>,
     /// The lexicon's source files, as (name, TOML text).
     lexicon: Vec<(String, String)>,
+    /// How many entity lines follow.
+    entities: usize,
 }
 
 impl Gazetteer {
@@ -808,60 +838,112 @@ impl Gazetteer {
         let mut head = [0u8; 64];
         let Ok(mut f) = std::fs::File::open(path) else { return false };
         let n = f.read(&mut head).unwrap_or(0);
-        std::str::from_utf8(&head[..n]).is_ok_and(|h| h.starts_with(&format!("{{\"schema\":\"{COMPILED_SCHEMA}\"")))
+        head[..n].starts_with(COMPILED_PREFIX.as_bytes())
     }
 
     /// The compiled form of this gazetteer with its lexicon's sources (see
-    /// [`crate::relations::Lexicon::sources`]). Refuses a gazetteer with errors.
+    /// [`crate::relations::Lexicon::sources`]): a JSON header line, then one line per entity.
+    /// Refuses a gazetteer with errors.
     pub fn compile(&self, lexicon: Vec<(String, String)>) -> Result<Vec<u8>> {
         if let Some(p) = self.errors().next() {
             return Err(Error::gazetteer(&p.origin, format!("cannot compile a gazetteer with errors: {}", p.message)));
         }
-        let c = Compiled {
+        let header = CompiledHeader {
             schema: COMPILED_SCHEMA.into(),
             version: env!("CARGO_PKG_VERSION").into(),
             digest: self.digest.clone(),
             files: self.files.clone(),
-            entities: self.entities.clone(),
             text: self.text.clone(),
             style: self.style.clone(),
             problems: self.problems.clone(),
             lexicon,
+            entities: self.entities.len(),
         };
-        serde_json::to_vec(&c).map_err(|e| Error::usage(format!("cannot serialise the gazetteer: {e}")))
+        let failed = |e: serde_json::Error| Error::usage(format!("cannot serialise the gazetteer: {e}"));
+        let mut out = serde_json::to_vec(&header).map_err(failed)?;
+        for e in &self.entities {
+            out.push(b'\n');
+            serde_json::to_writer(&mut out, e).map_err(failed)?;
+        }
+        out.push(b'\n');
+        Ok(out)
     }
 
-    /// Loads a compiled gazetteer file; returns it with its lexicon's sources.
+    /// Loads a compiled gazetteer file; returns it with its lexicon's sources. The entity
+    /// lines are parsed in parallel on the current rayon pool.
     pub fn load_compiled(path: &Path) -> Result<(Gazetteer, Vec<(String, String)>)> {
+        use rayon::prelude::*;
         let bytes = std::fs::read(path).map_err(|e| Error::gazetteer(path.display(), e))?;
-        let c: Compiled = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::gazetteer(format!("{}:{}:{}", path.display(), e.line(), e.column()), format!("not a valid compiled gazetteer: {e}")))?;
-        if c.schema != COMPILED_SCHEMA || c.version != env!("CARGO_PKG_VERSION") {
+        let invalid = |line: usize, column: usize, e: &dyn fmt::Display| {
+            Error::gazetteer(format!("{}:{line}:{column}", path.display()), format!("not a valid compiled gazetteer: {e}"))
+        };
+        let head_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+        let header: CompiledHeader = serde_json::from_slice(&bytes[..head_end]).map_err(|e| invalid(1, e.column(), &e))?;
+        if header.schema != COMPILED_SCHEMA || header.version != env!("CARGO_PKG_VERSION") {
             return Err(Error::gazetteer(
                 path.display(),
                 format!(
                     "compiled by newsgraph {} ({}); this is newsgraph {} ({COMPILED_SCHEMA}): compile it again with `newsgraph gazetteer compile`",
-                    c.version,
-                    c.schema,
+                    header.version,
+                    header.schema,
                     env!("CARGO_PKG_VERSION")
                 ),
             ));
         }
-        let mut index = HashMap::with_capacity(c.entities.len());
-        for (i, e) in c.entities.iter().enumerate() {
+        // Blocks of whole lines, a few per worker; each is a stream of entities.
+        let body = bytes.get(head_end + 1..).unwrap_or_default();
+        let want = (body.len() / (rayon::current_num_threads() * 4)).max(1 << 16);
+        let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut at = 0;
+        while at < body.len() {
+            let end = match body[(at + want).min(body.len())..].iter().position(|&b| b == b'\n') {
+                Some(i) => (at + want).min(body.len()) + i + 1,
+                None => body.len(),
+            };
+            blocks.push(at..end);
+            at = end;
+        }
+        let parsed: Vec<std::result::Result<Vec<Entity>, (usize, serde_json::Error)>> = blocks
+            .par_iter()
+            .map(|r| {
+                let block = &body[r.clone()];
+                let mut es = Vec::with_capacity(block.iter().filter(|&&b| b == b'\n').count() + 1);
+                for e in serde_json::Deserializer::from_slice(block).into_iter::<Entity>() {
+                    es.push(e.map_err(|e| (r.start, e))?);
+                }
+                Ok(es)
+            })
+            .collect();
+        let mut entities = Vec::with_capacity(header.entities);
+        for block in parsed {
+            match block {
+                Ok(es) => entities.extend(es),
+                Err((start, e)) => {
+                    // The header's line, the lines of the blocks before, the line in this one.
+                    let before = body[..start].iter().filter(|&&b| b == b'\n').count();
+                    return Err(invalid(1 + before + e.line(), e.column(), &e));
+                }
+            }
+        }
+        if entities.len() != header.entities {
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+            return Err(invalid(lines + 1, 1, &format_args!("{} entities where the header says {}: the file is cut short", entities.len(), header.entities)));
+        }
+        let mut index = HashMap::with_capacity(entities.len());
+        for (i, e) in entities.iter().enumerate() {
             index.entry(e.id.clone()).or_insert(i);
         }
         let g = Gazetteer {
-            entities: c.entities,
-            text: c.text,
-            style: c.style,
-            digest: c.digest,
-            files: c.files,
-            problems: c.problems,
+            entities,
+            text: header.text,
+            style: header.style,
+            digest: header.digest,
+            files: header.files,
+            problems: header.problems,
             index,
             states: Default::default(),
         };
-        Ok((g, c.lexicon))
+        Ok((g, header.lexicon))
     }
 }
 

@@ -374,7 +374,8 @@ impl Lexicon {
             Error::gazetteer(place, e.message().trim())
         })?;
         let lines = LineIndex::new(src);
-        let at = |span: Range<usize>| Origin { file: file.to_string(), line: lines.line(span.start) };
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(file);
+        let at = |span: Range<usize>| Origin { file: shared.clone(), line: lines.line(span.start) };
         for r in raw.relation {
             let origin = at(r.span());
             let r = r.into_inner();

@@ -126,12 +126,26 @@ fn a_compiled_gazetteer_gives_the_same_graph_as_its_toml() {
     assert_eq!(std::fs::read(dir.path().join("toml/graph.json")).unwrap(), std::fs::read(dir.path().join("compiled/graph.json")).unwrap());
     let o = run(&["gazetteer", "check", "--gazetteer", compiled.to_str().unwrap()], "");
     assert!(o.status.success(), "{}", stderr(&o));
-    // A damaged compiled file is an error naming it, not a panic.
+    // A damaged compiled file is an error naming it and the line, not a panic: cut in the
+    // header (line 1), inside an entity line, right after one (entities missing), and a file
+    // of an older schema.
     let bytes = std::fs::read(&compiled).unwrap();
-    std::fs::write(&compiled, &bytes[..bytes.len() / 2]).unwrap();
-    let o = run(&["tag", "--gazetteer", compiled.to_str().unwrap(), "seeds"], "");
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("g.json:1:") && stderr(&o).contains("not a valid compiled gazetteer"), "{}", stderr(&o));
+    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
+    assert!(newlines.len() > 100, "one line per entity");
+    let middle = newlines[newlines.len() / 2];
+    let older = String::from_utf8(bytes.clone()).unwrap().replacen("newsgraph.gazetteer/2", "newsgraph.gazetteer/1", 1).into_bytes();
+    let cases: [(&str, Vec<u8>, String, &str); 4] = [
+        ("header", bytes[..newlines[0] / 2].to_vec(), "g.json:1:".into(), "not a valid compiled gazetteer"),
+        ("entity line", bytes[..middle + 20].to_vec(), format!("g.json:{}:", newlines.len() / 2 + 2), "not a valid compiled gazetteer"),
+        ("whole lines", bytes[..=middle].to_vec(), "g.json:".into(), "the file is cut short"),
+        ("older schema", older, "g.json".into(), "compile it again"),
+    ];
+    for (name, damaged, place, message) in cases {
+        std::fs::write(&compiled, &damaged).unwrap();
+        let o = run(&["tag", "--gazetteer", compiled.to_str().unwrap(), "seeds"], "");
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(stderr(&o).contains(&place) && stderr(&o).contains(message), "{name}: {}", stderr(&o));
+    }
     // A gazetteer with errors does not compile.
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[[entity]]\nid = \"x\"\nname = \"X\"\n\n[[entity]]\nid = \"x\"\nname = \"Y\"\n").unwrap();
