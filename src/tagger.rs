@@ -79,10 +79,9 @@ enum Target {
 
 #[derive(Debug, Clone)]
 struct Form {
-    /// The normal form the text must equal (exact and name policies).
+    /// The normal form the text must equal (exact policy), or equal or equal in capitals (name
+    /// policy; see [`in_capitals`]).
     exact: Box<str>,
-    /// The capitalised normal form (name policy).
-    upper: Option<Box<str>>,
     policy: CasePolicy,
     target: Target,
 }
@@ -129,12 +128,13 @@ impl Prepared {
         if exact.is_empty() {
             return None;
         }
-        let upper = (policy == CasePolicy::Name).then(|| exact.to_uppercase()).filter(|u| *u != exact);
         let key = exact.to_ascii_lowercase();
         // The search runs over ASCII-lowercased text, which finds the capitalised form too
-        // unless it differs beyond ASCII; then it needs its own pattern.
-        let upper_key = upper.as_ref().map(|u| u.to_ascii_lowercase()).filter(|k| *k != key);
-        Some(Prepared { form: Form { exact: exact.into(), upper: upper.map(Into::into), policy, target }, key, upper_key })
+        // unless it differs beyond ASCII ("ERDOĞAN"); then it needs its own pattern.
+        let upper_key = (policy == CasePolicy::Name && !exact.is_ascii())
+            .then(|| exact.to_uppercase().to_ascii_lowercase())
+            .filter(|k| *k != key);
+        Some(Prepared { form: Form { exact: exact.into(), policy, target }, key, upper_key })
     }
 }
 
@@ -271,7 +271,8 @@ impl Tagger {
             pattern_forms.push(key_form[i as usize]);
         }
         pattern_starts.push(pattern_forms.len() as u32);
-        let texts: Vec<&[u8]> = key_ends.iter().scan(0, |start, &end| Some(&bytes[std::mem::replace(start, end)..end])).collect();
+        let mut texts: Vec<&[u8]> = Vec::with_capacity(key_ends.len());
+        texts.extend(key_ends.iter().scan(0, |start, &end| Some(&bytes[std::mem::replace(start, end)..end])));
         // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
         // offsets): an ASCII-case-insensitive trie would have twice the edges.
         let trie = Trie::new(&texts).ok_or_else(|| Error::usage("cannot compile the gazetteer: its trie would be over 16 GiB"))?;
@@ -374,7 +375,7 @@ impl Tagger {
             let ok = match form.policy {
                 CasePolicy::Ignore => true,
                 CasePolicy::Exact => slice == &*form.exact,
-                CasePolicy::Name => slice == &*form.exact || form.upper.as_deref() == Some(slice),
+                CasePolicy::Name => slice == &*form.exact || in_capitals(slice, &form.exact),
             };
             if !ok {
                 continue;
@@ -395,6 +396,14 @@ impl Tagger {
             }
         }
     }
+}
+
+/// Whether `slice` is `form` in capitals, as in a headline ("PUTIN", "ERDOĞAN").
+fn in_capitals(slice: &str, form: &str) -> bool {
+    if slice.is_ascii() && form.is_ascii() {
+        return slice.len() == form.len() && slice.bytes().zip(form.bytes()).all(|(s, f)| s == f.to_ascii_uppercase());
+    }
+    form.chars().flat_map(char::to_uppercase).eq(slice.chars())
 }
 
 /// Buffers reused across the regions of a document.

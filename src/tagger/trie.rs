@@ -50,7 +50,9 @@ impl Trie {
             /// Where to write this state's offset in its parent, unless it is the implicit child.
             patch: Option<usize>,
         }
-        let mut states: Vec<u32> = Vec::new();
+        // Room for the common case (about a word per key byte) so that the array is seldom
+        // copied as it grows; capacity never written costs no memory.
+        let mut states: Vec<u32> = Vec::with_capacity(keys.iter().map(|k| k.as_ref().len()).sum::<usize>() + 1024);
         let mut stack = vec![Frame { keys: 0..keys.len(), depth: 0, patch: None }];
         let mut edges: Vec<(u8, Range<usize>)> = Vec::new();
         while let Some(Frame { keys: range, depth, patch }) = stack.pop() {
@@ -105,7 +107,6 @@ impl Trie {
                 }
             }
         }
-        states.shrink_to_fit();
         Some(Trie { states })
     }
 
