@@ -589,7 +589,8 @@ pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Wr
     let mut index: Vec<(String, u64, u32)> = Vec::new();
     let mut at = 0u64;
     let work = |doc: &Document| {
-        let (_, mentions) = tag_document(doc, &loaded);
+        let layout = text::paragraphs(&doc.text, &loaded.gazetteer.text);
+        let mentions = loaded.tagger.tag(&doc.text, &layout.paragraphs, doc.meta.published);
         (doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer))
     };
     let warnings = each_document(inputs, common.read, threads, &work, &mut |(id, mut line): (String, String)| {

@@ -111,6 +111,16 @@ fn pieces(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usiz
 /// Divides a text into paragraphs (lines) and sentences, dropping repeated paragraphs,
 /// share-widget lines and the boilerplate tail that `rules` mark.
 pub fn layout(text: &str, rules: &TextRules) -> Layout {
+    layout_with(text, rules, true)
+}
+
+/// [`layout`] without the sentences (`sentences` is left empty): the kept paragraphs, for
+/// work such as tagging that does not look at sentences.
+pub fn paragraphs(text: &str, rules: &TextRules) -> Layout {
+    layout_with(text, rules, false)
+}
+
+fn layout_with(text: &str, rules: &TextRules, sentences: bool) -> Layout {
     use std::hash::{Hash, Hasher};
     let keys = rules.keys();
     let (tails, drops, abbreviations) = (&keys.tails, &keys.drops, &keys.abbreviations);
@@ -150,7 +160,9 @@ pub fn layout(text: &str, rules: &TextRules) -> Layout {
         for piece in pieces(text, range) {
             let p = out.paragraphs.len();
             out.paragraphs.push(piece.clone());
-            split_sentences(text, piece, p, abbreviations, &mut out.sentences);
+            if sentences {
+                split_sentences(text, piece, p, abbreviations, &mut out.sentences);
+            }
         }
     }
     out
@@ -680,6 +692,20 @@ mod tests {
         let l = layout(text, &rules());
         let q: Vec<bool> = l.sentences.iter().map(|s| s.quoted).collect();
         assert_eq!(q, [false, true, false]);
+    }
+
+    #[test]
+    fn paragraphs_are_layout_without_sentences() {
+        let texts = [
+            "Title\n\nSpread the love\nA caption. Picture: AFP\nA caption. Picture: AFP\nBody text. More.\nYou may also like\nUnrelated headline about Iran\n",
+            "One. Two.\n\nThree.",
+            "",
+        ];
+        for text in texts {
+            let (full, bare) = (layout(text, &rules()), paragraphs(text, &rules()));
+            assert_eq!((&bare.paragraphs, bare.repeated, bare.tail_from), (&full.paragraphs, full.repeated, full.tail_from), "{text}");
+            assert!(bare.sentences.is_empty() && (text.is_empty() || !full.sentences.is_empty()), "{text}");
+        }
     }
 
     #[test]
