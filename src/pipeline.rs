@@ -588,14 +588,17 @@ pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Wr
     let mut spill = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(tmp_err)?);
     let mut index: Vec<(String, u64, u32)> = Vec::new();
     let mut at = 0u64;
+    let records = export::TagRecords::new(&loaded.gazetteer);
     let work = |doc: &Document| {
         let layout = text::paragraphs(&doc.text, &loaded.gazetteer.text);
         let mentions = loaded.tagger.tag(&doc.text, &layout.paragraphs, doc.meta.published);
-        (doc.id.clone(), export::tag_record(&doc.id, &doc.text, &mentions, &loaded.gazetteer))
+        let mut line = Vec::with_capacity(64 + mentions.len() * 160);
+        records.write(&doc.id, &doc.text, &mentions, &mut line);
+        line.push(b'\n');
+        (doc.id.clone(), line)
     };
-    let warnings = each_document(inputs, common.read, threads, &work, &mut |(id, mut line): (String, String)| {
-        line.push('\n');
-        spill.write_all(line.as_bytes()).map_err(tmp_err)?;
+    let warnings = each_document(inputs, common.read, threads, &work, &mut |(id, line): (String, Vec<u8>)| {
+        spill.write_all(&line).map_err(tmp_err)?;
         let len = u32::try_from(line.len()).map_err(|_| Error::output(std::path::Path::new("-"), format!("the record of {id} is over 4 GiB")))?;
         index.push((id, at, len));
         at += u64::from(len);

@@ -26,45 +26,66 @@ use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::tagger::Mention;
 
+/// The fields of a `newsgraph tag` mention that belong to its entity.
 #[derive(Serialize)]
-struct TagRecord<'a> {
-    document: &'a str,
-    mentions: Vec<TagMention<'a>>,
-}
-
-#[derive(Serialize)]
-struct TagMention<'a> {
+struct TagEntity<'a> {
     entity: &'a str,
     label: &'a str,
     #[serde(rename = "type")]
     kind: &'a str,
-    start: usize,
-    end: usize,
-    text: &'a str,
-    how: &'static str,
 }
 
-/// Renders one `newsgraph tag` record (one line of JSON, no newline).
-pub fn tag_record(document: &str, text: &str, mentions: &[Mention], gaz: &Gazetteer) -> String {
-    let rec = TagRecord {
-        document,
-        mentions: mentions
-            .iter()
-            .map(|m| {
-                let e = &gaz.entities[m.entity as usize];
-                TagMention {
-                    entity: &e.id,
-                    label: &e.name,
-                    kind: &e.kind,
-                    start: m.start,
-                    end: m.end,
-                    text: m.text(text),
-                    how: m.how.as_str(),
-                }
-            })
-            .collect(),
-    };
-    serde_json::to_string(&rec).expect("record serialises")
+/// Renders `newsgraph tag` records: one line of JSON per document,
+/// `{"document":…,"mentions":[{"entity","label","type","start","end","text","how"},…]}`.
+/// Each entity's own fields are rendered once, the first time it is mentioned, and reused.
+pub struct TagRecords<'g> {
+    gazetteer: &'g Gazetteer,
+    /// `{"entity":…,"label":…,"type":…,` for each entity, made on first use.
+    heads: Vec<std::sync::OnceLock<Box<[u8]>>>,
+}
+
+impl<'g> TagRecords<'g> {
+    /// A renderer for mentions of `gazetteer`'s entities.
+    pub fn new(gazetteer: &'g Gazetteer) -> TagRecords<'g> {
+        TagRecords { gazetteer, heads: (0..gazetteer.entities.len()).map(|_| std::sync::OnceLock::new()).collect() }
+    }
+
+    /// Appends the record of `document` (one line of JSON, no newline) to `out`.
+    pub fn write(&self, document: &str, text: &str, mentions: &[Mention], out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"document\":");
+        json(out, document);
+        out.extend_from_slice(b",\"mentions\":[");
+        for (i, m) in mentions.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let head = self.heads[m.entity as usize].get_or_init(|| {
+                let e = &self.gazetteer.entities[m.entity as usize];
+                let mut h = Vec::new();
+                json(&mut h, &TagEntity { entity: &e.id, label: &e.name, kind: &e.kind });
+                h.pop(); // the closing brace
+                h.push(b',');
+                h.into()
+            });
+            out.extend_from_slice(head);
+            out.extend_from_slice(b"\"start\":");
+            json(out, &m.start);
+            out.extend_from_slice(b",\"end\":");
+            json(out, &m.end);
+            out.extend_from_slice(b",\"text\":");
+            json(out, m.text(text));
+            out.extend_from_slice(b",\"how\":\"");
+            out.extend_from_slice(m.how.as_str().as_bytes());
+            out.extend_from_slice(b"\"}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+}
+
+/// Appends `value` as JSON (serde_json's escaping and number format).
+fn json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Into a Vec, and of strings and integers: this cannot fail.
+    serde_json::to_writer(out, value).expect("strings and integers serialise");
 }
 
 /// A DOT string literal: quoted, with quotes, backslashes and line breaks escaped (graphviz-rust
@@ -163,4 +184,69 @@ pub fn ensure_dir(dir: &Path) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
     Ok(dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::How;
+
+    /// The first renderer of tag records: serde over the whole record.
+    #[derive(Serialize)]
+    struct Record<'a> {
+        document: &'a str,
+        mentions: Vec<RecordMention<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct RecordMention<'a> {
+        entity: &'a str,
+        label: &'a str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        start: usize,
+        end: usize,
+        text: &'a str,
+        how: &'static str,
+    }
+
+    #[test]
+    fn tag_records_are_what_serde_renders() {
+        let gaz = Gazetteer::from_toml(
+            "t.toml",
+            "[[entity]]\nid = \"q\"\nname = \"Say \\\"Q\\\" \\\\ back\\u0001\"\ntype = \"person\"\naliases = [\"Q\"]\n\n\
+             [[entity]]\nid = \"é-2\"\nname = \"Été\\ttab\"\ntype = \"org \\\"x\\\"\"\naliases = [\"E\"]\n",
+        )
+        .unwrap();
+        let text = "He said \"Q\\\" \u{1}\u{7f} and Été\nline";
+        let at = |s: &str| text.find(s).unwrap();
+        let cases: Vec<(&str, Vec<Mention>)> = vec![
+            ("none", vec![]),
+            ("d\"1\\", vec![Mention { entity: 0, start: at("\"Q"), end: at(" and"), how: How::Name }]),
+            (
+                "two, one entity twice",
+                vec![
+                    Mention { entity: 1, start: 0, end: 2, how: How::Alias },
+                    Mention { entity: 0, start: at("Été"), end: text.len(), how: How::Role },
+                    Mention { entity: 1, start: at("Été"), end: at("\nline"), how: How::Demonym },
+                ],
+            ),
+        ];
+        let records = TagRecords::new(&gaz);
+        for (document, mentions) in cases {
+            let mut got = Vec::new();
+            records.write(document, text, &mentions, &mut got);
+            let want = Record {
+                document,
+                mentions: mentions
+                    .iter()
+                    .map(|m| {
+                        let e = &gaz.entities[m.entity as usize];
+                        RecordMention { entity: &e.id, label: &e.name, kind: &e.kind, start: m.start, end: m.end, text: m.text(text), how: m.how.as_str() }
+                    })
+                    .collect(),
+            };
+            assert_eq!(String::from_utf8(got).unwrap(), serde_json::to_string(&want).unwrap(), "{document}");
+        }
+    }
 }
