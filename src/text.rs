@@ -3,7 +3,7 @@
 //! The text of a document is never rewritten: everything here describes it by byte ranges
 //! (paragraphs kept, sentences), so every later span points into the text as read.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -75,7 +75,22 @@ pub struct Layout {
 
 /// A marker line as compared: trimmed of spaces and trailing punctuation, lowercased.
 pub(crate) fn marker_key(line: &str) -> String {
-    line.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).to_lowercase()
+    let mut key = String::new();
+    marker_key_into(line, &mut key);
+    key
+}
+
+/// [`marker_key`] into a reused buffer (no allocation for an ASCII line).
+fn marker_key_into(line: &str, key: &mut String) {
+    let trimmed = line.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+    key.clear();
+    if trimmed.is_ascii() {
+        key.push_str(trimmed);
+        key.make_ascii_lowercase();
+    } else {
+        // str's own lowercase (a final sigma differs from a char-by-char one).
+        key.push_str(&trimmed.to_lowercase());
+    }
 }
 
 /// Paragraphs longer than this are read in pieces (cut at a sentence end or a space), so that
@@ -126,7 +141,8 @@ fn layout_with(text: &str, rules: &TextRules, sentences: bool) -> Layout {
     let (tails, drops, abbreviations) = (&keys.tails, &keys.drops, &keys.abbreviations);
     let mut out = Layout::default();
     // Repeats are found by a hash of the paragraph's words, not by keeping its text.
-    let mut seen: HashSet<u64> = HashSet::new();
+    let mut seen: FxHashSet<u64> = FxHashSet::default();
+    let mut key = String::new();
     let mut offset = 0;
     for raw_line in text.split_inclusive('\n') {
         let start = offset;
@@ -139,17 +155,18 @@ fn layout_with(text: &str, rules: &TextRules, sentences: bool) -> Layout {
         }
         let range = start + trimmed_start..start + trimmed_start + trimmed.len();
         if trimmed.len() <= 200 {
-            let key = marker_key(trimmed);
+            marker_key_into(trimmed, &mut key);
+            let key = key.as_str();
             let prefixed = keys.prefixes.iter().any(|p| key.starts_with(p.as_str()));
-            if !out.paragraphs.is_empty() && (tails.contains(&key) || prefixed) {
+            if !out.paragraphs.is_empty() && (tails.contains(key) || prefixed) {
                 out.tail_from = Some(range.start);
                 break;
             }
-            if drops.contains(&key) {
+            if drops.contains(key) {
                 continue;
             }
         }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         for w in trimmed.split_whitespace() {
             w.hash(&mut hasher);
         }
