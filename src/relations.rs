@@ -615,7 +615,7 @@ pub struct Claim {
     pub cue_span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Actor {
     entity: u32,
     start: usize,
@@ -832,6 +832,7 @@ pub fn extract_traced(
         let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
         let mut pending: Vec<(Claim, CueRole, Option<String>)> = Vec::new();
         let mut consumed: HashSet<usize> = HashSet::default();
+        let mut grouped: Option<(Vec<Actor>, Vec<Vec<Actor>>)> = None;
         for (ci, m) in cues.iter().enumerate() {
             let cue = &lex.cues[m.cue];
             let rel = &lex.relations[cue.relation];
@@ -857,7 +858,12 @@ pub fn extract_traced(
                 _ => None,
             });
             let next_cue = cues.get(ci + 1).map(|n| n.tok.start);
-            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            // Cues of one clause and quotation share their usable actors, and so their groups.
+            if grouped.as_ref().is_none_or(|(of, _)| *of != usable) {
+                grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz)));
+            }
+            let groups = &grouped.as_ref().expect("set above").1;
+            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, groups, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
             if !pairs.is_empty() {
                 consumed.extend(objects);
             }
@@ -1216,22 +1222,10 @@ fn groups(text: &str, tokens: &[Token], actors: &[Actor]) -> Vec<Range<usize>> {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn pair(
-    text: &str,
-    tokens: &[Token],
-    m: &CueMatch,
-    cue: &Cue,
-    symmetric: bool,
-    actors: &[Actor],
-    gaz: &Gazetteer,
-    quote_speaker: Option<u32>,
-    next_cue: Option<usize>,
-    consumed: &HashSet<usize>,
-) -> (Vec<(Actor, Actor)>, Vec<usize>) {
-    // Groups over all actors, then one actor per state in each ("Vladimir Putin's Russia" is
-    // Russia once), preferring a named, non-possessive one.
-    let groups: Vec<Vec<Actor>> = groups(text, tokens, actors)
+/// The groups of `actors` (see [`groups`]) with one actor per state in each ("Vladimir Putin's
+/// Russia" is Russia once), preferring a named, non-possessive one.
+fn actor_groups(text: &str, tokens: &[Token], actors: &[Actor], gaz: &Gazetteer) -> Vec<Vec<Actor>> {
+    groups(text, tokens, actors)
         .into_iter()
         .map(|r| {
             let members = &actors[r];
@@ -1251,7 +1245,23 @@ fn pair(
             kept.sort_by_key(|a| a.start);
             kept
         })
-        .collect();
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pair(
+    text: &str,
+    tokens: &[Token],
+    m: &CueMatch,
+    cue: &Cue,
+    symmetric: bool,
+    actors: &[Actor],
+    groups: &[Vec<Actor>],
+    gaz: &Gazetteer,
+    quote_speaker: Option<u32>,
+    next_cue: Option<usize>,
+    consumed: &HashSet<usize>,
+) -> (Vec<(Actor, Actor)>, Vec<usize>) {
     let first_tok = |grp: &[Actor]| grp.iter().map(|a| a.tok).min().unwrap_or(0);
     let last_tok_end = |grp: &[Actor]| grp.iter().map(|a| a.tok_end).max().unwrap_or(0);
     let distinct = |grp: &[Actor]| grp.iter().map(|a| rollup(gaz, a.entity)).collect::<BTreeSet<_>>().len();
