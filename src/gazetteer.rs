@@ -807,7 +807,7 @@ impl Gazetteer {
 }
 
 /// The schema named at the start of a compiled gazetteer file.
-pub const COMPILED_SCHEMA: &str = "newsgraph.gazetteer/2";
+pub const COMPILED_SCHEMA: &str = "newsgraph.gazetteer/3";
 
 /// What every compiled gazetteer file starts with, whatever its schema version.
 const COMPILED_PREFIX: &str = "{\"schema\":\"newsgraph.gazetteer/";
@@ -827,8 +827,83 @@ struct CompiledHeader {
     problems: Vec<Problem>,
     /// The lexicon's source files, as (name, TOML text).
     lexicon: Vec<(String, String)>,
+    /// The file names the entities' origins number (see [`CompiledEntity`]).
+    sources: Vec<String>,
     /// How many entity lines follow.
     entities: usize,
+}
+
+/// A place in a compiled gazetteer: (number of the file in the header's `sources`, line).
+type CompiledOrigin = (u32, usize);
+
+/// An [`Entity`] as one line of a compiled gazetteer: the same fields, with each origin as a
+/// [`CompiledOrigin`] rather than the file's name again (which was half the file's bytes), and
+/// each alias as `[text, how, origin]`.
+#[derive(Serialize, Deserialize)]
+struct CompiledEntity {
+    id: String,
+    name: String,
+    kind: String,
+    iso3: Option<String>,
+    affiliation: Option<String>,
+    aliases: Vec<(String, How, CompiledOrigin)>,
+    roles: Vec<CompiledRole>,
+    case: Option<CasePolicy>,
+    origin: CompiledOrigin,
+}
+
+/// A [`Role`] in a [`CompiledEntity`].
+#[derive(Serialize, Deserialize)]
+struct CompiledRole {
+    titles: Vec<String>,
+    of: Option<String>,
+    from: Option<Date>,
+    to: Option<Date>,
+    phrases: Vec<String>,
+    origin: CompiledOrigin,
+}
+
+impl CompiledEntity {
+    fn new(e: &Entity, number: &mut dyn FnMut(&Origin) -> CompiledOrigin) -> CompiledEntity {
+        CompiledEntity {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kind: e.kind.clone(),
+            iso3: e.iso3.clone(),
+            affiliation: e.affiliation.clone(),
+            aliases: e.aliases.iter().map(|a| (a.text.clone(), a.how, number(&a.origin))).collect(),
+            roles: e
+                .roles
+                .iter()
+                .map(|r| CompiledRole { titles: r.titles.clone(), of: r.of.clone(), from: r.from, to: r.to, phrases: r.phrases.clone(), origin: number(&r.origin) })
+                .collect(),
+            case: e.case,
+            origin: number(&e.origin),
+        }
+    }
+
+    /// The entity, its origins' files taken from `sources`; `Err` names a missing number.
+    fn entity(self, sources: &[Arc<str>]) -> std::result::Result<Entity, String> {
+        let origin = |(f, line): CompiledOrigin| match sources.get(f as usize) {
+            Some(file) => Ok(Origin { file: file.clone(), line }),
+            None => Err(format!("origin in file number {f}, but the header names {} files", sources.len())),
+        };
+        Ok(Entity {
+            id: self.id,
+            name: self.name,
+            kind: self.kind,
+            iso3: self.iso3,
+            affiliation: self.affiliation,
+            aliases: self.aliases.into_iter().map(|(text, how, o)| Ok(Alias { text, how, origin: origin(o)? })).collect::<std::result::Result<_, String>>()?,
+            roles: self
+                .roles
+                .into_iter()
+                .map(|r| Ok(Role { titles: r.titles, of: r.of, from: r.from, to: r.to, phrases: r.phrases, origin: origin(r.origin)? }))
+                .collect::<std::result::Result<_, String>>()?,
+            case: self.case,
+            origin: origin(self.origin)?,
+        })
+    }
 }
 
 impl Gazetteer {
@@ -848,6 +923,16 @@ impl Gazetteer {
         if let Some(p) = self.errors().next() {
             return Err(Error::gazetteer(&p.origin, format!("cannot compile a gazetteer with errors: {}", p.message)));
         }
+        let mut sources: Vec<Arc<str>> = Vec::new();
+        let mut numbers: HashMap<Arc<str>, u32> = HashMap::new();
+        let mut number = |o: &Origin| {
+            let n = *numbers.entry(o.file.clone()).or_insert_with(|| {
+                sources.push(o.file.clone());
+                (sources.len() - 1) as u32
+            });
+            (n, o.line)
+        };
+        let lines: Vec<CompiledEntity> = self.entities.iter().map(|e| CompiledEntity::new(e, &mut number)).collect();
         let header = CompiledHeader {
             schema: COMPILED_SCHEMA.into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -857,11 +942,12 @@ impl Gazetteer {
             style: self.style.clone(),
             problems: self.problems.clone(),
             lexicon,
+            sources: sources.iter().map(|f| f.to_string()).collect(),
             entities: self.entities.len(),
         };
         let failed = |e: serde_json::Error| Error::usage(format!("cannot serialise the gazetteer: {e}"));
         let mut out = serde_json::to_vec(&header).map_err(failed)?;
-        for e in &self.entities {
+        for e in &lines {
             out.push(b'\n');
             serde_json::to_writer(&mut out, e).map_err(failed)?;
         }
@@ -903,13 +989,23 @@ impl Gazetteer {
             blocks.push(at..end);
             at = end;
         }
-        let parsed: Vec<std::result::Result<Vec<Entity>, (usize, serde_json::Error)>> = blocks
+        let sources: Vec<Arc<str>> = header.sources.iter().map(|f| Arc::from(f.as_str())).collect();
+        // A failure: where in the body, and the line and column within the block, or the line
+        // the failing entity starts on.
+        type Failure = (usize, Option<(usize, usize)>, String);
+        let parsed: Vec<std::result::Result<Vec<Entity>, Failure>> = blocks
             .par_iter()
             .map(|r| {
                 let block = &body[r.clone()];
                 let mut es = Vec::with_capacity(block.iter().filter(|&&b| b == b'\n').count() + 1);
-                for e in serde_json::Deserializer::from_slice(block).into_iter::<Entity>() {
-                    es.push(e.map_err(|e| (r.start, e))?);
+                let mut stream = serde_json::Deserializer::from_slice(block).into_iter::<CompiledEntity>();
+                loop {
+                    let at = stream.byte_offset();
+                    match stream.next() {
+                        None => break,
+                        Some(Err(e)) => return Err((r.start, Some((e.line(), e.column())), e.to_string())),
+                        Some(Ok(c)) => es.push(c.entity(&sources).map_err(|m| (r.start + at, None, m))?),
+                    }
                 }
                 Ok(es)
             })
@@ -918,10 +1014,15 @@ impl Gazetteer {
         for block in parsed {
             match block {
                 Ok(es) => entities.extend(es),
-                Err((start, e)) => {
-                    // The header's line, the lines of the blocks before, the line in this one.
-                    let before = body[..start].iter().filter(|&&b| b == b'\n').count();
-                    return Err(invalid(1 + before + e.line(), e.column(), &e));
+                Err((at, place, message)) => {
+                    // The header's line, the lines before, the line in this block.
+                    let before = body[..at].iter().filter(|&&b| b == b'\n').count();
+                    let (line, column) = match place {
+                        Some((line, column)) => (1 + before + line, column),
+                        // `at` is where the previous value ended: its newline is still ahead.
+                        None => (2 + before + usize::from(at > 0), 1),
+                    };
+                    return Err(invalid(line, column, &message));
                 }
             }
         }

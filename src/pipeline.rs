@@ -583,7 +583,7 @@ pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOption
 /// output. At the end the records are copied out in id order.
 pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
     use std::io::{Read, Seek, SeekFrom};
-    let loaded = load(common)?;
+    let loaded = load_on(common, threads)?;
     let tmp_err = |e: std::io::Error| Error::output(&std::env::temp_dir(), format!("temporary file for tag records: {e}"));
     let mut spill = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile().map_err(tmp_err)?);
     let mut index: Vec<(String, u64, u32)> = Vec::new();

@@ -133,8 +133,14 @@ fn a_compiled_gazetteer_gives_the_same_graph_as_its_toml() {
     let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
     assert!(newlines.len() > 100, "one line per entity");
     let middle = newlines[newlines.len() / 2];
-    let older = String::from_utf8(bytes.clone()).unwrap().replacen("newsgraph.gazetteer/2", "newsgraph.gazetteer/1", 1).into_bytes();
-    let cases: [(&str, Vec<u8>, String, &str); 4] = [
+    let older = String::from_utf8(bytes.clone()).unwrap().replacen("newsgraph.gazetteer/3", "newsgraph.gazetteer/2", 1).into_bytes();
+    // An origin numbering a file the header does not name, in the entity after `middle`.
+    let line_end = middle + 1 + bytes[middle + 1..].iter().position(|&b| b == b'\n').unwrap();
+    let entity = String::from_utf8(bytes[middle + 1..line_end].to_vec()).unwrap();
+    let at = entity.rfind("\"origin\":[").unwrap() + "\"origin\":[".len();
+    let numbered = [&bytes[..middle + 1], entity[..at].as_bytes(), b"99", entity[at..].trim_start_matches(char::is_numeric).as_bytes(), &bytes[line_end..]].concat();
+    let cases: [(&str, Vec<u8>, String, &str); 5] = [
+        ("file number", numbered, format!("g.json:{}:", newlines.len() / 2 + 2), "origin in file number 99"),
         ("header", bytes[..newlines[0] / 2].to_vec(), "g.json:1:".into(), "not a valid compiled gazetteer"),
         ("entity line", bytes[..middle + 20].to_vec(), format!("g.json:{}:", newlines.len() / 2 + 2), "not a valid compiled gazetteer"),
         ("whole lines", bytes[..=middle].to_vec(), "g.json:".into(), "the file is cut short"),
