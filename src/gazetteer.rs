@@ -958,16 +958,21 @@ impl Gazetteer {
     /// Loads a compiled gazetteer file; returns it with its lexicon's sources. The entity
     /// lines are parsed in parallel on the current rayon pool.
     pub fn load_compiled(path: &Path) -> Result<(Gazetteer, Vec<(String, String)>)> {
-        use rayon::prelude::*;
         let bytes = std::fs::read(path).map_err(|e| Error::gazetteer(path.display(), e))?;
-        let invalid = |line: usize, column: usize, e: &dyn fmt::Display| {
-            Error::gazetteer(format!("{}:{line}:{column}", path.display()), format!("not a valid compiled gazetteer: {e}"))
-        };
+        Gazetteer::from_compiled(&path.display().to_string(), &bytes)
+    }
+
+    /// [`Gazetteer::load_compiled`] from the bytes of a file; errors are named `name`, with
+    /// the line and column.
+    pub fn from_compiled(name: &str, bytes: &[u8]) -> Result<(Gazetteer, Vec<(String, String)>)> {
+        use rayon::prelude::*;
+        let invalid =
+            |line: usize, column: usize, e: &dyn fmt::Display| Error::gazetteer(format!("{name}:{line}:{column}"), format!("not a valid compiled gazetteer: {e}"));
         let head_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
         let header: CompiledHeader = serde_json::from_slice(&bytes[..head_end]).map_err(|e| invalid(1, e.column(), &e))?;
         if header.schema != COMPILED_SCHEMA || header.version != env!("CARGO_PKG_VERSION") {
             return Err(Error::gazetteer(
-                path.display(),
+                name,
                 format!(
                     "compiled by newsgraph {} ({}); this is newsgraph {} ({COMPILED_SCHEMA}): compile it again with `newsgraph gazetteer compile`",
                     header.version,

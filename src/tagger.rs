@@ -30,7 +30,6 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
-
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{CasePolicy, Gazetteer, How};
@@ -240,6 +239,9 @@ impl Tagger {
                 key_form.push(id);
             }
             forms.push(p.form);
+        }
+        if u32::try_from(keys.len()).is_err() {
+            return Err(Error::usage("cannot compile the gazetteer: over 4 billion alias forms"));
         }
         // Sorted by each key's first eight bytes, read from the strings once: the full keys
         // (scattered on the heap) are compared only where those tie.

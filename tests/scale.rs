@@ -138,7 +138,7 @@ fn a_compiled_gazetteer_gives_the_same_graph_as_its_toml() {
     let line_end = middle + 1 + bytes[middle + 1..].iter().position(|&b| b == b'\n').unwrap();
     let entity = String::from_utf8(bytes[middle + 1..line_end].to_vec()).unwrap();
     let at = entity.rfind("\"origin\":[").unwrap() + "\"origin\":[".len();
-    let numbered = [&bytes[..middle + 1], entity[..at].as_bytes(), b"99", entity[at..].trim_start_matches(char::is_numeric).as_bytes(), &bytes[line_end..]].concat();
+    let numbered = [&bytes[..middle + 1], &entity.as_bytes()[..at], b"99", entity[at..].trim_start_matches(char::is_numeric).as_bytes(), &bytes[line_end..]].concat();
     let cases: [(&str, Vec<u8>, String, &str); 5] = [
         ("file number", numbered, format!("g.json:{}:", newlines.len() / 2 + 2), "origin in file number 99"),
         ("header", bytes[..newlines[0] / 2].to_vec(), "g.json:1:".into(), "not a valid compiled gazetteer"),

@@ -6,7 +6,7 @@ fuzz_target!(|src: &str| {
     match newsgraph::gazetteer::Gazetteer::from_toml("g.toml", src) {
         Ok(g) => {
             for p in g.problems() {
-                assert!(p.origin.file == "g.toml");
+                assert!(&*p.origin.file == "g.toml");
             }
             let _ = newsgraph::tagger::Tagger::new(&g, newsgraph::tagger::CaseMode::Default);
         }
