@@ -862,8 +862,8 @@ pub fn extract_traced(
             if grouped.as_ref().is_none_or(|(of, _)| *of != usable) {
                 grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz)));
             }
-            let groups = &grouped.as_ref().expect("set above").1;
-            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, groups, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            let cue_groups = &grouped.as_ref().expect("set above").1;
+            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, cue_groups, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
             if !pairs.is_empty() {
                 consumed.extend(objects);
             }
@@ -1256,7 +1256,7 @@ fn pair(
     cue: &Cue,
     symmetric: bool,
     actors: &[Actor],
-    groups: &[Vec<Actor>],
+    grouped: &[Vec<Actor>],
     gaz: &Gazetteer,
     quote_speaker: Option<u32>,
     next_cue: Option<usize>,
@@ -1274,11 +1274,11 @@ fn pair(
         let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= 1;
         (symmetric || !consumed.contains(&a.start) || adjacent) && !placed
     };
-    let left_all: Vec<&Vec<Actor>> = if definite { Vec::new() } else { groups.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect() };
+    let left_all: Vec<&Vec<Actor>> = if definite { Vec::new() } else { grouped.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect() };
     let left: Vec<Vec<Actor>> = if definite {
         Vec::new()
     } else {
-        groups
+        grouped
             .iter()
             .filter(|grp| last_tok_end(grp) <= m.tok.start)
             .map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>())
@@ -1289,7 +1289,7 @@ fn pair(
     let inside: Vec<Actor> = actors.iter().copied().filter(|a| !(a.pronoun && a.possessive) && m.gaps.iter().any(|gp| gp.contains(&a.tok))).collect();
     // Objects: before the next cue, which has its own, and not coordinated with the cue
     // ("US help and any Israeli plan").
-    let right_all: Vec<&Vec<Actor>> = groups.iter().filter(|grp| first_tok(grp) >= m.tok.end).collect();
+    let right_all: Vec<&Vec<Actor>> = grouped.iter().filter(|grp| first_tok(grp) >= m.tok.end).collect();
     let coordinated = |grp: &Vec<Actor>| {
         tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"))
     };
