@@ -995,22 +995,17 @@ impl Gazetteer {
             at = end;
         }
         let sources: Vec<Arc<str>> = header.sources.iter().map(|f| Arc::from(f.as_str())).collect();
-        // A failure: where in the body, and the line and column within the block, or the line
-        // the failing entity starts on.
-        type Failure = (usize, Option<(usize, usize)>, String);
+        // A failure: where its block starts in the body, and the line and column within the
+        // block (a bad entity, one per line, is named by its line).
+        type Failure = (usize, usize, usize, String);
         let parsed: Vec<std::result::Result<Vec<Entity>, Failure>> = blocks
             .par_iter()
             .map(|r| {
                 let block = &body[r.clone()];
                 let mut es = Vec::with_capacity(block.iter().filter(|&&b| b == b'\n').count() + 1);
-                let mut stream = serde_json::Deserializer::from_slice(block).into_iter::<CompiledEntity>();
-                loop {
-                    let at = stream.byte_offset();
-                    match stream.next() {
-                        None => break,
-                        Some(Err(e)) => return Err((r.start, Some((e.line(), e.column())), e.to_string())),
-                        Some(Ok(c)) => es.push(c.entity(&sources).map_err(|m| (r.start + at, None, m))?),
-                    }
+                for c in serde_json::Deserializer::from_slice(block).into_iter::<CompiledEntity>() {
+                    let c = c.map_err(|e| (r.start, e.line(), e.column(), e.to_string()))?;
+                    es.push(c.entity(&sources).map_err(|m| (r.start, es.len() + 1, 1, m))?);
                 }
                 Ok(es)
             })
@@ -1019,15 +1014,10 @@ impl Gazetteer {
         for block in parsed {
             match block {
                 Ok(es) => entities.extend(es),
-                Err((at, place, message)) => {
-                    // The header's line, the lines before, the line in this block.
-                    let before = body[..at].iter().filter(|&&b| b == b'\n').count();
-                    let (line, column) = match place {
-                        Some((line, column)) => (1 + before + line, column),
-                        // `at` is where the previous value ended: its newline is still ahead.
-                        None => (2 + before + usize::from(at > 0), 1),
-                    };
-                    return Err(invalid(line, column, &message));
+                Err((start, line, column, message)) => {
+                    // The header's line, the lines of the blocks before, the line in this one.
+                    let before = body[..start].iter().filter(|&&b| b == b'\n').count();
+                    return Err(invalid(1 + before + line, column, &message));
                 }
             }
         }

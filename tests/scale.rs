@@ -134,11 +134,19 @@ fn a_compiled_gazetteer_gives_the_same_graph_as_its_toml() {
     assert!(newlines.len() > 100, "one line per entity");
     let middle = newlines[newlines.len() / 2];
     let older = String::from_utf8(bytes.clone()).unwrap().replacen("newsgraph.gazetteer/3", "newsgraph.gazetteer/2", 1).into_bytes();
-    // An origin numbering a file the header does not name, in the entity after `middle`.
-    let line_end = middle + 1 + bytes[middle + 1..].iter().position(|&b| b == b'\n').unwrap();
-    let entity = String::from_utf8(bytes[middle + 1..line_end].to_vec()).unwrap();
-    let at = entity.rfind("\"origin\":[").unwrap() + "\"origin\":[".len();
-    let numbered = [&bytes[..middle + 1], &entity.as_bytes()[..at], b"99", entity[at..].trim_start_matches(char::is_numeric).as_bytes(), &bytes[line_end..]].concat();
+    // An origin numbering a file the header does not name, in the entity on line `line`.
+    let numbered_on = |line: usize| {
+        let (start, end) = (newlines[line - 2] + 1, newlines[line - 1]);
+        let entity = String::from_utf8(bytes[start..end].to_vec()).unwrap();
+        let at = entity.rfind("\"origin\":[").unwrap() + "\"origin\":[".len();
+        [&bytes[..start], &entity.as_bytes()[..at], b"99", entity[at..].trim_start_matches(char::is_numeric).as_bytes(), &bytes[end..]].concat()
+    };
+    let numbered = numbered_on(newlines.len() / 2 + 2);
+    // Each entity line is named by its own number, wherever the parallel blocks begin.
+    for line in 2..=newlines.len() {
+        let e = newsgraph::gazetteer::Gazetteer::from_compiled("g.json", &numbered_on(line)).err().expect("an unknown file number is an error");
+        assert!(e.to_string().starts_with(&format!("g.json:{line}:1: ")) && e.to_string().contains("origin in file number 99"), "line {line}: {e}");
+    }
     let cases: [(&str, Vec<u8>, String, &str); 5] = [
         ("file number", numbered, format!("g.json:{}:", newlines.len() / 2 + 2), "origin in file number 99"),
         ("header", bytes[..newlines[0] / 2].to_vec(), "g.json:1:".into(), "not a valid compiled gazetteer"),
