@@ -31,35 +31,12 @@ const DEFAULT_TEXT: &str = include_str!("../gazetteer/text.toml");
 const DEFAULT_STYLE: &str = include_str!("../gazetteer/style.toml");
 
 /// Where something was written: a gazetteer file and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Origin {
     /// The file, as given or found (shared by every origin in that file).
     pub file: Arc<str>,
     /// The line in that file.
     pub line: usize,
-}
-
-impl<'de> Deserialize<'de> for Origin {
-    /// Reads `{"file", "line"}`, sharing the file name with the origin read before it on this
-    /// thread when they are the same: a compiled gazetteer names the same few files hundreds of
-    /// thousands of times.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Origin, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw<'a> {
-            #[serde(borrow)]
-            file: std::borrow::Cow<'a, str>,
-            line: usize,
-        }
-        thread_local! {
-            static LAST: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
-        }
-        let raw = Raw::deserialize(d)?;
-        let file = LAST.with_borrow_mut(|last| match last {
-            Some(f) if **f == *raw.file => f.clone(),
-            _ => last.insert(Arc::from(&*raw.file)).clone(),
-        });
-        Ok(Origin { file, line: raw.line })
-    }
 }
 
 impl fmt::Display for Origin {
