@@ -492,7 +492,9 @@ fn to_pretty<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> 
 /// as serde_json's pretty printer would. `render(state, i, out)` appends element `i` rendered
 /// at the top level; elements are rendered in parallel blocks on the current rayon pool (each
 /// block with its own `state`), indented to their depth, and written in order. A round of
-/// blocks at a time, sized by the bytes rendered so far, bounds memory.
+/// blocks at a time, sized by the bytes rendered so far, bounds memory; while the calling
+/// thread writes one round, the pool's other workers render the next (with one worker, the
+/// two simply take turns).
 fn write_array<S>(
     w: &mut dyn std::io::Write,
     name: &str,
@@ -507,18 +509,16 @@ fn write_array<S>(
         return w.write_all(b"[]").map_err(|e| fail(&e));
     }
     w.write_all(b"[").map_err(|e| fail(&e))?;
-    // A round of blocks is rendered at a time, so memory holds about ROUND bytes of JSON:
-    // block sizes follow the size of the elements rendered so far (a co-mention edge of a
-    // large corpus lists thousands of documents; a claim is a kilobyte), starting at one.
+    // A round of blocks is rendered at a time, so memory holds about two rounds of JSON (one
+    // being written, one being rendered): block sizes follow the size of the elements rendered
+    // so far (a co-mention edge of a large corpus lists thousands of documents; a claim is a
+    // kilobyte), starting at one.
     const ROUND: usize = 16 << 20;
     const MAX_BLOCK: usize = 1024;
     let blocks_per_round = 4 * rayon::current_num_threads();
-    let mut block = 1;
-    let mut first = 0;
-    while first < len {
-        let end = (first + block * blocks_per_round).min(len);
-        let blocks: Vec<std::ops::Range<usize>> = (first..end).step_by(block).map(|b| b..(b + block).min(end)).collect();
-        let rendered: Vec<Vec<u8>> = blocks
+    let render_round = |round: std::ops::Range<usize>, block: usize| -> Result<Vec<Vec<u8>>> {
+        let blocks: Vec<std::ops::Range<usize>> = round.clone().step_by(block).map(|b| b..(b + block).min(round.end)).collect();
+        blocks
             .into_par_iter()
             .map(|block| {
                 let mut st = state();
@@ -539,14 +539,32 @@ fn write_array<S>(
                 }
                 Ok(buf)
             })
-            .collect::<Result<_>>()?;
+            .collect()
+    };
+    let write_round = |w: &mut dyn std::io::Write, rendered: Vec<Vec<u8>>| -> Result<()> {
+        rendered.iter().try_for_each(|r| w.write_all(r)).map_err(|e| fail(&e))
+    };
+    let mut first = 0;
+    let mut block = 1;
+    // The rendered round waiting to be written.
+    let mut pending: Option<Vec<Vec<u8>>> = None;
+    while first < len {
+        let end = (first + block * blocks_per_round).min(len);
+        let mut next: Option<Result<Vec<Vec<u8>>>> = None;
+        let written = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| next = Some(render_round(first..end, block)));
+            pending.take().map_or(Ok(()), |p| write_round(w, p))
+        });
+        let rendered = next.expect("the scope ran its job")?;
+        written?;
         let bytes: usize = rendered.iter().map(Vec::len).sum();
-        for r in rendered {
-            w.write_all(&r).map_err(|e| fail(&e))?;
-        }
         let per_element = (bytes / (end - first)).max(1);
         block = (ROUND / blocks_per_round / per_element).clamp(1, MAX_BLOCK);
+        pending = Some(rendered);
         first = end;
+    }
+    if let Some(p) = pending {
+        write_round(w, p)?;
     }
     w.write_all(b"\n  ]").map_err(|e| fail(&e))
 }
