@@ -310,9 +310,9 @@ fn run(cli: Cli) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Map { inputs, window, threads } => {
-            let stdout = std::io::stdout();
-            let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let notes = pipeline::map(&common, &inputs, window_of(window), threads_of(threads)?, &mut lock)?;
+            // Not locked: the records are written from the reading thread, whichever it is.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+            let notes = pipeline::map(&common, &inputs, window_of(window), threads_of(threads)?, &mut out)?;
             for n in notes {
                 eprintln!("{n}");
             }

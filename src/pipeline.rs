@@ -259,35 +259,59 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool> {
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_DOCS: usize = 512;
 
+/// A stage's sink: takes each document's result, in input order, on the thread that reads.
+pub type Sink<'a, T> = dyn FnMut(T) -> Result<()> + Send + 'a;
+
 /// Reads `inputs` as a stream, applies `work` to each document on `threads` workers in batches
-/// of about [`BATCH_BYTES`], and hands the results to `sink` in input order. Memory holds one
-/// batch of documents at a time. Returns the reader's warnings.
+/// of about [`BATCH_BYTES`], and hands the results to `sink` in input order. Returns the
+/// reader's warnings.
+///
+/// The batches overlap: while the pool works on one, the thread that reads hands the previous
+/// batch's results to `sink` and reads the next, then joins the pool's work. Memory holds
+/// three batches: one read, one being worked on, one's results. With one thread the three
+/// steps take turns, so `--threads 1` means one thread.
 fn each_document<T: Send>(
     inputs: &[PathBuf],
     read: text::ReadOptions,
     threads: usize,
     work: &(dyn Fn(&Document) -> T + Sync),
-    sink: &mut dyn FnMut(T) -> Result<()>,
+    sink: &mut Sink<'_, T>,
 ) -> Result<Vec<String>> {
     let mut corpus = text::Corpus::open(inputs, read)?;
-    let pool = pool(threads)?;
-    let mut batch: Vec<Document> = Vec::new();
-    let mut bytes = 0;
-    let mut flush = |batch: &mut Vec<Document>| -> Result<()> {
-        let done: Vec<T> = pool.install(|| batch.par_iter().map(work).collect());
-        batch.clear();
-        done.into_iter().try_for_each(&mut *sink)
-    };
-    for doc in corpus.by_ref() {
-        let doc = doc?;
-        bytes += doc.text.len();
-        batch.push(doc);
-        if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
-            flush(&mut batch)?;
-            bytes = 0;
+    // Reads the next batch; `None` at the end of the input.
+    let next_batch = |corpus: &mut text::Corpus| -> Result<Option<Vec<Document>>> {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for doc in corpus.by_ref() {
+            let doc = doc?;
+            bytes += doc.text.len();
+            batch.push(doc);
+            if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+                break;
+            }
         }
-    }
-    flush(&mut batch)?;
+        Ok((!batch.is_empty()).then_some(batch))
+    };
+    pool(threads)?.install(|| -> Result<()> {
+        let mut batch = next_batch(&mut corpus)?;
+        // The results of the batch before `batch`, waiting for the sink.
+        let mut done: Option<Vec<T>> = None;
+        while let Some(current) = batch.take() {
+            let mut results: Option<Vec<T>> = None;
+            let (sunk, read) = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| results = Some(current.par_iter().map(work).collect()));
+                let sunk = done.take().map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink));
+                // After a failure nothing more is read: the run stops at the first error.
+                let read = if sunk.is_ok() { next_batch(&mut corpus) } else { Ok(None) };
+                (sunk, read)
+            });
+            // Errors in input order: the earlier batch's sink before the later batch's reading.
+            sunk?;
+            batch = read?;
+            done = results;
+        }
+        done.map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink))
+    })?;
     Ok(corpus.warnings())
 }
 
@@ -300,7 +324,7 @@ pub fn analyse_each(
     window: Window,
     threads: usize,
     progress: &(dyn Fn() + Sync),
-    sink: &mut dyn FnMut(Analysis) -> Result<()>,
+    sink: &mut Sink<'_, Analysis>,
 ) -> Result<Vec<String>> {
     let work = |doc: &Document| {
         let (layout, mentions) = tag_document(doc, loaded);
@@ -339,7 +363,7 @@ pub fn timing(phase: &str, took: std::time::Duration) {
 
 /// `newsgraph map`: one partial record (see [`crate::export::part`]) per input document, in
 /// input order, on `out`. Standard input is read as JSON Lines. Returns the notes for stderr.
-pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
+pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, out: &mut (dyn Write + Send)) -> Result<Vec<String>> {
     let loaded = load_on(common, threads)?;
     let read = text::ReadOptions { stdin_jsonl: true, ..common.read };
     let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);

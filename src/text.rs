@@ -291,7 +291,7 @@ enum Source {
 
 struct JsonlReader {
     path: PathBuf,
-    reader: Box<dyn std::io::BufRead>,
+    reader: Box<dyn std::io::BufRead + Send>,
     line: usize,
 }
 
