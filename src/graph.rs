@@ -550,15 +550,19 @@ impl GraphBuilder {
             m
         };
         let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
+        // Nodes and co-mention edges are made in parallel (each remaps its document list), then
+        // sorted by their ids, which are distinct: the hash maps' order does not show.
         let mut nodes: Vec<(&str, Node)> = self
             .nodes
             .drain()
+            .collect::<Vec<_>>()
+            .into_par_iter()
             .map(|(e, n)| {
                 let node = Node { entity: e, mentions: n.mentions, documents: remap(n.documents), matched_as: n.matched_as, windows: n.windows };
                 (id_of(e), node)
             })
             .collect();
-        nodes.sort_by(|a, b| a.0.cmp(b.0));
+        nodes.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut graph: DiGraph<Node, Edge> = DiGraph::new();
         let mut index: BTreeMap<u32, NodeIndex> = BTreeMap::new();
         for (_, n) in nodes {
@@ -566,21 +570,26 @@ impl GraphBuilder {
             index.insert(e, graph.add_node(n));
         }
         let windows_total = self.windows;
-        let mut edges: Vec<((&str, &str), u32, u32, Edge)> = Vec::new();
-        for ((x, y), (weight, documents)) in self.pairs.drain() {
-            let (x, y) = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
-            let (nx, ny) = (graph[index[&x]].windows as f64, graph[index[&y]].windows as f64);
-            let total = windows_total as f64;
-            let pxy = weight as f64 / total;
-            let npmi = if pxy >= 1.0 {
-                1.0
-            } else {
-                let pmi = (pxy / ((nx / total) * (ny / total))).ln();
-                (pmi / -pxy.ln()).clamp(-1.0, 1.0)
-            };
-            edges.push(((id_of(x), id_of(y)), x, y, Edge::CoMention { weight, documents: remap(documents), npmi }));
-        }
-        edges.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut edges: Vec<((&str, &str), u32, u32, Edge)> = self
+            .pairs
+            .drain()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|((x, y), (weight, documents))| {
+                let (x, y) = if id_of(x) < id_of(y) { (x, y) } else { (y, x) };
+                let (nx, ny) = (graph[index[&x]].windows as f64, graph[index[&y]].windows as f64);
+                let total = windows_total as f64;
+                let pxy = weight as f64 / total;
+                let npmi = if pxy >= 1.0 {
+                    1.0
+                } else {
+                    let pmi = (pxy / ((nx / total) * (ny / total))).ln();
+                    (pmi / -pxy.ln()).clamp(-1.0, 1.0)
+                };
+                ((id_of(x), id_of(y)), x, y, Edge::CoMention { weight, documents: remap(documents), npmi })
+            })
+            .collect();
+        edges.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut affiliations = Vec::new();
         for (&e, _) in &index {
             let entity = &gaz.entities[e as usize];
@@ -710,18 +719,23 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
         }
     };
     // The word sets are read and made in parallel, a chunk of claims at a time (bounded
-    // memory); the search itself is sequential, in publication order.
+    // memory); the search itself is sequential, in publication order. While the calling thread
+    // searches one chunk, the pool prepares the next (with one worker, they take turns).
     const CHUNK: usize = 1 << 14;
-    for chunk in order.chunks(CHUNK) {
-        let prepared: Vec<Vec<(u64, Vec<(u64, bool)>)>> = chunk
+    /// A claim's sentence hash and word set (see [`word_set`]).
+    type Prepared = (u64, Vec<(u64, bool)>);
+    let at: Vec<u64> = order.iter().map(|&j| records[j].at).collect();
+    let prepare = |chunk: usize| -> Result<Vec<Prepared>> {
+        let part = &at[(chunk * CHUNK).min(at.len())..((chunk + 1) * CHUNK).min(at.len())];
+        let prepared: Vec<Vec<Prepared>> = part
             .par_chunks(256)
             .map(|part| {
                 let mut ahead = ReadAhead::default();
                 // The claims of one sentence come together: its words are made once.
                 let mut last: Option<(String, u64, Vec<(u64, bool)>)> = None;
                 part.iter()
-                    .map(|&j| {
-                        let (_, sentence, _) = evidence.claim_with(&records[j], &mut ahead)?;
+                    .map(|&at| {
+                        let (_, sentence, _) = evidence.read_with(at, &mut ahead)?;
                         if let Some((s, h, words)) = &last
                             && *s == sentence
                         {
@@ -735,8 +749,22 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
                     .collect::<Result<_>>()
             })
             .collect::<Result<_>>()?;
-        for (&j, (h, words)) in chunk.iter().zip(prepared.into_iter().flatten()) {
-            mark_one(records, j, h, words);
+        Ok(prepared.into_iter().flatten().collect())
+    };
+    let chunks = order.len().div_ceil(CHUNK);
+    let mut prepared = prepare(0)?;
+    for (k, chunk) in order.chunks(CHUNK).enumerate() {
+        let mut next: Option<Result<Vec<Prepared>>> = None;
+        rayon::in_place_scope(|scope| {
+            if k + 1 < chunks {
+                scope.spawn(|_| next = Some(prepare(k + 1)));
+            }
+            for (&j, (h, words)) in chunk.iter().zip(std::mem::take(&mut prepared)) {
+                mark_one(records, j, h, words);
+            }
+        });
+        if let Some(n) = next {
+            prepared = n?;
         }
     }
     Ok(())
@@ -747,45 +775,74 @@ type RelationEdges<'g> = Vec<((&'g str, &'g str), u32, u32, Edge)>;
 /// Folds the claims into relation edges per (source, target, relation, denial).
 fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: &'g Gazetteer, lex: &Lexicon) -> RelationEdges<'g> {
     let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
-    let mut groups: BTreeMap<(&str, &str, usize, bool), Vec<usize>> = BTreeMap::new();
-    for (i, r) in records.iter().enumerate() {
-        let rel = &lex.relations[r.relation];
-        let (mut s, mut t) = (r.subject_state, r.object_state);
-        if s == t {
-            continue;
-        }
-        if rel.symmetric && id_of(t) < id_of(s) {
-            std::mem::swap(&mut s, &mut t);
-        }
-        groups.entry((id_of(s), id_of(t), r.relation, r.negated)).or_default().push(i);
+    // Each entity's place in id order, so that claims group by (source id, target id,
+    // relation, denial) with integer keys: one parallel sort instead of a map keyed by strings.
+    let mut by_id: Vec<u32> = (0..gaz.entities.len() as u32).collect();
+    by_id.par_sort_unstable_by(|&a, &b| id_of(a).cmp(id_of(b)));
+    let mut rank = vec![0u32; by_id.len()];
+    for (r, &e) in by_id.iter().enumerate() {
+        rank[e as usize] = r as u32;
     }
-    let mut edges = Vec::new();
-    for ((sid, tid, relation, negated), evidence) in groups {
-        let originals: Vec<&ClaimRecord> = evidence.iter().map(|&i| &records[i]).filter(|r| r.copy_of.is_none()).collect();
-        let outlets: BTreeSet<String> = originals
-            .iter()
-            .map(|r| {
-                let info = &documents[r.document as usize];
-                info.outlet.clone().unwrap_or_else(|| format!("document {}", info.id))
-            })
-            .collect();
-        let dates: Vec<Date> = evidence.iter().filter_map(|&i| documents[records[i].document as usize].published).collect();
-        let g = lex.relations[relation].goldstein;
-        let edge = Edge::Relation {
-            relation,
-            negated,
-            claims: originals.len() as u32,
-            copies: (evidence.len() - originals.len()) as u32,
-            outlets: outlets.len() as u32,
-            goldstein_mean: g,
-            first: dates.iter().min().copied(),
-            last: dates.iter().max().copied(),
-            evidence,
-        };
-        let (s, t) = (gaz.index_of(sid).expect("node entity") as u32, gaz.index_of(tid).expect("node entity") as u32);
-        edges.push(((sid, tid), s, t, edge));
+    // (source rank, target rank, relation, denial, claim): claims in index order within a group.
+    let mut keyed: Vec<(u32, u32, usize, bool, usize)> = records
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let rel = &lex.relations[r.relation];
+            let (mut s, mut t) = (r.subject_state, r.object_state);
+            if s == t {
+                return None;
+            }
+            if rel.symmetric && rank[t as usize] < rank[s as usize] {
+                std::mem::swap(&mut s, &mut t);
+            }
+            Some((rank[s as usize], rank[t as usize], r.relation, r.negated, i))
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let same_group = |a: &(u32, u32, usize, bool, usize), b: &(u32, u32, usize, bool, usize)| (a.0, a.1, a.2, a.3) == (b.0, b.1, b.2, b.3);
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    for k in 0..keyed.len() {
+        if k == 0 || !same_group(&keyed[k - 1], &keyed[k]) {
+            groups.push(k..k + 1);
+        } else if let Some(g) = groups.last_mut() {
+            g.end = k + 1;
+        }
     }
-    edges
+    groups
+        .into_par_iter()
+        .map(|g| {
+            let (_, _, relation, negated, _) = keyed[g.start];
+            let evidence: Vec<usize> = keyed[g].iter().map(|k| k.4).collect();
+            let first = &records[evidence[0]];
+            let (mut s, mut t) = (first.subject_state, first.object_state);
+            if lex.relations[relation].symmetric && rank[t as usize] < rank[s as usize] {
+                std::mem::swap(&mut s, &mut t);
+            }
+            let originals: Vec<&ClaimRecord> = evidence.iter().map(|&i| &records[i]).filter(|r| r.copy_of.is_none()).collect();
+            let outlets: BTreeSet<String> = originals
+                .iter()
+                .map(|r| {
+                    let info = &documents[r.document as usize];
+                    info.outlet.clone().unwrap_or_else(|| format!("document {}", info.id))
+                })
+                .collect();
+            let dates: Vec<Date> = evidence.iter().filter_map(|&i| documents[records[i].document as usize].published).collect();
+            let g = lex.relations[relation].goldstein;
+            let edge = Edge::Relation {
+                relation,
+                negated,
+                claims: originals.len() as u32,
+                copies: (evidence.len() - originals.len()) as u32,
+                outlets: outlets.len() as u32,
+                goldstein_mean: g,
+                first: dates.iter().min().copied(),
+                last: dates.iter().max().copied(),
+                evidence,
+            };
+            ((id_of(s), id_of(t)), s, t, edge)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
@@ -331,8 +332,9 @@ impl GraphDoc {
         let entity_of: Vec<u32> = graph.graph.node_weights().map(|n| n.entity).collect();
         let id_of = |i: petgraph::graph::NodeIndex| gaz.entities[entity_of[i.index()] as usize].id.clone();
         let (graph_nodes, graph_edges) = std::mem::take(&mut graph.graph).into_nodes_edges();
+        // Nodes and edges are made in parallel on the current rayon pool, in order.
         let nodes = graph_nodes
-            .into_iter()
+            .into_par_iter()
             .map(|n| {
                 let n = n.weight;
                 let e = &gaz.entities[n.entity as usize];
@@ -350,7 +352,7 @@ impl GraphDoc {
             })
             .collect();
         let edges = graph_edges
-            .into_iter()
+            .into_par_iter()
             .map(|edge| {
                 let (s, t) = (edge.source(), edge.target());
                 let base = EdgeRec { source: id_of(s), target: id_of(t), ..Default::default() };
@@ -502,7 +504,6 @@ fn write_array<S>(
     state: impl Fn() -> S + Sync,
     render: impl Fn(&mut S, usize, &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
-    use rayon::prelude::*;
     let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
     write!(w, ",\n  \"{name}\": ").map_err(|e| fail(&e))?;
     if len == 0 {
