@@ -612,7 +612,7 @@ impl GraphBuilder {
             let mut slots: Vec<Option<DocumentInfo>> = self.documents.into_iter().map(Some).collect();
             order.iter().map(|&a| slots[a as usize].take().expect("each document once")).collect()
         };
-        mark_copies(&mut self.claims, &documents, &self.evidence)?;
+        mark_copies(&mut self.claims, &documents, &self.evidence, COPY_CHUNK)?;
         let relation_edges = relation_edges(&self.claims, &documents, gaz, lex);
         for (_, x, y, edge) in edges.into_iter().chain(affiliations).chain(relation_edges) {
             graph.add_edge(index[&x], index[&y], edge);
@@ -660,13 +660,17 @@ fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     h
 }
 
+/// Copy detection prepares this many claims' word sets at a time.
+const COPY_CHUNK: usize = 1 << 14;
+
 /// Marks copies across documents: the same pair, relation and denial in a sentence sharing at
 /// least eight words and 40% of all its words with an earlier-published document's. Undated
 /// documents come last. Identical sentences are found by a hash of their words; near-copies
 /// through an index of their longer words, a bounded number of candidates per word, so the
 /// search stays linear on corpora full of syndicated copies. Sentences are read back from the
-/// evidence file one at a time; only the originals' words are kept.
-fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence: &Evidence) -> Result<()> {
+/// evidence file one at a time; only the originals' words are kept. Word sets are prepared
+/// `chunk_len` claims at a time.
+fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence: &Evidence, chunk_len: usize) -> Result<()> {
     type Key = (u32, u32, usize, bool);
     const CANDIDATES_PER_WORD: usize = 32;
     let mut order: Vec<usize> = (0..records.len()).collect();
@@ -721,12 +725,11 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
     // The word sets are read and made in parallel, a chunk of claims at a time (bounded
     // memory); the search itself is sequential, in publication order. While the calling thread
     // searches one chunk, the pool prepares the next (with one worker, they take turns).
-    const CHUNK: usize = 1 << 14;
     /// A claim's sentence hash and word set (see [`word_set`]).
     type Prepared = (u64, Vec<(u64, bool)>);
     let at: Vec<u64> = order.iter().map(|&j| records[j].at).collect();
     let prepare = |chunk: usize| -> Result<Vec<Prepared>> {
-        let part = &at[(chunk * CHUNK).min(at.len())..((chunk + 1) * CHUNK).min(at.len())];
+        let part = &at[(chunk * chunk_len).min(at.len())..((chunk + 1) * chunk_len).min(at.len())];
         let prepared: Vec<Vec<Prepared>> = part
             .par_chunks(256)
             .map(|part| {
@@ -751,9 +754,9 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
             .collect::<Result<_>>()?;
         Ok(prepared.into_iter().flatten().collect())
     };
-    let chunks = order.len().div_ceil(CHUNK);
+    let chunks = order.len().div_ceil(chunk_len);
     let mut prepared = prepare(0)?;
-    for (k, chunk) in order.chunks(CHUNK).enumerate() {
+    for (k, chunk) in order.chunks(chunk_len).enumerate() {
         let mut next: Option<Result<Vec<Prepared>>> = None;
         rayon::in_place_scope(|scope| {
             if k + 1 < chunks {
@@ -880,6 +883,83 @@ mod tests {
         for (at, claim, sentence, cue) in stored {
             assert_eq!(ev.read(at).unwrap(), (claim.clone(), sentence, cue));
             assert_eq!(ev.read_header(at).unwrap().0, claim);
+        }
+    }
+
+    fn info(i: usize, published: Option<&str>) -> DocumentInfo {
+        DocumentInfo {
+            id: format!("d{i:02}"),
+            path: format!("d{i:02}.txt"),
+            title: None,
+            outlet: None,
+            url: None,
+            published: published.map(|d| d.parse().unwrap()),
+            sentences: 3,
+            paragraphs: 1,
+            repeated: 0,
+            tail_from: None,
+            mentions: 6,
+            crowded_windows: 0,
+            sha256: String::new(),
+        }
+    }
+
+    /// Copy detection prepares word sets a chunk at a time, the next chunk on the pool while
+    /// the search runs: the copies found must not depend on the chunk size or thread count.
+    #[test]
+    fn copies_do_not_depend_on_chunks_or_threads() {
+        let base = [
+            "Russia and Iran signed a comprehensive strategic partnership treaty in Moscow covering energy transport security",
+            "Tehran condemned the American strikes against nuclear facilities calling them flagrant violations of international law",
+            "Beijing offered to mediate between Israel and Iran after weeks of missile exchanges across the region",
+            "Moscow refused military assistance although officials repeated their diplomatic support during the summit",
+        ];
+        let mut ev = Evidence::default();
+        let mut records = Vec::new();
+        let mut documents = Vec::new();
+        for d in 0..48usize {
+            let date = format!("2025-0{}-{:02}", 1 + d % 6, 1 + (d * 7) % 28);
+            documents.push(info(d, (d % 5 != 0).then_some(date.as_str())));
+            for k in 0..3usize {
+                let b = base[(d + k) % base.len()];
+                // Exact copies, reworded copies (a word dropped, one added) and originals.
+                let sentence = match (d + 2 * k) % 4 {
+                    0 => b.to_string(),
+                    1 => b.replacen(" the ", " ", 1) + " yesterday",
+                    2 => (0..10).map(|w| format!("w{d}x{k}y{w}")).collect::<Vec<_>>().join(" "),
+                    _ => b.to_uppercase(),
+                };
+                let claim = Claim {
+                    subject: 1,
+                    object: 2,
+                    relation: k % 2,
+                    cue: 0,
+                    negated: false,
+                    modality: Modality::Asserted,
+                    speaker: None,
+                    sentence: 0..sentence.len(),
+                    subject_span: 0..1,
+                    object_span: 2..3,
+                    cue_span: 4..5,
+                };
+                let at = ev.push(&claim, &sentence, "cue").unwrap();
+                records.push(ClaimRecord { document: d as u32, subject: 1, object: 2, relation: k % 2, negated: false, subject_state: 1, object_state: 2, copy_of: None, at });
+            }
+        }
+        ev.flush().unwrap();
+        let run = |threads: usize, chunk: usize| {
+            let mut r = records.clone();
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| mark_copies(&mut r, &documents, &ev, chunk)).unwrap();
+            r.iter().map(|r| r.copy_of).collect::<Vec<_>>()
+        };
+        let whole = run(1, COPY_CHUNK);
+        let copies = whole.iter().flatten().count();
+        assert!(copies > 40 && copies < records.len() - 20, "{copies} copies of {}", records.len());
+        for threads in [1, 2] {
+            for chunk in [1, 2, 7, 64, 143, 144, COPY_CHUNK] {
+                assert_eq!(run(threads, chunk), whole, "{threads} threads, chunks of {chunk}");
+            }
         }
     }
 }

@@ -277,6 +277,20 @@ fn each_document<T: Send>(
     work: &(dyn Fn(&Document) -> T + Sync),
     sink: &mut Sink<'_, T>,
 ) -> Result<Vec<String>> {
+    each_document_in(inputs, read, threads, (BATCH_BYTES, BATCH_DOCS), work, sink)
+}
+
+/// [`each_document`] with batches of `batch.0` bytes or `batch.1` documents, whichever comes
+/// first (the tests use small ones).
+fn each_document_in<T: Send>(
+    inputs: &[PathBuf],
+    read: text::ReadOptions,
+    threads: usize,
+    batch: (usize, usize),
+    work: &(dyn Fn(&Document) -> T + Sync),
+    sink: &mut Sink<'_, T>,
+) -> Result<Vec<String>> {
+    let (batch_bytes, batch_docs) = batch;
     let mut corpus = text::Corpus::open(inputs, read)?;
     // Reads the next batch; `None` at the end of the input.
     let next_batch = |corpus: &mut text::Corpus| -> Result<Option<Vec<Document>>> {
@@ -286,7 +300,7 @@ fn each_document<T: Send>(
             let doc = doc?;
             bytes += doc.text.len();
             batch.push(doc);
-            if bytes >= BATCH_BYTES || batch.len() >= BATCH_DOCS {
+            if bytes >= batch_bytes || batch.len() >= batch_docs {
                 break;
             }
         }
@@ -305,10 +319,17 @@ fn each_document<T: Send>(
                 let read = if sunk.is_ok() { next_batch(&mut corpus) } else { Ok(None) };
                 (sunk, read)
             });
-            // Errors in input order: the earlier batch's sink before the later batch's reading.
+            // Errors in input order: the earlier batches reach the sink before a broken record
+            // of a later one is reported (the documents read with it, in its batch, do not).
             sunk?;
-            batch = read?;
             done = results;
+            match read {
+                Ok(next) => batch = next,
+                Err(broken) => {
+                    done.take().map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink))?;
+                    return Err(broken);
+                }
+            }
         }
         done.map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink))
     })?;
@@ -725,4 +746,82 @@ pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, fo
         }
         (CompareRequest::Pair(..), None) => unreachable!("a pair request resolves to a pair"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JSON Lines corpus of `n` documents, `bad` (1-based line) replaced by a broken record.
+    fn corpus(n: usize, bad: Option<usize>) -> tempfile::NamedTempFile {
+        let mut f = tempfile::Builder::new().suffix(".jsonl").tempfile().unwrap();
+        for i in 1..=n {
+            if Some(i) == bad {
+                writeln!(f, "{{\"id\": \"d{i}\", \"text\": ").unwrap();
+            } else {
+                writeln!(f, "{{\"id\": \"d{i}\", \"text\": \"Russia and Iran, part {i}.\"}}").unwrap();
+            }
+        }
+        f.flush().unwrap();
+        f
+    }
+
+    fn ids(file: &std::path::Path, threads: usize, batch_docs: usize, fail_at: Option<usize>) -> (Result<Vec<String>>, Vec<String>) {
+        let mut seen: Vec<String> = Vec::new();
+        let work = |d: &Document| d.id.clone();
+        let result = each_document_in(&[file.to_path_buf()], text::ReadOptions::default(), threads, (usize::MAX, batch_docs), &work, &mut |id: String| {
+            if fail_at == Some(seen.len() + 1) {
+                return Err(Error::usage(format!("sink refused {id}")));
+            }
+            seen.push(id);
+            Ok(())
+        });
+        (result, seen)
+    }
+
+    /// Batches overlap (read, work, sink); the sink still sees every document once, in input
+    /// order, at any thread count and batch size.
+    #[test]
+    fn overlapped_batches_keep_input_order() {
+        let file = corpus(41, None);
+        let want: Vec<String> = (1..=41).map(|i| format!("d{i}")).collect();
+        for threads in [1, 2, 3] {
+            for batch in [1, 2, 5, 40, 41, 100] {
+                let (result, seen) = ids(file.path(), threads, batch, None);
+                assert!(result.is_ok(), "{threads} threads, batches of {batch}");
+                assert_eq!(seen, want, "{threads} threads, batches of {batch}");
+            }
+        }
+    }
+
+    /// A broken record stops the run with its line named, whatever batch it falls in, after the
+    /// batches before it; a sink error stops the run with that error.
+    #[test]
+    fn errors_stop_the_stream_in_input_order() {
+        let file = corpus(30, Some(17));
+        for threads in [1, 2] {
+            for batch in [1, 4, 16, 17, 50] {
+                let (result, seen) = ids(file.path(), threads, batch, None);
+                let message = result.unwrap_err().to_string();
+                assert!(message.contains(":17"), "{message}");
+                // As one batch after another would: every whole batch before the broken one.
+                let want: Vec<String> = (1..=16 / batch * batch).map(|i| format!("d{i}")).collect();
+                assert_eq!(seen, want, "{threads} threads, batches of {batch}");
+                // A sink error of an earlier batch comes first, even when the broken record is
+                // read while that batch is still being worked on.
+                let (result, _) = ids(file.path(), threads, batch, Some(9));
+                if batch <= 8 {
+                    assert_eq!(result.unwrap_err().to_string(), "sink refused d9", "{threads} threads, batches of {batch}");
+                }
+            }
+        }
+        let file = corpus(30, None);
+        for threads in [1, 2] {
+            for batch in [1, 4, 50] {
+                let (result, seen) = ids(file.path(), threads, batch, Some(9));
+                assert_eq!(result.unwrap_err().to_string(), "sink refused d9");
+                assert_eq!(seen.len(), 8);
+            }
+        }
+    }
 }
