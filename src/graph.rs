@@ -534,7 +534,7 @@ impl GraphBuilder {
         self.evidence.flush()?;
         // Documents in id order (then by content, so even duplicates come out the same way).
         let mut order: Vec<u32> = (0..self.documents.len() as u32).collect();
-        order.sort_by(|&a, &b| {
+        order.par_sort_by(|&a, &b| {
             let (x, y) = (&self.documents[a as usize], &self.documents[b as usize]);
             x.id.cmp(&y.id).then(x.sha256.cmp(&y.sha256)).then(x.path.cmp(&y.path))
         });
@@ -602,12 +602,13 @@ impl GraphBuilder {
         }
         affiliations.sort_by(|a, b| a.0.cmp(&b.0));
         // Claims in document then text order (a document's claims were added in text order).
-        for r in &mut self.claims {
+        self.claims.par_iter_mut().for_each(|r| {
             r.document = rank[r.document as usize];
             r.subject_state = rollup(gaz, r.subject, &index);
             r.object_state = rollup(gaz, r.object, &index);
-        }
-        self.claims.sort_by_key(|r| r.document);
+        });
+        // Stable: a document's claims keep their text order.
+        self.claims.par_sort_by_key(|r| r.document);
         let documents: Vec<DocumentInfo> = {
             let mut slots: Vec<Option<DocumentInfo>> = self.documents.into_iter().map(Some).collect();
             order.iter().map(|&a| slots[a as usize].take().expect("each document once")).collect()
@@ -675,7 +676,7 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
     const CANDIDATES_PER_WORD: usize = 32;
     let mut order: Vec<usize> = (0..records.len()).collect();
     let date_of = |r: &ClaimRecord| documents[r.document as usize].published;
-    order.sort_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
+    order.par_sort_unstable_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
     let key = |r: &ClaimRecord| -> Key {
         let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
         (a, b, r.relation, r.negated)
