@@ -525,7 +525,12 @@ fn write_graph(graph: Graph, loaded: &Loaded, output: &OutputOptions, out_dir: &
     let doc = crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon);
     let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
     timing("graph document", t.elapsed());
-    write_outputs(&doc, &loaded.gazetteer.style, output, out_dir, report)
+    let staged = stage_outputs(&doc, &loaded.gazetteer.style, output, out_dir, report)?;
+    // Renaming a large output over its previous version waits on the system dropping the old
+    // file (about a second for a 1.6 GB graph.json); the graph document is freed meanwhile.
+    let (written, ()) = rayon::join(|| staged.into_iter().map(crate::export::Staged::commit).collect::<Result<Vec<_>>>(), move || drop(doc));
+    report.written.extend(written?);
+    Ok(())
 }
 
 /// Applies the filters, resolving `--focus` by id, label or alias.
@@ -549,6 +554,21 @@ fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::export::Filters,
 /// and only when all are written are they renamed into place, so a failed run changes none of
 /// the earlier outputs. `graph.json` is written as it is made, claim by claim.
 pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::Style, opts: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
+    for s in stage_outputs(doc, style, opts, out_dir, report)? {
+        report.written.push(s.commit()?);
+    }
+    Ok(())
+}
+
+/// [`write_outputs`] but for the renaming: every output written to its temporary file, to be
+/// committed by the caller (all of them, or none when something failed).
+fn stage_outputs(
+    doc: &crate::export::GraphDoc,
+    style: &crate::gazetteer::Style,
+    opts: &OutputOptions,
+    out_dir: &std::path::Path,
+    report: &mut BuildReport,
+) -> Result<Vec<crate::export::Staged>> {
     use crate::export::{Staged, dot, formats, render_with_dot, stage};
     report.documents = doc.documents.len();
     report.nodes = doc.nodes.len();
@@ -600,10 +620,7 @@ pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::St
         }
     }
     doc.claims.check()?;
-    for s in staged {
-        report.written.push(s.commit()?);
-    }
-    Ok(())
+    Ok(staged)
 }
 
 /// `newsgraph export`: converts a saved `graph.json` into other formats without re-reading the
