@@ -787,8 +787,9 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
     for (r, &e) in by_id.iter().enumerate() {
         rank[e as usize] = r as u32;
     }
-    // (source rank, target rank, relation, denial, claim): claims in index order within a group.
-    let mut keyed: Vec<(u32, u32, usize, bool, usize)> = records
+    /// (source rank, target rank, relation, denial, claim): claims in index order in a group.
+    type Keyed = (u32, u32, usize, bool, usize);
+    let mut keyed: Vec<Keyed> = records
         .par_iter()
         .enumerate()
         .filter_map(|(i, r)| {
@@ -804,25 +805,13 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
         })
         .collect();
     keyed.par_sort_unstable();
-    let same_group = |a: &(u32, u32, usize, bool, usize), b: &(u32, u32, usize, bool, usize)| (a.0, a.1, a.2, a.3) == (b.0, b.1, b.2, b.3);
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
-    for k in 0..keyed.len() {
-        if k == 0 || !same_group(&keyed[k - 1], &keyed[k]) {
-            groups.push(k..k + 1);
-        } else if let Some(g) = groups.last_mut() {
-            g.end = k + 1;
-        }
-    }
+    let groups: Vec<&[Keyed]> = keyed.chunk_by(|a, b| (a.0, a.1, a.2, a.3) == (b.0, b.1, b.2, b.3)).collect();
     groups
         .into_par_iter()
-        .map(|g| {
-            let (_, _, relation, negated, _) = keyed[g.start];
-            let evidence: Vec<usize> = keyed[g].iter().map(|k| k.4).collect();
-            let first = &records[evidence[0]];
-            let (mut s, mut t) = (first.subject_state, first.object_state);
-            if lex.relations[relation].symmetric && rank[t as usize] < rank[s as usize] {
-                std::mem::swap(&mut s, &mut t);
-            }
+        .map(|group| {
+            let (rs, rt, relation, negated, _) = group[0];
+            let (s, t) = (by_id[rs as usize], by_id[rt as usize]);
+            let evidence: Vec<usize> = group.iter().map(|k| k.4).collect();
             let originals: Vec<&ClaimRecord> = evidence.iter().map(|&i| &records[i]).filter(|r| r.copy_of.is_none()).collect();
             let outlets: BTreeSet<String> = originals
                 .iter()

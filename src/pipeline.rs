@@ -314,7 +314,7 @@ fn each_document_in<T: Send>(
             let mut results: Option<Vec<T>> = None;
             let (sunk, read) = rayon::in_place_scope(|scope| {
                 scope.spawn(|_| results = Some(current.par_iter().map(work).collect()));
-                let sunk = done.take().map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink));
+                let sunk = sink_all(done.take(), sink);
                 // After a failure nothing more is read: the run stops at the first error.
                 let read = if sunk.is_ok() { next_batch(&mut corpus) } else { Ok(None) };
                 (sunk, read)
@@ -326,14 +326,19 @@ fn each_document_in<T: Send>(
             match read {
                 Ok(next) => batch = next,
                 Err(broken) => {
-                    done.take().map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink))?;
+                    sink_all(done.take(), sink)?;
                     return Err(broken);
                 }
             }
         }
-        done.map_or(Ok(()), |d| d.into_iter().try_for_each(&mut *sink))
+        sink_all(done, sink)
     })?;
     Ok(corpus.warnings())
+}
+
+/// Hands a batch's results, if any, to `sink` in order; stops at its first error.
+fn sink_all<T>(results: Option<Vec<T>>, sink: &mut Sink<'_, T>) -> Result<()> {
+    results.into_iter().flatten().try_for_each(sink)
 }
 
 /// Reads `inputs` as a stream and analyses each document on `threads` workers, handing the
@@ -528,7 +533,7 @@ fn write_graph(graph: Graph, loaded: &Loaded, output: &OutputOptions, out_dir: &
     let staged = stage_outputs(&doc, &loaded.gazetteer.style, output, out_dir, report)?;
     // Renaming a large output over its previous version waits on the system dropping the old
     // file (about a second for a 1.6 GB graph.json); the graph document is freed meanwhile.
-    let (written, ()) = rayon::join(|| staged.into_iter().map(crate::export::Staged::commit).collect::<Result<Vec<_>>>(), move || drop(doc));
+    let (written, ()) = rayon::join(|| commit_all(staged), move || drop(doc));
     report.written.extend(written?);
     Ok(())
 }
@@ -554,10 +559,14 @@ fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::export::Filters,
 /// and only when all are written are they renamed into place, so a failed run changes none of
 /// the earlier outputs. `graph.json` is written as it is made, claim by claim.
 pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::Style, opts: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
-    for s in stage_outputs(doc, style, opts, out_dir, report)? {
-        report.written.push(s.commit()?);
-    }
+    let staged = stage_outputs(doc, style, opts, out_dir, report)?;
+    report.written.extend(commit_all(staged)?);
     Ok(())
+}
+
+/// Renames staged outputs into place, in order, stopping at the first failure.
+fn commit_all(staged: Vec<crate::export::Staged>) -> Result<Vec<PathBuf>> {
+    staged.into_iter().map(crate::export::Staged::commit).collect()
 }
 
 /// [`write_outputs`] but for the renaming: every output written to its temporary file, to be
