@@ -17,9 +17,14 @@
 pub struct Normalized {
     /// The normalised text.
     pub text: String,
-    /// For each byte of `text`, and one past its end: the source byte offset, or `NONE` for a
-    /// byte inside a replacement that does not sit on a source character boundary.
-    map: Vec<u32>,
+    /// The map back to the source, piecewise: each mark `(n, s)` says that normalised offset
+    /// `n + k` comes from source offset `s + k` up to the next mark, or, with `s` = `NONE`,
+    /// that those bytes sit inside a replacement and have no source char boundary. Most text
+    /// normalises to itself, so a paragraph needs a handful of marks, not a word per byte.
+    marks: Vec<(u32, u32)>,
+    /// Where the marks say the next normalised byte comes from (`NONE` inside a replacement):
+    /// a byte that comes from there needs no new mark.
+    next: u32,
 }
 
 const NONE: u32 = u32::MAX;
@@ -27,9 +32,30 @@ const NONE: u32 = u32::MAX;
 impl Normalized {
     /// The source offset of normalised offset `i`, when it falls on a source char boundary.
     pub fn source(&self, i: usize) -> Option<usize> {
-        match self.map.get(i) {
-            Some(&o) if o != NONE => Some(o as usize),
-            _ => None,
+        if i > self.text.len() {
+            return None;
+        }
+        let k = self.marks.partition_point(|&(n, _)| n as usize <= i).checked_sub(1)?;
+        let (n, s) = self.marks[k];
+        (s != NONE).then(|| s as usize + (i - n as usize))
+    }
+
+    /// Notes that the `len` bytes about to be added at normalised offset `at` come from source
+    /// offset `from` onwards.
+    #[inline]
+    fn mark_source(&mut self, at: usize, from: u32, len: usize) {
+        if from != self.next || self.marks.is_empty() {
+            self.marks.push((at as u32, from));
+        }
+        self.next = from + len as u32;
+    }
+
+    /// Notes that the bytes from normalised offset `at` have no source boundary.
+    #[inline]
+    fn mark_inside(&mut self, at: usize) {
+        if self.next != NONE || self.marks.is_empty() {
+            self.marks.push((at as u32, NONE));
+            self.next = NONE;
         }
     }
 }
@@ -54,7 +80,76 @@ pub fn is_word_char(c: char) -> bool {
 /// [`is_word_char`] for an ASCII byte (false for any other byte): the byte loops' fast path.
 #[inline]
 pub fn is_ascii_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    ASCII_WORD[usize::from(b)]
+}
+
+/// [`is_ascii_word_byte`] as a table: one load in the loops that skip words.
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// The end of the run of ASCII word bytes (letters, digits, `_`) that starts at `from`: eight
+/// bytes at a time.
+#[inline]
+pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // High bit of each byte of `x` (bytes below 0x80) that lies in `lo..=hi`: adding
+    // `0x80 - lo` sets it from `lo` up, adding `0x7f - hi` from `hi + 1` up, and neither
+    // carries into the next byte.
+    let within = |x: u64, lo: u8, hi: u8| (x + ONES * u64::from(0x80 - lo)) & !(x + ONES * u64::from(0x7f - hi)) & HIGH;
+    let mut j = from;
+    while let Some(chunk) = bytes.get(j..j + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let x = w & LOW;
+        let t = x ^ (ONES * u64::from(b'_'));
+        let underscore = !((t + LOW) | t) & HIGH;
+        let word = (within(x | (ONES * 0x20), b'a', b'z') | within(x, b'0', b'9') | underscore) & !w;
+        let other = !word & HIGH;
+        if other != 0 {
+            return j + (other.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < bytes.len() && is_ascii_word_byte(bytes[j]) {
+        j += 1;
+    }
+    j
+}
+
+/// The end of the run of ASCII bytes other than white space that starts at `from`: eight bytes
+/// at a time, stopping at the first byte that is not ASCII or is at most a space (then checked
+/// one by one: control characters other than white space go on).
+#[inline]
+fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut j = from;
+    loop {
+        while let Some(chunk) = bytes.get(j..j + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            // High bit set where a byte is not ASCII or is below 0x21 (the lowest such byte is
+            // exact: borrows only run upwards).
+            let stop = (w | (w.wrapping_sub(ONES * 0x21) & !w)) & HIGH;
+            if stop != 0 {
+                j += (stop.trailing_zeros() / 8) as usize;
+                break;
+            }
+            j += 8;
+        }
+        match bytes.get(j) {
+            Some(&b) if b < 0x80 && !is_ascii_space(b) => j += 1,
+            _ => return j,
+        }
+    }
 }
 
 /// The char at byte `i` of `s` (which must be a char boundary), decoding only when it is not
@@ -81,11 +176,10 @@ pub fn normalize(src: &str, base: usize, fold: bool) -> Normalized {
 /// [`normalize`] into a reused buffer (cleared first): the tagger's hot path, one byte loop
 /// that handles ASCII without decoding.
 pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) {
-    let Normalized { text, map } = out;
-    text.clear();
-    map.clear();
-    text.reserve(src.len());
-    map.reserve(src.len() + 1);
+    out.text.clear();
+    out.marks.clear();
+    out.next = NONE;
+    out.text.reserve(src.len());
     let bytes = src.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -107,12 +201,13 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
             }
             if newlines >= 2 {
                 // A blank line is a hard break; keep it visible as two newlines.
-                text.push_str("\n\n");
-                map.push(at);
-                map.push(NONE);
+                let t = out.text.len();
+                out.text.push_str("\n\n");
+                out.mark_source(t, at, 1);
+                out.mark_inside(t + 1);
             } else {
-                text.push(' ');
-                map.push(at);
+                out.mark_source(out.text.len(), at, 1);
+                out.text.push(' ');
             }
             i = j;
             // Middle initial: "Word X. Word" -> "Word Word".
@@ -128,25 +223,23 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
             // replace, at most a case fold; copied whole, its offsets mapped one to one.
             let mut j = i + 1;
             loop {
-                while j < bytes.len() && bytes[j] < 0x80 && !is_ascii_space(bytes[j]) {
-                    j += 1;
-                }
+                j = plain_ascii_end(bytes, j);
                 // A single space before more such ASCII normalises to itself, unless a middle
                 // initial follows it: the run goes on through it.
                 let plain_space = bytes.get(j) == Some(&b' ')
                     && bytes.get(j + 1).is_some_and(|&x| x < 0x80 && !is_ascii_space(x))
-                    && middle_initial(&src[j + 1..]).is_none();
+                    && !(bytes.get(j + 1).is_some_and(u8::is_ascii_uppercase) && middle_initial(&src[j + 1..]).is_some());
                 if !plain_space {
                     break;
                 }
                 j += 1;
             }
-            let start = text.len();
-            text.push_str(&src[i..j]);
+            let start = out.text.len();
+            out.mark_source(start, at, j - i);
+            out.text.push_str(&src[i..j]);
             if fold {
-                text[start..].make_ascii_lowercase();
+                out.text[start..].make_ascii_lowercase();
             }
-            map.extend(at..at + (j - i) as u32);
             i = j;
             continue;
         }
@@ -159,25 +252,27 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
         };
         match replacement {
             Some(r) => {
-                text.push(r);
-                map.push(at);
+                out.mark_source(out.text.len(), at, 1);
+                out.text.push(r);
             }
             None if fold && c.is_uppercase() => {
-                let start = text.len();
+                let start = out.text.len();
                 for l in c.to_lowercase() {
-                    text.push(l);
+                    out.text.push(l);
                 }
-                map.push(at);
-                map.extend(std::iter::repeat_n(NONE, text.len() - start - 1));
+                out.mark_source(start, at, 1);
+                if out.text.len() > start + 1 {
+                    out.mark_inside(start + 1);
+                }
             }
             None => {
-                text.push(c);
-                map.extend((0..len as u32).map(|k| at + k));
+                out.mark_source(out.text.len(), at, len);
+                out.text.push(c);
             }
         }
         i += len;
     }
-    map.push((base + src.len()) as u32);
+    out.mark_source(out.text.len(), (base + src.len()) as u32, 0);
 }
 
 /// After a run of white space: the length of `X. ` when `rest` starts with a capital initial, a
@@ -217,8 +312,31 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The first, char-by-char implementation: the fast one must agree with it.
-    fn reference(src: &str, base: usize, fold: bool) -> Normalized {
+    proptest! {
+        /// The eight-at-a-time scans against a byte at a time, over every kind of byte.
+        #[test]
+        fn runs_end_where_a_byte_loop_ends(bytes in proptest::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
+            let from = from.min(bytes.len());
+            let word = (from..bytes.len()).find(|&j| !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_')).unwrap_or(bytes.len());
+            prop_assert_eq!(ascii_word_end(&bytes, from), word);
+            let plain = (from..bytes.len()).find(|&j| bytes[j] >= 0x80 || is_ascii_space(bytes[j])).unwrap_or(bytes.len());
+            prop_assert_eq!(plain_ascii_end(&bytes, from), plain);
+        }
+
+        /// The same over word-like text, where runs are long.
+        #[test]
+        fn runs_end_where_a_byte_loop_ends_in_words(text in "[a-zA-Z0-9_@`\\[{/:\\- .\n\t\u{1}é]{0,40}") {
+            let bytes = text.as_bytes();
+            let word = bytes.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(bytes.len());
+            prop_assert_eq!(ascii_word_end(bytes, 0), word);
+            let plain = bytes.iter().position(|&b| b >= 0x80 || is_ascii_space(b)).unwrap_or(bytes.len());
+            prop_assert_eq!(plain_ascii_end(bytes, 0), plain);
+        }
+    }
+
+    /// The first, char-by-char implementation, with its map as one source offset per
+    /// normalised byte (and one past the end): the fast one must agree with it.
+    fn reference(src: &str, base: usize, fold: bool) -> (String, Vec<u32>) {
         let mut text = String::with_capacity(src.len());
         let mut map: Vec<u32> = Vec::with_capacity(src.len() + 1);
         let chars: Vec<(usize, char)> = src.char_indices().collect();
@@ -287,7 +405,14 @@ mod tests {
             i += 1;
         }
         map.push((base + src.len()) as u32);
-        Normalized { text, map }
+        (text, map)
+    }
+
+    /// The piecewise map of `n` written out, one entry per byte and one past the end, as the
+    /// reference writes it.
+    fn per_byte(n: &Normalized) -> Vec<u32> {
+        assert_eq!(n.source(n.text.len() + 1), None);
+        (0..=n.text.len()).map(|i| n.source(i).map_or(NONE, |s| s as u32)).collect()
     }
 
     /// Whether the source word just before `end` is capitalised and two or more letters long.
@@ -313,24 +438,25 @@ mod tests {
             parts in proptest::collection::vec(prop::sample::select(vec![
                 "Vladimir", "V.", "Putin", "A", "B.", "x", "Iran", " ", "  ", "\t", "\n", "\n\n", "\u{a0}",
                 "\u{2019}", "’s", "–", "-", "İ", "É", "ß", "é", ".", ",", "U.S.", "O'Brien", "\u{2028}", "ǅ",
-                "\u{3000}", "Ωmega", "\r\n", "\u{b}", "\u{c}", "\u{85}",
+                "\u{3000}", "Ωmega", "\r\n", "\u{b}", "\u{c}", "\u{85}", "\u{1}", "\u{7f}", "!",
+                "Khamenei's", "a-long-ASCII-run,", "0123456789",
             ]), 0..24),
             base in 0usize..1000,
             fold in any::<bool>(),
         ) {
             let src: String = parts.concat();
             let fast = normalize(&src, base, fold);
-            let want = reference(&src, base, fold);
-            prop_assert_eq!(&fast.text, &want.text);
-            prop_assert_eq!(&fast.map, &want.map);
+            let (text, map) = reference(&src, base, fold);
+            prop_assert_eq!(&fast.text, &text);
+            prop_assert_eq!(per_byte(&fast), map);
         }
 
         #[test]
         fn agrees_on_any_string(src in "\\PC{0,40}", fold in any::<bool>()) {
             let fast = normalize(&src, 0, fold);
-            let want = reference(&src, 0, fold);
-            prop_assert_eq!(&fast.text, &want.text);
-            prop_assert_eq!(&fast.map, &want.map);
+            let (text, map) = reference(&src, 0, fold);
+            prop_assert_eq!(&fast.text, &text);
+            prop_assert_eq!(per_byte(&fast), map);
         }
     }
 

@@ -33,9 +33,11 @@ use std::ops::Range;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{CasePolicy, Gazetteer, How};
-use crate::norm::{Normalized, is_ascii_word_byte, is_word_char, normalize_alias, normalize_into};
+use crate::norm::{Normalized, ascii_word_end, is_ascii_word_byte, is_word_char, normalize_alias, normalize_into};
 
+mod heads;
 mod trie;
+use heads::{Heads, run_len};
 use trie::{DEAD, ROOT, Trie};
 
 /// How the case of aliases and text must agree.
@@ -98,6 +100,9 @@ pub struct Tagger {
     /// The trie of every pattern, walked anchored from each word start (see
     /// [`Tagger::candidates`]).
     trie: Trie,
+    /// The state after each pattern's first run of ASCII word bytes, for walks that start at
+    /// such a run (see [`heads`]).
+    heads: Heads,
     /// Where each pattern's forms start in `pattern_forms` (patterns in sorted order, and one
     /// more entry for the end of the last).
     pattern_starts: Vec<u32>,
@@ -278,8 +283,10 @@ impl Tagger {
         // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
         // offsets): an ASCII-case-insensitive trie would have twice the edges.
         let trie = Trie::new(&texts).ok_or_else(|| Error::usage("cannot compile the gazetteer: its trie would be over 16 GiB"))?;
+        let heads = Heads::new(&trie, &texts);
         Ok(Tagger {
             trie,
+            heads,
             pattern_starts,
             pattern_forms,
             forms,
@@ -315,14 +322,12 @@ impl Tagger {
         normalize_into(&text[region.clone()], region.start, self.mode == CaseMode::Ignore, &mut scratch.norm);
         let norm = &scratch.norm;
         let n = norm.text.as_str();
-        scratch.lower.clear();
-        scratch.lower.extend_from_slice(n.as_bytes());
-        scratch.lower.make_ascii_lowercase();
-        let lower = scratch.lower.as_slice();
+        // The trie holds ASCII-lowercased patterns; bytes are lowercased as they are read.
+        let bytes = n.as_bytes();
         let mut after_word = false;
         let mut p = 0;
-        while p < lower.len() {
-            let b = lower[p];
+        while p < bytes.len() {
+            let b = bytes[p];
             let (word, len) = if b < 0x80 {
                 (is_ascii_word_byte(b), 1)
             } else {
@@ -330,32 +335,40 @@ impl Tagger {
                 (is_word_char(c), c.len_utf8())
             };
             if !after_word {
-                let first = self.trie.next(ROOT, b);
+                if is_ascii_word_byte(b) {
+                    // A run of ASCII word bytes: one probe for the state after all of it.
+                    let run = run_len(&bytes[p..]);
+                    if let Some(state) = self.heads.get(&bytes[p..p + run]) {
+                        self.walk(state, norm, p, p + run, date, out);
+                    }
+                    after_word = true;
+                    p += run;
+                    continue;
+                }
+                let first = self.trie.next(ROOT, b.to_ascii_lowercase());
                 if first != DEAD {
-                    self.walk(first, norm, lower, p, date, out);
+                    self.walk(first, norm, p, p + 1, date, out);
                 }
             }
             after_word = word;
             p += len;
             // The rest of a word starts no walk: skip its ASCII letters and digits at once.
             if word {
-                while p < lower.len() && is_ascii_word_byte(lower[p]) {
-                    p += 1;
-                }
+                p = ascii_word_end(bytes, p);
             }
         }
     }
 
-    /// Walks the trie anchored at `s`, from `state` (the state after the byte at `s`), and keeps
-    /// the valid matches that start there.
-    fn walk(&self, mut state: u32, norm: &Normalized, lower: &[u8], s: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
-        let mut e = s + 1;
+    /// Walks the trie anchored at `s`, from `state` (the state after the bytes `s..e`), and
+    /// keeps the valid matches that start there.
+    fn walk(&self, mut state: u32, norm: &Normalized, s: usize, mut e: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
+        let bytes = norm.text.as_bytes();
         loop {
             if let Some(pattern) = self.trie.pattern(state) {
                 self.accept(norm, s, e, pattern as usize, date, out);
             }
-            let Some(&byte) = lower.get(e) else { return };
-            state = self.trie.next(state, byte);
+            let Some(&byte) = bytes.get(e) else { return };
+            state = self.trie.next(state, byte.to_ascii_lowercase());
             if state == DEAD {
                 return;
             }
@@ -412,7 +425,6 @@ fn in_capitals(slice: &str, form: &str) -> bool {
 #[derive(Default)]
 struct Scratch {
     norm: Normalized,
-    lower: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy)]
