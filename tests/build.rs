@@ -116,6 +116,30 @@ fn deduplicated_and_boilerplate_free() {
 }
 
 #[test]
+fn tag_writes_records_in_id_order_whatever_the_input_order() {
+    let dir = tempdir();
+    let texts = [("b", "Russia and Iran met."), ("a", "Vladimir Putin spoke."), ("c", "Tehran replied."), ("10", "Iran.")];
+    let write = |name: &str, order: &[usize]| {
+        let lines: Vec<String> = order.iter().map(|&i| serde_json::json!({"id": texts[i].0, "text": texts[i].1}).to_string()).collect();
+        let path = dir.path().join(name);
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        path
+    };
+    let tag = |path: &std::path::Path, threads: &str| {
+        let o = run(&["tag", "--threads", threads, path.to_str().unwrap()], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    // Already in id order (copied out in blocks) and shuffled (record by record).
+    let sorted = tag(&write("sorted.jsonl", &[3, 1, 0, 2]), "1");
+    let ids: Vec<String> = sorted.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["document"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, ["10", "a", "b", "c"]);
+    for (order, threads) in [([0, 1, 2, 3], "1"), ([2, 3, 1, 0], "2"), ([3, 1, 0, 2], "2")] {
+        assert_eq!(tag(&write("shuffled.jsonl", &order), threads), sorted, "{order:?}");
+    }
+}
+
+#[test]
 fn output_is_deterministic_across_runs_and_threads() {
     let (a, b) = (tempdir(), tempdir());
     build_seeds(a.path(), &["--format", "json,dot", "--threads", "1"]);
