@@ -129,7 +129,7 @@ pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
 /// at a time, stopping at the first byte that is not ASCII or is at most a space (then checked
 /// one by one: control characters other than white space go on).
 #[inline]
-fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut j = from;

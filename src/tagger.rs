@@ -300,7 +300,7 @@ impl Tagger {
     /// Tags the `regions` of `text` (for example the kept paragraphs of a document), resolving
     /// role phrases at `date`. Mentions come back in text order, without overlaps.
     pub fn tag(&self, text: &str, regions: &[Range<usize>], date: Option<Date>) -> Vec<Mention> {
-        let mut chosen: Vec<Chosen> = Vec::new();
+        let mut chosen = Chosen::default();
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut scratch = Scratch::default();
         for region in regions {
@@ -308,7 +308,7 @@ impl Tagger {
             self.candidates(text, region.clone(), date, &mut scratch, &mut candidates);
             select(&mut candidates, &mut chosen);
         }
-        resolve(text, chosen)
+        resolve(text, &chosen)
     }
 
     /// Every valid candidate in `region`: every occurrence of every pattern that starts and ends
@@ -435,19 +435,28 @@ struct Candidate {
     how: How,
 }
 
-#[derive(Debug, Clone)]
+/// The spans chosen in a document, with their candidate entities and, for role phrases, the
+/// plain mentions inside; the lists of all spans share two vectors (no allocation per span).
+#[derive(Debug, Default)]
 struct Chosen {
-    start: usize,
-    end: usize,
-    /// Candidate entities with how each was matched, sorted by entity.
+    spans: Vec<Span>,
+    /// Candidate entities with how each was matched, each span's sorted by entity.
     entities: Vec<(u32, How)>,
     /// For a role phrase: the plain mentions inside it ("Russian" in "Russian President"),
     /// which stand when the phrase folds into its holder's name next to it.
     inner: Vec<Mention>,
 }
 
+#[derive(Debug, Clone)]
+struct Span {
+    start: usize,
+    end: usize,
+    entities: Range<u32>,
+    inner: Range<u32>,
+}
+
 /// Leftmost, then longest, non-overlapping; candidates at the same span are grouped.
-fn select(cands: &mut [Candidate], out: &mut Vec<Chosen>) {
+fn select(cands: &mut [Candidate], out: &mut Chosen) {
     cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.entity.cmp(&b.entity)).then(a.how.cmp(&b.how)));
     let mut last_end = 0;
     let mut i = 0;
@@ -460,14 +469,14 @@ fn select(cands: &mut [Candidate], out: &mut Vec<Chosen>) {
         if c.start >= last_end {
             // Sorted by entity, then how: the first of each entity has its best `how`. Linear,
             // even for an alias a hundred thousand entities claim.
-            let mut entities: Vec<(u32, How)> = Vec::new();
+            let first = out.entities.len();
             for k in &cands[i..j] {
-                if entities.last().is_none_or(|(e, _)| *e != k.entity) {
-                    entities.push((k.entity, k.how));
+                if out.entities.len() == first || out.entities[out.entities.len() - 1].0 != k.entity {
+                    out.entities.push((k.entity, k.how));
                 }
             }
-            let mut inner = Vec::new();
-            if entities.iter().all(|(_, h)| *h == How::Role) {
+            let inner_first = out.inner.len();
+            if out.entities[first..].iter().all(|(_, h)| *h == How::Role) {
                 // Leftmost-longest among the plain candidates inside, skipping a span that two
                 // entities claim (nothing in the document has settled it yet).
                 let within: Vec<&Candidate> =
@@ -476,12 +485,17 @@ fn select(cands: &mut [Candidate], out: &mut Vec<Chosen>) {
                 for k in &within {
                     let contested = within.iter().any(|o| o.start == k.start && o.end == k.end && o.entity != k.entity);
                     if !contested && k.start >= inner_end {
-                        inner.push(Mention { entity: k.entity, start: k.start, end: k.end, how: k.how });
+                        out.inner.push(Mention { entity: k.entity, start: k.start, end: k.end, how: k.how });
                         inner_end = k.end;
                     }
                 }
             }
-            out.push(Chosen { start: c.start, end: c.end, entities, inner });
+            out.spans.push(Span {
+                start: c.start,
+                end: c.end,
+                entities: first as u32..out.entities.len() as u32,
+                inner: inner_first as u32..out.inner.len() as u32,
+            });
             last_end = c.end;
         }
         i = j;
@@ -489,20 +503,31 @@ fn select(cands: &mut [Candidate], out: &mut Vec<Chosen>) {
 }
 
 /// Settles ambiguous mentions against the document and folds role phrases into adjacent names.
-fn resolve(text: &str, chosen: Vec<Chosen>) -> Vec<Mention> {
-    let sure: BTreeSet<u32> = chosen.iter().filter(|c| c.entities.len() == 1).map(|c| c.entities[0].0).collect();
-    let mut inner: Vec<Vec<Mention>> = Vec::new();
-    let mut mentions: Vec<Mention> = Vec::new();
-    for c in chosen {
-        let pick = if c.entities.len() == 1 {
-            Some(c.entities[0])
+fn resolve(text: &str, chosen: &Chosen) -> Vec<Mention> {
+    let entities = |s: &Span| &chosen.entities[s.entities.start as usize..s.entities.end as usize];
+    // The entities the document names unambiguously, sorted; needed only if some span is not.
+    let sure: Vec<u32> = if chosen.spans.iter().any(|s| s.entities.len() > 1) {
+        let mut sure: Vec<u32> = chosen.spans.iter().filter(|s| s.entities.len() == 1).map(|s| entities(s)[0].0).collect();
+        sure.sort_unstable();
+        sure.dedup();
+        sure
+    } else {
+        Vec::new()
+    };
+    let mut mentions: Vec<(Mention, Range<u32>)> = Vec::with_capacity(chosen.spans.len());
+    for s in &chosen.spans {
+        let es = entities(s);
+        let pick = if es.len() == 1 {
+            Some(es[0])
         } else {
-            let known: Vec<&(u32, How)> = c.entities.iter().filter(|(e, _)| sure.contains(e)).collect();
-            (known.len() == 1).then(|| *known[0])
+            let mut known = es.iter().filter(|(e, _)| sure.binary_search(e).is_ok());
+            match (known.next(), known.next()) {
+                (Some(k), None) => Some(*k),
+                _ => None,
+            }
         };
         if let Some((entity, how)) = pick {
-            mentions.push(Mention { entity, start: c.start, end: c.end, how });
-            inner.push(c.inner);
+            mentions.push((Mention { entity, start: s.start, end: s.end, how }, s.inner.clone()));
         }
     }
     let adjacent = |a: &Mention, b: &Mention| {
@@ -510,11 +535,11 @@ fn resolve(text: &str, chosen: Vec<Chosen>) -> Vec<Mention> {
     };
     let mut out = Vec::with_capacity(mentions.len());
     for i in 0..mentions.len() {
-        let m = mentions[i];
+        let (m, ref inner) = mentions[i];
         let folds = m.how == How::Role
-            && (mentions.get(i + 1).is_some_and(|n| adjacent(&m, n)) || (i > 0 && adjacent(&mentions[i - 1], &m)));
+            && (mentions.get(i + 1).is_some_and(|(n, _)| adjacent(&m, n)) || (i > 0 && adjacent(&mentions[i - 1].0, &m)));
         if folds {
-            out.extend(inner[i].iter().copied());
+            out.extend_from_slice(&chosen.inner[inner.start as usize..inner.end as usize]);
         } else {
             out.push(m);
         }

@@ -87,9 +87,23 @@ fn marker_key_into(line: &str, key: &mut String) {
     if trimmed.is_ascii() {
         key.push_str(trimmed);
         key.make_ascii_lowercase();
-    } else {
+    } else if trimmed.contains('Σ') {
         // str's own lowercase (a final sigma differs from a char-by-char one).
         key.push_str(&trimmed.to_lowercase());
+    } else {
+        // ASCII runs lowercased in place, other chars one by one.
+        let mut rest = trimmed;
+        while !rest.is_empty() {
+            let n = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+            let at = key.len();
+            key.push_str(&rest[..n]);
+            key[at..].make_ascii_lowercase();
+            rest = &rest[n..];
+            if let Some(c) = rest.chars().next() {
+                key.extend(c.to_lowercase());
+                rest = &rest[c.len_utf8()..];
+            }
+        }
     }
 }
 
@@ -135,14 +149,49 @@ pub fn paragraphs(text: &str, rules: &TextRules) -> Layout {
     layout_with(text, rules, false)
 }
 
+/// The words of `line` (as `split_whitespace` finds them), each followed by 0xff (a byte UTF-8
+/// never uses), into `key`: what two paragraphs must share to be repeats. ASCII runs are
+/// found eight bytes at a time.
+fn words_key(line: &str, key: &mut Vec<u8>) {
+    key.clear();
+    let b = line.as_bytes();
+    let mut in_word = false;
+    let mut i = 0;
+    while i < b.len() {
+        let j = crate::norm::plain_ascii_end(b, i);
+        if j > i {
+            key.extend_from_slice(&b[i..j]);
+            in_word = true;
+            i = j;
+            continue;
+        }
+        let c = crate::norm::char_at(line, i).unwrap_or(' ');
+        let n = c.len_utf8();
+        if c.is_whitespace() {
+            if in_word {
+                key.push(0xff);
+            }
+            in_word = false;
+        } else {
+            key.extend_from_slice(&b[i..i + n]);
+            in_word = true;
+        }
+        i += n;
+    }
+    if in_word {
+        key.push(0xff);
+    }
+}
+
 fn layout_with(text: &str, rules: &TextRules, sentences: bool) -> Layout {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let keys = rules.keys();
     let (tails, drops, abbreviations) = (&keys.tails, &keys.drops, &keys.abbreviations);
     let mut out = Layout::default();
     // Repeats are found by a hash of the paragraph's words, not by keeping its text.
     let mut seen: FxHashSet<u64> = FxHashSet::default();
     let mut key = String::new();
+    let mut words = Vec::new();
     let mut offset = 0;
     for raw_line in text.split_inclusive('\n') {
         let start = offset;
@@ -166,20 +215,24 @@ fn layout_with(text: &str, rules: &TextRules, sentences: bool) -> Layout {
                 continue;
             }
         }
+        words_key(trimmed, &mut words);
         let mut hasher = rustc_hash::FxHasher::default();
-        for w in trimmed.split_whitespace() {
-            w.hash(&mut hasher);
-        }
+        hasher.write(&words);
         if !seen.insert(hasher.finish()) {
             out.repeated += 1;
             continue;
         }
-        for piece in pieces(text, range) {
+        let mut keep = |piece: Range<usize>| {
             let p = out.paragraphs.len();
             out.paragraphs.push(piece.clone());
             if sentences {
                 split_sentences(text, piece, p, abbreviations, &mut out.sentences);
             }
+        };
+        if range.len() <= MAX_PARAGRAPH {
+            keep(range);
+        } else {
+            pieces(text, range).into_iter().for_each(keep);
         }
     }
     out
@@ -610,6 +663,24 @@ pub fn meta_from_text(text: &str, meta: &mut Meta) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A paragraph's repeat key holds exactly the words `split_whitespace` finds.
+        #[test]
+        fn words_key_holds_the_words(line in "[a-zA-Z.,’é\u{1}\u{a0}\u{3000}\u{85} \t\r]{0,40}") {
+            let mut key = Vec::new();
+            words_key(&line, &mut key);
+            let want: Vec<u8> = line.split_whitespace().flat_map(|w| w.bytes().chain([0xff])).collect();
+            proptest::prop_assert_eq!(key, want);
+        }
+
+        /// Lowercasing char by char agrees with `str::to_lowercase` where it is used.
+        #[test]
+        fn marker_keys_lowercase_as_str_does(line in "[a-zA-ZİΣσΑÉé’ .!]{0,30}") {
+            let trimmed = line.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+            proptest::prop_assert_eq!(marker_key(&line), trimmed.to_lowercase());
+        }
+    }
 
     fn rules() -> TextRules {
         crate::gazetteer::Gazetteer::from_toml("t.toml", "").unwrap().text

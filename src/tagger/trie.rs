@@ -111,7 +111,7 @@ impl Trie {
     }
 
     /// The state after `byte` from `state`, or [`DEAD`].
-    #[inline]
+    #[inline(always)]
     pub fn next(&self, state: u32, byte: u8) -> u32 {
         let st = self.states.as_slice();
         let s = state as usize;
