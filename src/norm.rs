@@ -125,9 +125,62 @@ pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
     j
 }
 
-/// The end of the run of ASCII bytes other than white space that starts at `from`: eight bytes
-/// at a time, stopping at the first byte that is not ASCII or is at most a space (then checked
+/// The end of the run that starts at `from` of ASCII bytes other than white space and of single
+/// spaces between them (a space followed by such a byte), eight bytes at a time. With
+/// `initials`, a space before a middle initial ("Vladimir V. Putin") ends the run too.
+///
+/// Each chunk flags the bytes that may end the run (not ASCII, at most a space, a space before
+/// such a byte or in the chunk's last byte, a space two bytes before a `.`); the first flag is
+/// then checked on its own.
+#[inline]
+pub(crate) fn plain_run_end(src: &str, from: usize, initials: bool) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // High bit of each byte of `x` (all bytes below 0x80) equal to `b`.
+    let equal = |x: u64, b: u8| {
+        let t = x ^ (ONES * u64::from(b));
+        !((t + LOW) | t) & HIGH
+    };
+    let bytes = src.as_bytes();
+    let mut j = from;
+    loop {
+        while let Some(chunk) = bytes.get(j..j + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let hi = w & HIGH;
+            let x = w & LOW;
+            // Not ASCII, or at most a space.
+            let stop = hi | (!(x + ONES * 0x5f) & HIGH);
+            let space = equal(x, b' ') & !hi;
+            let mut flags = (stop & !space) | (space & ((stop >> 8) | (HIGH << 56)));
+            if initials {
+                flags |= space & ((equal(x, b'.') >> 16) | (HIGH << 48));
+            }
+            if flags != 0 {
+                j += (flags.trailing_zeros() / 8) as usize;
+                break;
+            }
+            j += 8;
+        }
+        let Some(&b) = bytes.get(j) else { return j };
+        let goes_on = match b {
+            b' ' => {
+                bytes.get(j + 1).is_some_and(|&x| x < 0x80 && !is_ascii_space(x))
+                    && !(initials && bytes.get(j + 1).is_some_and(u8::is_ascii_uppercase) && middle_initial(&src[j + 1..]).is_some())
+            }
+            _ => b < 0x80 && !is_ascii_space(b),
+        };
+        if !goes_on {
+            return j;
+        }
+        j += 1;
+    }
+}
+
+/// The end of the run of ASCII bytes other than white space that starts at `from` (the tests'
+/// reference for [`plain_run_end`]'s loop): eight bytes at a time, stopping at the first byte that is not ASCII or is at most a space (then checked
 /// one by one: control characters other than white space go on).
+#[cfg(test)]
 #[inline]
 pub(crate) fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -161,7 +214,7 @@ pub fn char_at(s: &str, i: usize) -> Option<char> {
 }
 
 /// The ASCII bytes `char::is_whitespace` accepts.
-fn is_ascii_space(b: u8) -> bool {
+pub(crate) fn is_ascii_space(b: u8) -> bool {
     b == b' ' || (0x09..=0x0d).contains(&b)
 }
 
@@ -221,19 +274,7 @@ pub fn normalize_into(src: &str, base: usize, fold: bool, out: &mut Normalized) 
         if b < 0x80 {
             // A run of ASCII other than white space (and single spaces inside it): nothing to
             // replace, at most a case fold; copied whole, its offsets mapped one to one.
-            let mut j = i + 1;
-            loop {
-                j = plain_ascii_end(bytes, j);
-                // A single space before more such ASCII normalises to itself, unless a middle
-                // initial follows it: the run goes on through it.
-                let plain_space = bytes.get(j) == Some(&b' ')
-                    && bytes.get(j + 1).is_some_and(|&x| x < 0x80 && !is_ascii_space(x))
-                    && !(bytes.get(j + 1).is_some_and(u8::is_ascii_uppercase) && middle_initial(&src[j + 1..]).is_some());
-                if !plain_space {
-                    break;
-                }
-                j += 1;
-            }
+            let j = plain_run_end(src, i + 1, true);
             let start = out.text.len();
             out.mark_source(start, at, j - i);
             out.text.push_str(&src[i..j]);
@@ -321,6 +362,34 @@ mod tests {
             prop_assert_eq!(ascii_word_end(&bytes, from), word);
             let plain = (from..bytes.len()).find(|&j| bytes[j] >= 0x80 || is_ascii_space(bytes[j])).unwrap_or(bytes.len());
             prop_assert_eq!(plain_ascii_end(&bytes, from), plain);
+        }
+
+        /// The run through single spaces against the loop it replaced, from every place a run
+        /// can start (so every alignment of the eight-byte chunks is tried).
+        #[test]
+        fn runs_through_single_spaces_end_where_the_loop_ends(
+            parts in proptest::collection::vec(prop::sample::select(vec![
+                "Vladimir", "V.", "Putin", " ", "  ", "a", "x.", "X", ".", "\n", "\t", "\u{1}", "\u{b}", "é", "\u{a0}", "-",
+                " V. Putin", "Vladimir V. Putin", "a V. b", " V.\u{a0}Putin",
+            ]), 0..16),
+            initials in any::<bool>(),
+        ) {
+            let text: String = parts.concat();
+            let bytes = text.as_bytes();
+            for from in (0..bytes.len()).filter(|&i| bytes[i] < 0x80 && !is_ascii_space(bytes[i])) {
+                let mut want = from;
+                loop {
+                    want = plain_ascii_end(bytes, want);
+                    let plain_space = bytes.get(want) == Some(&b' ')
+                        && bytes.get(want + 1).is_some_and(|&x| x < 0x80 && !is_ascii_space(x))
+                        && !(initials && middle_initial(&text[want + 1..]).is_some());
+                    if !plain_space {
+                        break;
+                    }
+                    want += 1;
+                }
+                prop_assert_eq!(plain_run_end(&text, from, initials), want, "from {}", from);
+            }
         }
 
         /// The same over word-like text, where runs are long.
