@@ -338,7 +338,7 @@ impl Tagger {
                 if is_ascii_word_byte(b) {
                     // A run of ASCII word bytes: one probe for the state after all of it.
                     let run = run_len(&bytes[p..]);
-                    if let Some(state) = self.heads.get(&bytes[p..p + run]) {
+                    if let Some(state) = self.heads.get_in(bytes, p, run) {
                         self.walk(state, norm, p, p + run, date, out);
                     }
                     after_word = true;
