@@ -87,6 +87,19 @@ struct Form {
     target: Target,
 }
 
+/// A form as the tagger checks it: one of the forms that share a pattern, laid out with the
+/// others of the same pattern (and their texts likewise), so that checking a match reads two
+/// places in memory, not four.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// Where [`Form::exact`] is in [`Tagger::exacts`].
+    exact: (u32, u32),
+    policy: CasePolicy,
+    target: Target,
+    /// The last form of its pattern.
+    last: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Holder {
     entity: u32,
@@ -103,12 +116,11 @@ pub struct Tagger {
     /// The state after each pattern's first run of ASCII word bytes, for walks that start at
     /// such a run (see [`heads`]).
     heads: Heads,
-    /// Where each pattern's forms start in `pattern_forms` (patterns in sorted order, and one
-    /// more entry for the end of the last).
-    pattern_starts: Vec<u32>,
-    /// The forms that share each pattern, pattern after pattern, each in form order.
-    pattern_forms: Vec<u32>,
-    forms: Vec<Form>,
+    /// The forms that share each pattern, pattern after pattern (in sorted order), each in
+    /// form order; the trie's state where a pattern ends holds the index of its first form.
+    entries: Vec<Entry>,
+    /// The forms' texts, in the order of `entries`.
+    exacts: String,
     /// For each role phrase group, who held it when.
     roles: Vec<Vec<Holder>>,
     mode: CaseMode,
@@ -280,16 +292,27 @@ impl Tagger {
         pattern_starts.push(pattern_forms.len() as u32);
         let mut texts: Vec<&[u8]> = Vec::with_capacity(key_ends.len());
         texts.extend(key_ends.iter().scan(0, |start, &end| Some(&bytes[std::mem::replace(start, end)..end])));
+        let mut entries: Vec<Entry> = Vec::with_capacity(pattern_forms.len());
+        let mut exacts = String::new();
+        for w in pattern_starts.windows(2) {
+            let group = &pattern_forms[w[0] as usize..w[1] as usize];
+            for (k, &f) in group.iter().enumerate() {
+                let form = &forms[f as usize];
+                let at = u32::try_from(exacts.len()).map_err(|_| Error::usage("cannot compile the gazetteer: over 4 GiB of aliases"))?;
+                exacts.push_str(&form.exact);
+                entries.push(Entry { exact: (at, form.exact.len() as u32), policy: form.policy, target: form.target, last: k + 1 == group.len() });
+            }
+        }
         // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
         // offsets): an ASCII-case-insensitive trie would have twice the edges.
-        let trie = Trie::new(&texts).ok_or_else(|| Error::usage("cannot compile the gazetteer: its trie would be over 16 GiB"))?;
+        let trie = Trie::with_payloads(&texts, |p| pattern_starts[p])
+            .ok_or_else(|| Error::usage("cannot compile the gazetteer: its trie would be over 16 GiB"))?;
         let heads = Heads::new(&trie, &texts);
         Ok(Tagger {
             trie,
             heads,
-            pattern_starts,
-            pattern_forms,
-            forms,
+            entries,
+            exacts,
             roles,
             mode,
             #[cfg(test)]
@@ -364,8 +387,8 @@ impl Tagger {
     fn walk(&self, mut state: u32, norm: &Normalized, s: usize, mut e: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
         let bytes = norm.text.as_bytes();
         loop {
-            if let Some(pattern) = self.trie.pattern(state) {
-                self.accept(norm, s, e, pattern as usize, date, out);
+            if let Some(first) = self.trie.pattern(state) {
+                self.accept(norm, s, e, first as usize, date, out);
             }
             let Some(&byte) = bytes.get(e) else { return };
             state = self.trie.next(state, byte.to_ascii_lowercase());
@@ -376,37 +399,44 @@ impl Tagger {
         }
     }
 
-    /// Checks the match of pattern `pid` at normalised `s..e` and adds its candidates.
-    fn accept(&self, norm: &Normalized, s: usize, e: usize, pattern: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
+    /// Checks the match at normalised `s..e` of the pattern whose forms start at `first` in
+    /// [`Tagger::entries`], and adds its candidates.
+    fn accept(&self, norm: &Normalized, s: usize, e: usize, first: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
         let n = norm.text.as_str();
         if n[e..].chars().next().is_some_and(is_word_char) {
             return;
         }
         let (Some(start), Some(end)) = (norm.source(s), norm.source(e)) else { return };
         let slice = &n[s..e];
-        let forms = &self.pattern_forms[self.pattern_starts[pattern] as usize..self.pattern_starts[pattern + 1] as usize];
-        for &f in forms {
-            let form = &self.forms[f as usize];
+        for form in &self.entries[first..] {
+            let exact = &self.exacts[form.exact.0 as usize..(form.exact.0 + form.exact.1) as usize];
             let ok = match form.policy {
                 CasePolicy::Ignore => true,
-                CasePolicy::Exact => slice == &*form.exact,
-                CasePolicy::Name => slice == &*form.exact || in_capitals(slice, &form.exact),
+                CasePolicy::Exact => slice == exact,
+                CasePolicy::Name => slice == exact || in_capitals(slice, exact),
             };
-            if !ok {
-                continue;
+            if ok {
+                self.add(form.target, start, end, date, out);
             }
-            match form.target {
-                Target::Entity { entity, how } => out.push(Candidate { start, end, entity, how }),
-                Target::Role(g) => {
-                    let Some(d) = date else { continue };
-                    let holders: BTreeSet<u32> = self.roles[g as usize]
-                        .iter()
-                        .filter(|h| crate::gazetteer::in_office(h.from, h.to, d))
-                        .map(|h| h.entity)
-                        .collect();
-                    for entity in holders {
-                        out.push(Candidate { start, end, entity, how: How::Role });
-                    }
+            if form.last {
+                break;
+            }
+        }
+    }
+
+    /// Adds the candidates of a form that matched at source `start..end`.
+    fn add(&self, target: Target, start: usize, end: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
+        match target {
+            Target::Entity { entity, how } => out.push(Candidate { start, end, entity, how }),
+            Target::Role(g) => {
+                let Some(d) = date else { return };
+                let holders: BTreeSet<u32> = self.roles[g as usize]
+                    .iter()
+                    .filter(|h| crate::gazetteer::in_office(h.from, h.to, d))
+                    .map(|h| h.entity)
+                    .collect();
+                for entity in holders {
+                    out.push(Candidate { start, end, entity, how: How::Role });
                 }
             }
         }

@@ -252,7 +252,10 @@ fn reference_candidates(tagger: &Tagger, ac: &aho_corasick::AhoCorasick, text: &
             continue;
         }
         let mut found = Vec::new();
-        tagger.accept(&norm, s, e, m.pattern().as_usize(), date, &mut found);
+        // The trie's payload for the pattern: where its forms start.
+        let key = tagger.texts[m.pattern().as_usize()].as_bytes();
+        let first = tagger.trie.pattern(key.iter().fold(ROOT, |st, &b| tagger.trie.next(st, b))).unwrap();
+        tagger.accept(&norm, s, e, first as usize, date, &mut found);
         out.extend(found.into_iter().map(|c| (c.start, c.end, c.entity, c.how)));
     }
     out.sort();

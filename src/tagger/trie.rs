@@ -40,7 +40,14 @@ pub const ROOT: u32 = 0;
 impl Trie {
     /// Builds the trie of `keys`, which must be sorted, distinct and non-empty; key `i` gets
     /// pattern id `i`. `None` if the trie would not fit in 32-bit offsets.
+    #[cfg(test)]
     pub fn new<K: AsRef<[u8]>>(keys: &[K]) -> Option<Trie> {
+        Trie::with_payloads(keys, |i| i as u32)
+    }
+
+    /// [`Trie::new`], but the state where key `i` ends holds `payload(i)` instead of `i` (what
+    /// [`Trie::pattern`] returns).
+    pub fn with_payloads<K: AsRef<[u8]>>(keys: &[K], payload: impl Fn(usize) -> u32) -> Option<Trie> {
         debug_assert!(keys.windows(2).all(|w| w[0].as_ref() < w[1].as_ref()), "keys must be sorted and distinct");
         debug_assert!(keys.iter().all(|k| !k.as_ref().is_empty()), "keys must not be empty");
         let key = |i: usize| keys[i].as_ref();
@@ -87,7 +94,7 @@ impl Trie {
             }
             states.push(header);
             if let Some(p) = pattern {
-                states.push(u32::try_from(p).ok()?);
+                states.push(payload(p));
             }
             let at = states.len();
             if dense {
@@ -141,7 +148,7 @@ impl Trie {
         DEAD
     }
 
-    /// The pattern that ends at `state`, if any.
+    /// The payload of the pattern that ends at `state` (by default its index), if any.
     #[inline]
     pub fn pattern(&self, state: u32) -> Option<u32> {
         let s = state as usize;
