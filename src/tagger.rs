@@ -487,7 +487,14 @@ struct Span {
 
 /// Leftmost, then longest, non-overlapping; candidates at the same span are grouped.
 fn select(cands: &mut [Candidate], out: &mut Chosen) {
-    cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.entity.cmp(&b.entity)).then(a.how.cmp(&b.how)));
+    let order = |a: &Candidate, b: &Candidate| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.entity.cmp(&b.entity)).then(a.how.cmp(&b.how));
+    // The walks run in text order, so candidates come by start already: only those sharing a
+    // start (a handful) need sorting.
+    if cands.is_sorted_by_key(|c| c.start) {
+        cands.chunk_by_mut(|a, b| a.start == b.start).filter(|g| g.len() > 1).for_each(|g| g.sort_by(order));
+    } else {
+        cands.sort_by(order);
+    }
     let mut last_end = 0;
     let mut i = 0;
     while i < cands.len() {
