@@ -95,13 +95,23 @@ static ASCII_WORD: [bool; 256] = {
     t
 };
 
+// Eight bytes at a time: a word's bytes, and each byte's high bit as its flag.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `x` (all bytes below 0x80) that equals `b`: exact for every
+/// byte, as nothing carries between bytes.
+#[inline]
+fn equal_bytes(x: u64, b: u8) -> u64 {
+    let t = x ^ (ONES * u64::from(b));
+    !((t + LOW) | t) & HIGH
+}
+
 /// The end of the run of ASCII word bytes (letters, digits, `_`) that starts at `from`: eight
 /// bytes at a time.
 #[inline]
 pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const ONES: u64 = 0x0101_0101_0101_0101;
     // High bit of each byte of `x` (bytes below 0x80) that lies in `lo..=hi`: adding
     // `0x80 - lo` sets it from `lo` up, adding `0x7f - hi` from `hi + 1` up, and neither
     // carries into the next byte.
@@ -110,9 +120,7 @@ pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
     while let Some(chunk) = bytes.get(j..j + 8) {
         let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
         let x = w & LOW;
-        let t = x ^ (ONES * u64::from(b'_'));
-        let underscore = !((t + LOW) | t) & HIGH;
-        let word = (within(x | (ONES * 0x20), b'a', b'z') | within(x, b'0', b'9') | underscore) & !w;
+        let word = (within(x | (ONES * 0x20), b'a', b'z') | within(x, b'0', b'9') | equal_bytes(x, b'_')) & !w;
         let other = !word & HIGH;
         if other != 0 {
             return j + (other.trailing_zeros() / 8) as usize;
@@ -134,14 +142,6 @@ pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
 /// then checked on its own.
 #[inline]
 pub(crate) fn plain_run_end(src: &str, from: usize, initials: bool) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // High bit of each byte of `x` (all bytes below 0x80) equal to `b`.
-    let equal = |x: u64, b: u8| {
-        let t = x ^ (ONES * u64::from(b));
-        !((t + LOW) | t) & HIGH
-    };
     let bytes = src.as_bytes();
     let mut j = from;
     loop {
@@ -151,10 +151,10 @@ pub(crate) fn plain_run_end(src: &str, from: usize, initials: bool) -> usize {
             let x = w & LOW;
             // Not ASCII, or at most a space.
             let stop = hi | (!(x + ONES * 0x5f) & HIGH);
-            let space = equal(x, b' ') & !hi;
+            let space = equal_bytes(x, b' ') & !hi;
             let mut flags = (stop & !space) | (space & ((stop >> 8) | (HIGH << 56)));
             if initials {
-                flags |= space & ((equal(x, b'.') >> 16) | (HIGH << 48));
+                flags |= space & ((equal_bytes(x, b'.') >> 16) | (HIGH << 48));
             }
             if flags != 0 {
                 j += (flags.trailing_zeros() / 8) as usize;
@@ -177,33 +177,6 @@ pub(crate) fn plain_run_end(src: &str, from: usize, initials: bool) -> usize {
     }
 }
 
-/// The end of the run of ASCII bytes other than white space that starts at `from` (the tests'
-/// reference for [`plain_run_end`]'s loop): eight bytes at a time, stopping at the first byte that is not ASCII or is at most a space (then checked
-/// one by one: control characters other than white space go on).
-#[cfg(test)]
-#[inline]
-pub(crate) fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut j = from;
-    loop {
-        while let Some(chunk) = bytes.get(j..j + 8) {
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            // High bit set where a byte is not ASCII or is below 0x21 (the lowest such byte is
-            // exact: borrows only run upwards).
-            let stop = (w | (w.wrapping_sub(ONES * 0x21) & !w)) & HIGH;
-            if stop != 0 {
-                j += (stop.trailing_zeros() / 8) as usize;
-                break;
-            }
-            j += 8;
-        }
-        match bytes.get(j) {
-            Some(&b) if b < 0x80 && !is_ascii_space(b) => j += 1,
-            _ => return j,
-        }
-    }
-}
 
 /// The char at byte `i` of `s` (which must be a char boundary), decoding only when it is not
 /// ASCII.
@@ -352,6 +325,31 @@ pub fn normalize_alias(alias: &str, fold: bool) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The end of the run of ASCII bytes other than white space that starts at `from`, eight
+    /// bytes at a time, stopping at the first byte that is not ASCII or is at most a space (then
+    /// checked one by one: control characters other than white space go on). The reference
+    /// for [`plain_run_end`]'s loop.
+    fn plain_ascii_end(bytes: &[u8], from: usize) -> usize {
+        let mut j = from;
+        loop {
+            while let Some(chunk) = bytes.get(j..j + 8) {
+                let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+                // High bit set where a byte is not ASCII or is below 0x21 (the lowest such byte is
+                // exact: borrows only run upwards).
+                let stop = (w | (w.wrapping_sub(ONES * 0x21) & !w)) & HIGH;
+                if stop != 0 {
+                    j += (stop.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                j += 8;
+            }
+            match bytes.get(j) {
+                Some(&b) if b < 0x80 && !is_ascii_space(b) => j += 1,
+                _ => return j,
+            }
+        }
+    }
 
     proptest! {
         /// The eight-at-a-time scans against a byte at a time, over every kind of byte.
