@@ -22,8 +22,9 @@ pub struct Normalized {
     /// that those bytes sit inside a replacement and have no source char boundary. Most text
     /// normalises to itself, so a paragraph needs a handful of marks, not a word per byte.
     marks: Vec<(u32, u32)>,
-    /// Where the marks say the next normalised byte comes from (`NONE` inside a replacement):
-    /// a byte that comes from there needs no new mark.
+    /// Where the marks say the next normalised byte comes from (`NONE` inside a replacement,
+    /// and before the first mark, where no mark reads as inside one): a byte that comes from
+    /// there needs no new mark.
     next: u32,
 }
 
@@ -44,7 +45,7 @@ impl Normalized {
     /// offset `from` onwards.
     #[inline]
     fn mark_source(&mut self, at: usize, from: u32, len: usize) {
-        if from != self.next || self.marks.is_empty() {
+        if from != self.next {
             self.marks.push((at as u32, from));
         }
         self.next = from + len as u32;
@@ -53,7 +54,7 @@ impl Normalized {
     /// Notes that the bytes from normalised offset `at` have no source boundary.
     #[inline]
     fn mark_inside(&mut self, at: usize) {
-        if self.next != NONE || self.marks.is_empty() {
+        if self.next != NONE {
             self.marks.push((at as u32, NONE));
             self.next = NONE;
         }

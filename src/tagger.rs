@@ -37,7 +37,7 @@ use crate::norm::{Normalized, ascii_word_end, is_ascii_word_byte, is_word_char, 
 
 mod heads;
 mod trie;
-use heads::{Heads, run_len};
+use heads::Heads;
 use trie::{DEAD, ROOT, Trie};
 
 /// How the case of aliases and text must agree.
@@ -351,6 +351,16 @@ impl Tagger {
         let mut p = 0;
         while p < bytes.len() {
             let b = bytes[p];
+            if !after_word && is_ascii_word_byte(b) {
+                // A run of ASCII word bytes: one probe for the state after all of it.
+                let end = ascii_word_end(bytes, p);
+                if let Some(state) = self.heads.get_in(bytes, p, end - p) {
+                    self.walk(state, norm, p, end, date, out);
+                }
+                after_word = true;
+                p = end;
+                continue;
+            }
             let (word, len) = if b < 0x80 {
                 (is_ascii_word_byte(b), 1)
             } else {
@@ -358,17 +368,8 @@ impl Tagger {
                 (is_word_char(c), c.len_utf8())
             };
             if !after_word {
-                if is_ascii_word_byte(b) {
-                    // A run of ASCII word bytes: one probe for the state after all of it.
-                    let run = run_len(&bytes[p..]);
-                    if let Some(state) = self.heads.get_in(bytes, p, run) {
-                        self.walk(state, norm, p, p + run, date, out);
-                    }
-                    after_word = true;
-                    p += run;
-                    continue;
-                }
-                let first = self.trie.next(ROOT, b.to_ascii_lowercase());
+                // Not an ASCII letter or digit, so lowercasing would not change it.
+                let first = self.trie.next(ROOT, b);
                 if first != DEAD {
                     self.walk(first, norm, p, p + 1, date, out);
                 }

@@ -14,6 +14,7 @@
 //! which maps the word bytes one to one (capitals to small letters, `_` to 0x7f).
 
 use super::trie::{DEAD, ROOT, Trie};
+use crate::norm::ascii_word_end;
 
 /// Each pattern's first run of ASCII word bytes, with the trie state after it.
 #[derive(Debug, Clone, Default)]
@@ -26,12 +27,6 @@ pub struct Heads {
     /// The runs end to end, each byte `| 0x20`.
     runs: Vec<u8>,
     mask: usize,
-}
-
-/// The length of the run of ASCII word bytes (letters, digits, `_`) at the start of `bytes`.
-#[inline]
-pub fn run_len(bytes: &[u8]) -> usize {
-    crate::norm::ascii_word_end(bytes, 0)
 }
 
 /// A hash of `run` read `| 0x20`, eight bytes at a time.
@@ -74,7 +69,7 @@ fn hash_in(bytes: &[u8], start: usize, len: usize) -> u64 {
 impl Heads {
     /// The first runs of `keys` (the trie's patterns, ASCII-lowercased), each with its state.
     pub fn new<K: AsRef<[u8]>>(trie: &Trie, keys: &[K]) -> Heads {
-        let mut firsts: Vec<&[u8]> = keys.iter().map(|k| &k.as_ref()[..run_len(k.as_ref())]).filter(|r| !r.is_empty()).collect();
+        let mut firsts: Vec<&[u8]> = keys.iter().map(|k| &k.as_ref()[..ascii_word_end(k.as_ref(), 0)]).filter(|r| !r.is_empty()).collect();
         firsts.sort_unstable();
         firsts.dedup();
         let cap = (firsts.len() * 2).next_power_of_two().max(16);
@@ -147,9 +142,9 @@ mod tests {
         for miss in [&b"a"[..], b"abcd", b"ab_", b"ab_1x", b"net", b"t", b"qq"] {
             assert_eq!(heads.get(miss), None, "{}", String::from_utf8_lossy(miss));
         }
-        assert_eq!(run_len(b"ab_1-x"), 4);
-        assert_eq!(run_len(b"-x"), 0);
-        assert_eq!(run_len(b"abc"), 3);
+        assert_eq!(ascii_word_end(b"ab_1-x", 0), 4);
+        assert_eq!(ascii_word_end(b"-x", 0), 0);
+        assert_eq!(ascii_word_end(b"abc", 0), 3);
     }
 
     proptest::proptest! {
