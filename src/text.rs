@@ -112,11 +112,17 @@ fn marker_key_into(line: &str, key: &mut String) {
 pub const MAX_PARAGRAPH: usize = 64 * 1024;
 
 /// Cuts a long line into pieces of at most [`MAX_PARAGRAPH`] bytes: after the last ". " in the
-/// last quarter of the limit, else at the last space, else at a char boundary.
-fn pieces(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
+/// last quarter of the limit, else at the last space, else at a char boundary. A line within
+/// the limit is one piece (no allocation: the pieces are made as they are read).
+fn pieces(text: &str, range: std::ops::Range<usize>) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let mut start = range.start;
-    while range.end - start > MAX_PARAGRAPH {
+    std::iter::from_fn(move || {
+        if start >= range.end {
+            return None;
+        }
+        if range.end - start <= MAX_PARAGRAPH {
+            return Some(std::mem::replace(&mut start, range.end)..range.end);
+        }
         let mut limit = start + MAX_PARAGRAPH;
         while !text.is_char_boundary(limit) {
             limit -= 1;
@@ -128,13 +134,8 @@ fn pieces(text: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<usiz
             .map(|i| start + quarter + i + 2)
             .or_else(|| window.rfind(' ').filter(|&i| i > 0).map(|i| start + i + 1))
             .unwrap_or(limit);
-        out.push(start..cut);
-        start = cut;
-    }
-    if start < range.end {
-        out.push(start..range.end);
-    }
-    out
+        Some(std::mem::replace(&mut start, cut)..cut)
+    })
 }
 
 /// Divides a text into paragraphs (lines) and sentences, dropping repeated paragraphs,
@@ -213,17 +214,12 @@ fn layout_with(text: &str, rules: &TextRules, sentences: bool) -> Layout {
             out.repeated += 1;
             continue;
         }
-        let mut keep = |piece: Range<usize>| {
+        for piece in pieces(text, range) {
             let p = out.paragraphs.len();
             out.paragraphs.push(piece.clone());
             if sentences {
                 split_sentences(text, piece, p, abbreviations, &mut out.sentences);
             }
-        };
-        if range.len() <= MAX_PARAGRAPH {
-            keep(range);
-        } else {
-            pieces(text, range).into_iter().for_each(keep);
         }
     }
     out
