@@ -272,37 +272,35 @@ impl Tagger {
         order.par_sort_unstable_by(|a, b| {
             a.0.cmp(&b.0).then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize])).then(key_form[a.1 as usize].cmp(&key_form[b.1 as usize]))
         });
-        // The distinct keys, in order and end to end in one buffer, and for each the forms
-        // that share it.
+        // The distinct keys, in order and end to end in one buffer; for each, where its forms
+        // start in `entries` (the forms that share it, side by side, the last one marked).
         let mut bytes: Vec<u8> = Vec::with_capacity(keys.iter().map(String::len).sum());
         let mut key_ends: Vec<usize> = Vec::with_capacity(order.len());
-        let mut pattern_forms: Vec<u32> = Vec::with_capacity(order.len());
-        let mut pattern_starts: Vec<u32> = Vec::with_capacity(order.len() + 1);
+        let mut pattern_starts: Vec<u32> = Vec::with_capacity(order.len());
+        let mut entries: Vec<Entry> = Vec::with_capacity(order.len());
+        let mut exacts = String::new();
         let mut last: Option<&str> = None;
         for &(_, i) in &order {
             let key = keys[i as usize].as_str();
             if last != Some(key) {
                 bytes.extend_from_slice(key.as_bytes());
                 key_ends.push(bytes.len());
-                pattern_starts.push(pattern_forms.len() as u32);
+                if let Some(previous) = entries.last_mut() {
+                    previous.last = true;
+                }
+                pattern_starts.push(entries.len() as u32);
                 last = Some(key);
             }
-            pattern_forms.push(key_form[i as usize]);
+            let form = &forms[key_form[i as usize] as usize];
+            let at = u32::try_from(exacts.len()).map_err(|_| Error::usage("cannot compile the gazetteer: over 4 GiB of aliases"))?;
+            exacts.push_str(&form.exact);
+            entries.push(Entry { exact: (at, form.exact.len() as u32), policy: form.policy, target: form.target, last: false });
         }
-        pattern_starts.push(pattern_forms.len() as u32);
+        if let Some(previous) = entries.last_mut() {
+            previous.last = true;
+        }
         let mut texts: Vec<&[u8]> = Vec::with_capacity(key_ends.len());
         texts.extend(key_ends.iter().scan(0, |start, &end| Some(&bytes[std::mem::replace(start, end)..end])));
-        let mut entries: Vec<Entry> = Vec::with_capacity(pattern_forms.len());
-        let mut exacts = String::new();
-        for w in pattern_starts.windows(2) {
-            let group = &pattern_forms[w[0] as usize..w[1] as usize];
-            for (k, &f) in group.iter().enumerate() {
-                let form = &forms[f as usize];
-                let at = u32::try_from(exacts.len()).map_err(|_| Error::usage("cannot compile the gazetteer: over 4 GiB of aliases"))?;
-                exacts.push_str(&form.exact);
-                entries.push(Entry { exact: (at, form.exact.len() as u32), policy: form.policy, target: form.target, last: k + 1 == group.len() });
-            }
-        }
         // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
         // offsets): an ASCII-case-insensitive trie would have twice the edges.
         let trie = Trie::with_payloads(&texts, |p| pattern_starts[p])
