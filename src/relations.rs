@@ -32,7 +32,6 @@
 //! Every [`Claim`] carries its evidence: the sentence, the byte spans of subject, object and
 //! cue, and the lexicon line of the cue that fired.
 
-use std::collections::BTreeSet;
 
 use compact_str::CompactString;
 
@@ -535,12 +534,27 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
     // About one word in six bytes of prose: one allocation, not a doubling series.
     let mut out = Vec::with_capacity(s.len() / 6 + 1);
     let mut i = 0;
-    while let Some((c, n)) = at(i) {
-        if !is_word_char(c) && c != '&' {
-            i += n;
-            continue;
-        }
+    while i < b.len() {
+        // Spaces and ASCII punctuation between words are skipped without decoding.
+        let (c, n) = if b[i] < 0x80 {
+            if !is_ascii_word_byte(b[i]) && b[i] != b'&' {
+                i += 1;
+                continue;
+            }
+            (b[i] as char, 1)
+        } else {
+            match at(i) {
+                Some((c, n)) if is_word_char(c) => (c, n),
+                Some((_, n)) => {
+                    i += n;
+                    continue;
+                }
+                None => break,
+            }
+        };
         let start = i;
+        // Whether every char taken so far is ASCII (the word then needs no Unicode lowercasing).
+        let mut ascii = n == 1;
         if c == '&' {
             i += n;
         } else {
@@ -569,13 +583,14 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
                 if !taken {
                     break;
                 }
+                ascii &= n == 1;
                 prev = c;
                 i += n;
             }
         }
         let (a, z) = (span.start + start, span.start + i);
         let raw = &text[a..z];
-        let word = if raw.is_ascii() {
+        let word = if ascii {
             let mut w = CompactString::from(raw);
             w.make_ascii_lowercase();
             w
@@ -804,6 +819,9 @@ pub fn extract_traced(
     let mut discourse = Discourse::default();
     let quotes = find_quotes(text, layout, mentions, gaz, lex);
     let mut m_at = 0;
+    // Buffers reused from sentence to sentence and cue to cue.
+    let mut sent_mentions: Vec<Mention> = Vec::new();
+    let mut usable: Vec<Actor> = Vec::new();
     for (si, sentence) in layout.sentences.iter().enumerate() {
         let span = sentence.span.clone();
         // A "sentence" this long is not prose (a table, a list, a run-on scrape); reading it
@@ -817,15 +835,14 @@ pub fn extract_traced(
         while m_at < mentions.len() && mentions[m_at].start < span.start {
             m_at += 1;
         }
-        let sent_mentions: Vec<Mention> =
-            mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end).collect();
+        sent_mentions.clear();
+        sent_mentions.extend(mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end));
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
         let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, &quotes, &mut discourse);
         let clause_of = clauses(text, &tokens, g);
         let question = text[span.clone()].trim_end().trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}', ')']).ends_with('?');
         let reported = reported_speaker(text, &tokens, &actors, &quotes, gaz, g);
-        let distinct_actors: BTreeSet<u32> = actors.iter().map(|a| rollup(gaz, a.entity)).collect();
         let mut made = 0;
         // Negators: each denies the first cue after it in its clause.
         let quote_of = |at: usize| quote_containing(&quotes, at..at + 1).map(|(i, _)| i);
@@ -840,7 +857,8 @@ pub fn extract_traced(
             let clause = clause_of[m.tok.start];
             let quote = quote_containing(&quotes, cue_span.clone()).map(|(_, q)| q);
             // Which actors this cue may pair with.
-            let usable: Vec<Actor> = actors
+            usable.clear();
+            usable.extend(actors
                 .iter()
                 .copied()
                 .filter(|a| clause_of.get(a.tok.min(tokens.len().saturating_sub(1))).copied() == Some(clause) || a.tok >= tokens.len())
@@ -851,8 +869,7 @@ pub fn extract_traced(
                         (inside || a.end <= q.span.start) && !speaker_own
                     }
                     None => quote_containing(&quotes, a.start..a.end).is_none(),
-                })
-                .collect();
+                }));
             let speaker = quote.and_then(|q| q.speaker).or_else(|| match reported {
                 Some((sp, after)) if cue_span.start >= after => Some(sp),
                 _ => None,
@@ -956,9 +973,9 @@ pub fn extract_traced(
             claims.push(claim);
         }
         if made == 0
-            && distinct_actors.len() >= 2
             && cues.is_empty()
             && let Some(t) = trace.as_deref_mut()
+            && actors.iter().any(|a| rollup(gaz, a.entity) != rollup(gaz, actors[0].entity))
         {
             t.push((si, "two or more actors but no cue phrase".to_string()));
         }
@@ -1264,7 +1281,9 @@ fn pair(
 ) -> (Vec<(Actor, Actor)>, Vec<usize>) {
     let first_tok = |grp: &[Actor]| grp.iter().map(|a| a.tok).min().unwrap_or(0);
     let last_tok_end = |grp: &[Actor]| grp.iter().map(|a| a.tok_end).max().unwrap_or(0);
-    let distinct = |grp: &[Actor]| grp.iter().map(|a| rollup(gaz, a.entity)).collect::<BTreeSet<_>>().len();
+    // Groups hold a handful of actors: counting and membership by scanning, without a set.
+    let distinct = |grp: &[Actor]| grp.iter().enumerate().filter(|&(i, a)| !grp[..i].iter().any(|b| rollup(gaz, b.entity) == rollup(gaz, a.entity))).count();
+    let has_state = |grp: &[Actor], state: u32| grp.iter().any(|a| rollup(gaz, a.entity) == state);
     // Subjects: not an earlier cue's object, not a place ("the war in Ukraine is helping"), and
     // none at all after a definite article ("the war in Ukraine").
     let definite = m.tok.start > 0 && tokens[m.tok.start - 1].word == "the";
@@ -1326,9 +1345,8 @@ fn pair(
     }
     // "between X and Y", "among ..."
     if let Some(grp) = right.first() {
-        let gap_words: Vec<&str> = tokens[m.tok.end..first_tok(grp)].iter().map(|t| t.word.as_str()).collect();
         let cue_last = tokens[m.tok.end - 1].word.as_str();
-        let between = gap_words.first().copied().unwrap_or(cue_last);
+        let between = tokens[m.tok.end..first_tok(grp)].first().map_or(cue_last, |t| t.word.as_str());
         if (between == "between" || between == "among") && distinct(grp) >= 2 {
             return (all_pairs(grp), Vec::new());
         }
@@ -1353,15 +1371,15 @@ fn pair(
         // A pronoun object naming the subject's own state: with a single subject, the next
         // candidate ("U.S. strikes on its nuclear sites"); with a group, reflexive ("damaging
         // both of their economies"), so no object.
-        let mine: BTreeSet<u32> = l.iter().map(|a| rollup(gaz, a.entity)).collect();
+        let mine = |state: u32| has_state(l, state);
         object_side = object_side
             .into_iter()
             .filter_map(|a| {
-                if !(a.pronoun && mine.contains(&rollup(gaz, a.entity))) {
+                if !(a.pronoun && mine(rollup(gaz, a.entity))) {
                     return Some(a);
                 }
                 match a.alt {
-                    Some(alt) if l.len() == 1 && !mine.contains(&rollup(gaz, alt)) => Some(Actor { entity: alt, ..a }),
+                    Some(alt) if l.len() == 1 && !mine(rollup(gaz, alt)) => Some(Actor { entity: alt, ..a }),
                     _ => None,
                 }
             })
@@ -1422,8 +1440,8 @@ fn pair(
                 let copula = last.pronoun
                     && last.tok.checked_sub(1).is_some_and(|i| matches!(tokens[i].word.as_str(), "is" | "was" | "are" | "were" | "remains" | "became" | "becomes"));
                 let modifier = dist <= 1 && (last.possessive || dist == 0) && !copula;
-                let mine: BTreeSet<u32> = l.iter().map(|a| rollup(gaz, a.entity)).collect();
-                let further = left_all.iter().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine.contains(&rollup(gaz, a.entity))));
+                let mine = |state: u32| has_state(l, state);
+                let further = left_all.iter().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine(rollup(gaz, a.entity))));
                 let ok = |f: &Vec<Actor>| {
                     let fa = f.last().expect("non-empty group");
                     let between = &tokens[fa.tok_end..first_tok(l)];
@@ -1432,7 +1450,7 @@ fn pair(
                 };
                 match further {
                     Some(f) if !modifier && ok(f) => {
-                        let obj: Vec<Actor> = f.iter().copied().filter(|a| !mine.contains(&rollup(gaz, a.entity))).collect();
+                        let obj: Vec<Actor> = f.iter().copied().filter(|a| !mine(rollup(gaz, a.entity))).collect();
                         cross(l, &obj[obj.len() - 1..])
                     }
                     _ => Vec::new(),
