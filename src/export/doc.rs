@@ -485,15 +485,95 @@ impl GraphDoc {
     }
 }
 
-/// Renders `value` as serde_json's pretty printer does at the top level, appending to `out`.
+/// Renders `value` as serde_json's pretty printer does for an element of an array field of the
+/// top-level object (two levels deep), appending to `out`: the bytes the pretty printer writes
+/// for it inside the whole document, without rendering it at the top level and indenting it
+/// again.
 fn to_pretty<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(out, value).map_err(|e| Error::output(std::path::Path::new("graph.json"), e))
+    let mut ser = serde_json::Serializer::with_formatter(out, Nested { depth: 2, has_value: false });
+    value.serialize(&mut ser).map_err(|e| Error::output(std::path::Path::new("graph.json"), e))
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) starting at a given depth, and writing
+/// each indent in one piece.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        let mut n = 2 * self.depth;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Writes `,\n  "name": [...]`, an array field of the top-level object with `len` elements,
 /// as serde_json's pretty printer would. `render(state, i, out)` appends element `i` rendered
-/// at the top level; elements are rendered in parallel blocks on the current rayon pool (each
-/// block with its own `state`), indented to their depth, and written in order. A round of
+/// at its depth (see [`to_pretty`]); elements are rendered in parallel blocks on the current
+/// rayon pool (each block with its own `state`) and written in order. A round of
 /// blocks at a time, sized by the bytes rendered so far, bounds memory; while the calling
 /// thread writes one round, the pool's other workers render the next (with one worker, the
 /// two simply take turns).
@@ -524,19 +604,9 @@ fn write_array<S>(
             .map(|block| {
                 let mut st = state();
                 let mut buf = Vec::with_capacity(block.len() * 512);
-                let mut one = Vec::with_capacity(2048);
                 for i in block {
-                    one.clear();
-                    render(&mut st, i, &mut one)?;
                     buf.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    // Raw newlines in pretty JSON are layout only (strings escape theirs).
-                    let mut rest = one.as_slice();
-                    while let Some(nl) = rest.iter().position(|&b| b == b'\n') {
-                        buf.extend_from_slice(&rest[..nl]);
-                        buf.extend_from_slice(b"\n    ");
-                        rest = &rest[nl + 1..];
-                    }
-                    buf.extend_from_slice(rest);
+                    render(&mut st, i, &mut buf)?;
                 }
                 Ok(buf)
             })
