@@ -618,26 +618,31 @@ pub fn parse_record(line: &str, place: &str) -> Result<Document> {
 /// Fills metadata the text states itself, where nothing better is known: "Original URL:",
 /// "Source:", "originally appeared in ...", and the first line as the title.
 pub fn meta_from_text(text: &str, meta: &mut Meta) {
-    // Most texts say neither: one search of the whole text spares two per line.
+    // Most texts say none of these: a search of the whole text for each marker spares a look
+    // at every line.
     let appeared = text.contains("originally appeared");
-    for line in text.lines().map(str::trim) {
-        if meta.url.is_none()
-            && let Some(rest) = line.strip_prefix("Original URL:").or_else(|| line.strip_prefix("Source URL:"))
-        {
-            let url = rest.trim();
-            if url.starts_with("http") {
-                meta.url = Some(url.to_string());
+    let url_marked = meta.url.is_none() && (text.contains("Original URL:") || text.contains("Source URL:"));
+    let outlet_marked = meta.outlet.is_none() && (appeared || text.contains("Source:"));
+    if url_marked || outlet_marked {
+        for line in text.lines().map(str::trim) {
+            if meta.url.is_none()
+                && let Some(rest) = line.strip_prefix("Original URL:").or_else(|| line.strip_prefix("Source URL:"))
+            {
+                let url = rest.trim();
+                if url.starts_with("http") {
+                    meta.url = Some(url.to_string());
+                }
             }
-        }
-        if meta.outlet.is_none() {
-            let found = line
-                .strip_prefix("Source:")
-                .or_else(|| appeared.then(|| line.find("originally appeared in")).flatten().map(|i| &line[i + "originally appeared in".len()..]))
-                .or_else(|| appeared.then(|| line.find("originally appeared on")).flatten().map(|i| &line[i + "originally appeared on".len()..]));
-            if let Some(rest) = found {
-                let outlet = rest.trim().trim_end_matches('.').trim();
-                if !outlet.is_empty() && outlet.len() < 80 {
-                    meta.outlet = Some(outlet.to_string());
+            if meta.outlet.is_none() {
+                let found = line
+                    .strip_prefix("Source:")
+                    .or_else(|| appeared.then(|| line.find("originally appeared in")).flatten().map(|i| &line[i + "originally appeared in".len()..]))
+                    .or_else(|| appeared.then(|| line.find("originally appeared on")).flatten().map(|i| &line[i + "originally appeared on".len()..]));
+                if let Some(rest) = found {
+                    let outlet = rest.trim().trim_end_matches('.').trim();
+                    if !outlet.is_empty() && outlet.len() < 80 {
+                        meta.outlet = Some(outlet.to_string());
+                    }
                 }
             }
         }

@@ -69,16 +69,43 @@ impl<'g> TagRecords<'g> {
             });
             out.extend_from_slice(head);
             out.extend_from_slice(b"\"start\":");
-            json(out, &m.start);
+            decimal(out, m.start);
             out.extend_from_slice(b",\"end\":");
-            json(out, &m.end);
+            decimal(out, m.end);
             out.extend_from_slice(b",\"text\":");
-            json(out, m.text(text));
+            json_str(out, m.text(text));
             out.extend_from_slice(b",\"how\":\"");
             out.extend_from_slice(m.how.as_str().as_bytes());
             out.extend_from_slice(b"\"}");
         }
         out.extend_from_slice(b"]}");
+    }
+}
+
+/// Appends `n` in decimal, as serde_json writes an integer.
+fn decimal(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Appends `s` as a JSON string, as serde_json writes it: copied between quotes when nothing
+/// in it needs escaping (as in nearly every mention), else through serde_json.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        json(out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
     }
 }
 
@@ -251,6 +278,21 @@ mod tests {
         end: usize,
         text: &'a str,
         how: &'static str,
+    }
+
+    proptest::proptest! {
+        /// The record writer's integers and strings are serde_json's, byte for byte.
+        #[test]
+        fn decimals_and_strings_are_what_serde_writes(n in proptest::prelude::any::<usize>(), small in 0usize..1000, s in "[a-zé\"\\\\\u{0}-\u{1f}\u{7f}\u{2028} ’]{0,12}") {
+            for n in [n, small] {
+                let mut got = Vec::new();
+                decimal(&mut got, n);
+                proptest::prop_assert_eq!(got, serde_json::to_vec(&n).unwrap());
+            }
+            let mut got = Vec::new();
+            json_str(&mut got, &s);
+            proptest::prop_assert_eq!(got, serde_json::to_vec(&s).unwrap());
+        }
     }
 
     #[test]
