@@ -1293,33 +1293,23 @@ fn pair(
         let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= 1;
         (symmetric || !consumed.contains(&a.start) || adjacent) && !placed
     };
-    let left_all: Vec<&Vec<Actor>> = if definite { Vec::new() } else { grouped.iter().filter(|grp| last_tok_end(grp) <= m.tok.start).collect() };
-    let left: Vec<Vec<Actor>> = if definite {
-        Vec::new()
-    } else {
-        grouped
-            .iter()
-            .filter(|grp| last_tok_end(grp) <= m.tok.start)
-            .map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>())
-            .filter(|grp| !grp.is_empty())
-            .collect()
-    };
-    let left: Vec<&Vec<Actor>> = left.iter().collect();
+    // The groups before the cue (none after a definite article), in text order.
+    let left_all = || grouped.iter().filter(move |grp| !definite && last_tok_end(grp) <= m.tok.start);
+    // The subject side: the last of those groups with a possible subject, with only those.
+    let left_last: Option<Vec<Actor>> =
+        left_all().rev().map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>()).find(|grp| !grp.is_empty());
     let inside: Vec<Actor> = actors.iter().copied().filter(|a| !(a.pronoun && a.possessive) && m.gaps.iter().any(|gp| gp.contains(&a.tok))).collect();
-    // Objects: before the next cue, which has its own, and not coordinated with the cue
-    // ("US help and any Israeli plan").
-    let right_all: Vec<&Vec<Actor>> = grouped.iter().filter(|grp| first_tok(grp) >= m.tok.end).collect();
+    // The groups after the cue, in text order.
+    let right_all = || grouped.iter().filter(move |grp| first_tok(grp) >= m.tok.end);
     let coordinated = |grp: &Vec<Actor>| {
         tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"))
     };
     // "a deal brokered by China": an agent, not an object.
     let agent = |grp: &Vec<Actor>| first_tok(grp) > m.tok.end && tokens[first_tok(grp) - 1].word == "by";
-    let right: Vec<&Vec<Actor>> = right_all
-        .iter()
-        .copied()
-        .filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n))
-        .filter(|grp| !coordinated(grp) && !agent(grp))
-        .collect();
+    // The object side: the first group after the cue that is before the next cue, which has
+    // its own, and not coordinated with the cue ("US help and any Israeli plan").
+    let right_first: Option<&Vec<Actor>> =
+        right_all().filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n)).find(|grp| !coordinated(grp) && !agent(grp));
     let all_pairs = |grp: &[Actor]| -> Vec<(Actor, Actor)> {
         let mut v = Vec::new();
         for i in 0..grp.len() {
@@ -1344,20 +1334,20 @@ fn pair(
         return (all_pairs(&plural_inside), Vec::new());
     }
     // "between X and Y", "among ..."
-    if let Some(grp) = right.first() {
+    if let Some(grp) = right_first {
         let cue_last = tokens[m.tok.end - 1].word.as_str();
         let between = tokens[m.tok.end..first_tok(grp)].first().map_or(cue_last, |t| t.word.as_str());
         if (between == "between" || between == "among") && distinct(grp) >= 2 {
             return (all_pairs(grp), Vec::new());
         }
     }
-    let near_left: Option<&Vec<Actor>> = left.last().copied().filter(|grp| m.tok.start - last_tok_end(grp) <= 12);
+    let near_left: Option<&Vec<Actor>> = left_last.as_ref().filter(|grp| m.tok.start - last_tok_end(grp) <= 12);
     // A possessive followed by an apposition: "the Iranians' professed enemy, Israel" (seen
     // past the next cue, which is the apposition's head noun).
-    let mut near_right: Option<&Vec<Actor>> = right.first().copied().filter(|grp| first_tok(grp) - m.tok.end <= 12);
-    if let Some(grp) = right_all.first().copied().filter(|grp| first_tok(grp) - m.tok.end <= 12)
+    let mut near_right: Option<&Vec<Actor>> = right_first.filter(|grp| first_tok(grp) - m.tok.end <= 12);
+    if let Some(grp) = right_all().next().filter(|grp| first_tok(grp) - m.tok.end <= 12)
         && grp.last().is_some_and(|a| a.possessive)
-        && let Some(next) = right_all.get(1)
+        && let Some(next) = right_all().nth(1)
     {
         let from = grp.iter().map(|a| a.end).max().unwrap_or(0);
         let between = text.get(from..next[0].start).unwrap_or("");
@@ -1414,7 +1404,7 @@ fn pair(
     let before = m.tok.start.checked_sub(1).map(|i| tokens[i].word.as_str()).unwrap_or("");
     if matches!(before, "was" | "were" | "been" | "being" | "is" | "are" | "be")
         && tokens.get(m.tok.end).is_some_and(|t| t.word == "by")
-        && let (Some(r), Some(l)) = (right_all.first().copied().filter(|grp| first_tok(grp) <= m.tok.end + 2), near_left)
+        && let (Some(r), Some(l)) = (right_all().next().filter(|grp| first_tok(grp) <= m.tok.end + 2), near_left)
     {
         return (cross(r, l), Vec::new());
     }
@@ -1441,7 +1431,7 @@ fn pair(
                     && last.tok.checked_sub(1).is_some_and(|i| matches!(tokens[i].word.as_str(), "is" | "was" | "are" | "were" | "remains" | "became" | "becomes"));
                 let modifier = dist <= 1 && (last.possessive || dist == 0) && !copula;
                 let mine = |state: u32| has_state(l, state);
-                let further = left_all.iter().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine(rollup(gaz, a.entity))));
+                let further = left_all().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine(rollup(gaz, a.entity))));
                 let ok = |f: &Vec<Actor>| {
                     let fa = f.last().expect("non-empty group");
                     let between = &tokens[fa.tok_end..first_tok(l)];
