@@ -712,6 +712,7 @@ impl Phrases {
     }
 
     /// The phrases that start with the word of token `i`, in list order.
+    #[inline]
     fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[String]> {
         tokens
             .get(i)
@@ -723,6 +724,7 @@ impl Phrases {
     }
 
     /// The first phrase of the list that is at token `i`.
+    #[inline(always)]
     fn at(&self, tokens: &[Token], i: usize) -> Option<&[String]> {
         self.starting_at(tokens, i).find(|p| phrase_at(tokens, i, p))
     }
@@ -840,10 +842,20 @@ pub fn extract_traced(
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
         let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, &quotes, &mut discourse);
+        // Without a cue, or (unless the trace wants each cue's reason) without an actor, the
+        // sentence makes no claim, and the discourse has taken what it needs from it.
+        if cues.is_empty() || (actors.is_empty() && trace.is_none()) {
+            if cues.is_empty()
+                && let Some(t) = trace.as_deref_mut()
+                && actors.iter().any(|a| rollup(gaz, a.entity) != rollup(gaz, actors[0].entity))
+            {
+                t.push((si, "two or more actors but no cue phrase".to_string()));
+            }
+            continue;
+        }
         let clause_of = clauses(text, &tokens, g);
         let question = text[span.clone()].trim_end().trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}', ')']).ends_with('?');
         let reported = reported_speaker(text, &tokens, &actors, &quotes, gaz, g);
-        let mut made = 0;
         // Negators: each denies the first cue after it in its clause.
         let quote_of = |at: usize| quote_containing(&quotes, at..at + 1).map(|(i, _)| i);
         let negated_cues = negations(&tokens, &cues, &clause_of, g, &quote_of);
@@ -969,15 +981,7 @@ pub fn extract_traced(
             {
                 t.push((si, why));
             }
-            made += 1;
             claims.push(claim);
-        }
-        if made == 0
-            && cues.is_empty()
-            && let Some(t) = trace.as_deref_mut()
-            && actors.iter().any(|a| rollup(gaz, a.entity) != rollup(gaz, actors[0].entity))
-        {
-            t.push((si, "two or more actors but no cue phrase".to_string()));
         }
     }
     claims

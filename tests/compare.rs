@@ -80,3 +80,21 @@ fn explain_says_why() {
     let o = run(&["explain", "000_9c67dfa773ecab7c", "--sentence", "9999"], "");
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The reasons for no claim: two actors without a cue, cues without actors (the extractor
+/// stops early on such sentences when not explaining), one actor only.
+#[test]
+fn explain_says_why_not() {
+    let doc = r#"{"id":"x1","text":"Russia and Iran are both large countries with long histories.\n\nNo one is named here at all, though the talks were condemned.\n\nRussia condemned the plan.\n\nRussia condemned Iran."}"#;
+    let dir = tempdir();
+    let input = dir.path().join("x.jsonl");
+    std::fs::write(&input, format!("{doc}\n")).unwrap();
+    let o = run(&["explain", "x1", "--input", input.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let sentence = |n: usize| out.split(&format!("[{n}] ")).nth(1).and_then(|s| s.split("\n[").next()).unwrap_or("").to_string();
+    assert!(sentence(1).contains("two or more actors but no cue phrase"), "{out}");
+    assert!(sentence(2).contains("cue \"talks\"") && sentence(2).contains("cue \"condemned\"") && sentence(2).contains("no actor on one side"), "{out}");
+    assert!(sentence(3).contains("no actor on one side") && !sentence(3).contains("two or more"), "{out}");
+    assert!(sentence(4).contains("russia —disapproval→ iran"), "{out}");
+}
