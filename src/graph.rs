@@ -672,7 +672,6 @@ fn word_set(sentence: &str) -> Vec<(u64, bool)> {
     words
 }
 
-
 /// FNV-1a, 64 bits: a hash that is the same on every machine and every build.
 fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -32,7 +32,6 @@
 //! Every [`Claim`] carries its evidence: the sentence, the byte spans of subject, object and
 //! cue, and the lexicon line of the cue that fired.
 
-
 use compact_str::CompactString;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
