@@ -178,7 +178,6 @@ pub(crate) fn plain_run_end(src: &str, from: usize, initials: bool) -> usize {
     }
 }
 
-
 /// The char at byte `i` of `s` (which must be a char boundary), decoding only when it is not
 /// ASCII.
 #[inline]

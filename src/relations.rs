@@ -1527,7 +1527,6 @@ fn reported_speaker(
     None
 }
 
-
 /// Finds quotations and their speakers, paragraph by paragraph.
 fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::new();
