@@ -153,12 +153,26 @@ fn output_is_deterministic_across_runs_and_threads() {
         stdout(&o)
     };
     assert_eq!(tag("1"), tag("2"));
-    // graph.json's claims are rendered in parallel blocks; the file must be exactly what
-    // serde_json's pretty printer makes of the same document read back.
+    // graph.json's elements are rendered in parallel blocks, claims by hand; the file must be
+    // exactly what serde_json makes of the same document read back, in one piece.
     let written = std::fs::read_to_string(b.path().join("graph.json")).unwrap();
     let doc = newsgraph::export::GraphDoc::parse("graph.json", &written).unwrap();
     assert!(!doc.claims.is_empty());
-    assert_eq!(serde_json::to_string_pretty(&doc).unwrap() + "\n", written);
+    assert_eq!(doc.to_json().unwrap(), written);
+    // One element of the four arrays per line, each a JSON value of its own, as the graph
+    // contract writes them; the same JSON as serde_json's pretty printer writes.
+    let pretty: Value = serde_json::from_str(&serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&written).unwrap(), pretty);
+    for array in ["documents", "nodes", "edges", "claims"] {
+        let elements = pretty[array].as_array().unwrap();
+        let open = written.find(&format!("\n  \"{array}\": [\n")).unwrap_or_else(|| panic!("{array} opens a line"));
+        let lines: Vec<&str> = written[open..].lines().skip(2).take(elements.len()).collect();
+        for (line, element) in lines.iter().zip(elements) {
+            let line = line.strip_prefix("    ").unwrap().trim_end_matches(',');
+            assert_eq!(&serde_json::from_str::<Value>(line).unwrap(), element, "{array}");
+        }
+        assert_eq!(lines.len(), elements.len(), "{array}");
+    }
 }
 
 #[test]

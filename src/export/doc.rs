@@ -418,7 +418,8 @@ impl GraphDoc {
         {
             self.write_json_built(&mut w, built, keep.as_deref())?;
         } else {
-            serde_json::to_writer_pretty(&mut w, self).map_err(|e| match self.claims.take_error() {
+            let mut ser = serde_json::Serializer::with_formatter(&mut w, Lines { depth: 0, has_value: false });
+            self.serialize(&mut ser).map_err(|e| match self.claims.take_error() {
                 Some(read) => read,
                 None => fail(&e),
             })?;
@@ -428,7 +429,7 @@ impl GraphDoc {
     }
 
     /// `graph.json` with claims read back from the evidence file. The bytes are those of
-    /// serde_json's pretty printer for the whole document: the small fields are rendered as a
+    /// serde_json with the [`Lines`] layout for the whole document: the small fields are rendered as a
     /// head, and every element of the four arrays (documents, nodes, edges, claims) alone, in
     /// parallel blocks on the current rayon pool, indented to its place and written in order.
     fn write_json_built(&self, w: &mut dyn std::io::Write, built: &Built, keep: Option<&Vec<bool>>) -> Result<()> {
@@ -442,21 +443,22 @@ impl GraphDoc {
         }
         let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
         let head = Head { schema: &self.schema, generator: &self.generator, gazetteer: &self.gazetteer, settings: &self.settings };
-        let mut rendered = serde_json::to_vec_pretty(&head).map_err(|e| fail(&e))?;
+        let mut rendered = Vec::new();
+        head.serialize(&mut serde_json::Serializer::with_formatter(&mut rendered, Lines { depth: 0, has_value: false })).map_err(|e| fail(&e))?;
         // Open the object again where the head closed it.
         if !rendered.ends_with(b"\n}") {
             return Err(fail(&"the head does not end in a closing brace"));
         }
         rendered.truncate(rendered.len() - 2);
         w.write_all(&rendered).map_err(|e| fail(&e))?;
-        write_array(w, "documents", self.documents.len(), || (), |_, i, out| to_pretty(out, &self.documents[i]))?;
-        write_array(w, "nodes", self.nodes.len(), || (), |_, i, out| to_pretty(out, &self.nodes[i]))?;
-        write_array(w, "edges", self.edges.len(), || (), |_, i, out| to_pretty(out, &self.edges[i]))?;
+        write_array(w, "documents", self.documents.len(), || (), |_, i, out| to_line(out, &self.documents[i]))?;
+        write_array(w, "nodes", self.nodes.len(), || (), |_, i, out| to_line(out, &self.nodes[i]))?;
+        write_array(w, "edges", self.edges.len(), || (), |_, i, out| to_line(out, &self.edges[i]))?;
         let wanted: Vec<usize> = (0..built.records.len()).filter(|&i| keep.is_none_or(|k| k[i])).collect();
         write_array(w, "claims", wanted.len(), ReadAhead::default, |ahead, k, out| {
             let i = wanted[k];
             let (c, sentence, cue) = built.evidence.claim_with(&built.records[i], ahead)?;
-            built.view(i, &c, sentence, cue).write_pretty(out);
+            built.view(i, &c, sentence, cue).write_line(out);
             Ok(())
         })?;
         w.write_all(b"\n}").map_err(|e| fail(&e))
@@ -486,23 +488,31 @@ impl GraphDoc {
     }
 }
 
-/// Renders `value` as serde_json's pretty printer does for an element of an array field of the
-/// top-level object (two levels deep), appending to `out`: the bytes the pretty printer writes
-/// for it inside the whole document, without rendering it at the top level and indenting it
-/// again.
-fn to_pretty<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(out, Nested { depth: 2, has_value: false });
+/// Renders `value` as an element of an array field of the top-level object (two levels deep)
+/// in `graph.json`'s [`Lines`] layout: on one line, appended to `out`.
+fn to_line<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Lines { depth: 2, has_value: false });
     value.serialize(&mut ser).map_err(|e| Error::output(std::path::Path::new("graph.json"), e))
 }
 
-/// serde_json's `PrettyFormatter` (two-space indent) starting at a given depth, and writing
-/// each indent in one piece.
-struct Nested {
+/// The layout of `graph.json`: the top-level object and the values of its fields as serde_json's
+/// pretty printer lays them out (one item per line, two-space indent), and every element of
+/// the arrays (a document, node, edge or claim) on one line of its own, with `": "` and `", "`
+/// between its items, as the graph contract's examples are written. A line per element keeps
+/// the file readable with `grep` and `head` at any size, and a third smaller than fully
+/// pretty-printed JSON.
+struct Lines {
+    /// The number of arrays and objects open.
     depth: usize,
+    /// Whether the innermost open array or object laid out on lines has an item yet.
     has_value: bool,
 }
 
-impl Nested {
+impl Lines {
+    /// Arrays and objects this deep (the top-level object is 1) have an item per line; deeper
+    /// ones are written on the line of their element.
+    const LINED: usize = 2;
+
     fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
         const SPACES: &[u8] = &[b' '; 64];
         let mut n = 2 * self.depth;
@@ -521,24 +531,32 @@ impl Nested {
         w.write_all(bracket)
     }
 
-    /// Closes it: on a line of its own at the outer depth, unless it is empty.
+    /// Closes it: a lined one on a line of its own at the outer depth, unless it is empty.
     fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        let lined = self.depth <= Self::LINED;
         self.depth -= 1;
-        if self.has_value {
+        if lined && self.has_value {
             w.write_all(b"\n")?;
             self.indent(w)?;
         }
         w.write_all(bracket)
     }
 
-    /// Starts an element or key on a line of its own.
+    /// Starts an element or key: on a line of its own in a lined array or object, else after
+    /// `", "`.
     fn item<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        self.indent(w)
+        if self.depth <= Self::LINED {
+            w.write_all(if first { b"\n" } else { b",\n" })?;
+            self.indent(w)
+        } else if first {
+            Ok(())
+        } else {
+            w.write_all(b", ")
+        }
     }
 }
 
-impl serde_json::ser::Formatter for Nested {
+impl serde_json::ser::Formatter for Lines {
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.open(w, b"[")
     }
@@ -580,7 +598,7 @@ impl serde_json::ser::Formatter for Nested {
 
 /// Writes `,\n  "name": [...]`, an array field of the top-level object with `len` elements,
 /// as serde_json's pretty printer would. `render(state, i, out)` appends element `i` rendered
-/// at its depth (see [`to_pretty`]); elements are rendered in parallel blocks on the current
+/// on its line (see [`to_line`]); elements are rendered in parallel blocks on the current
 /// rayon pool (each block with its own `state`) and written in order. A round of
 /// blocks at a time, sized by the bytes rendered so far, bounds memory; while the calling
 /// thread writes one round, the pool's other workers render the next (with one worker, the
@@ -1011,14 +1029,13 @@ struct ClaimView<'a> {
 }
 
 impl ClaimView<'_> {
-    /// Appends the claim as [`to_pretty`] renders it (an element of the top-level `claims`
-    /// array), field by field without serde: a million claims are most of a large
+    /// Appends the claim as [`to_line`] renders it (an element of the top-level `claims`
+    /// array, on one line), field by field without serde: a million claims are most of a large
     /// `graph.json`. Strings and numbers are written as serde_json writes them.
-    fn write_pretty(&self, out: &mut Vec<u8>) {
+    fn write_line(&self, out: &mut Vec<u8>) {
         use super::{decimal, json, json_str};
-        // Each field on its own line, six spaces in (the claim's object is two levels deep).
         let key = |out: &mut Vec<u8>, first: bool, name: &str| {
-            out.extend_from_slice(if first { b"\n      \"" } else { b",\n      \"" });
+            out.extend_from_slice(if first { b"\"" } else { b", \"" });
             out.extend_from_slice(name.as_bytes());
             out.extend_from_slice(b"\": ");
         };
@@ -1062,20 +1079,19 @@ impl ClaimView<'_> {
         out.push(b'{');
         let spans = [("sentence", self.spans.sentence), ("subject", self.spans.subject), ("object", self.spans.object), ("cue", self.spans.cue)];
         for (k, (name, [a, b])) in spans.into_iter().enumerate() {
-            out.extend_from_slice(if k == 0 { b"\n        \"" } else { b",\n        \"" });
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(b"\": [\n          ");
+            key(out, k == 0, name);
+            out.push(b'[');
             decimal(out, a);
-            out.extend_from_slice(b",\n          ");
+            out.extend_from_slice(b", ");
             decimal(out, b);
-            out.extend_from_slice(b"\n        ]");
+            out.push(b']');
         }
-        out.extend_from_slice(b"\n      }");
+        out.push(b'}');
         text(out, "cue", &self.cue);
         text(out, "cue_phrase", self.cue_phrase);
         text(out, "rule", self.rule);
         opt(out, "copy_of", self.copy_of.as_deref());
-        out.extend_from_slice(b"\n    }");
+        out.push(b'}');
     }
 
     fn into_rec(self) -> ClaimRec {
@@ -1196,7 +1212,7 @@ impl<'de> Deserialize<'de> for Claims {
 mod tests {
     use super::*;
 
-    /// The hand-written claim renderer makes serde_json's pretty bytes, whatever the strings
+    /// The hand-written claim renderer makes serde_json's bytes in the [`Lines`] layout, whatever the strings
     /// hold and whichever optional fields are missing.
     #[test]
     fn claims_render_as_serde_renders_them() {
@@ -1230,10 +1246,70 @@ mod tests {
                     copy_of: odd.then(|| format!("c-{:06}", k + 1)),
                 };
                 let (mut got, mut want) = (Vec::new(), Vec::new());
-                view.write_pretty(&mut got);
-                to_pretty(&mut want, &view).unwrap();
+                view.write_line(&mut got);
+                to_line(&mut want, &view).unwrap();
                 assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap(), "{t:?} {goldstein}");
             }
         }
+    }
+
+    /// The layout: the top-level object and its fields' values lined as the pretty printer
+    /// lines them, each array element on one line; the same JSON as serde_json's once parsed.
+    #[test]
+    fn lines_put_each_element_on_a_line() {
+        #[derive(Serialize)]
+        struct Node {
+            id: &'static str,
+            aliases: Vec<&'static str>,
+            documents: BTreeMap<&'static str, u32>,
+            affiliation: Option<&'static str>,
+            nested: (Vec<u8>, BTreeMap<&'static str, Vec<u8>>),
+        }
+        #[derive(Serialize)]
+        struct Doc {
+            schema: &'static str,
+            generator: BTreeMap<&'static str, &'static str>,
+            empty: Vec<u8>,
+            none: BTreeMap<u8, u8>,
+            nodes: Vec<Node>,
+        }
+        let doc = Doc {
+            schema: "s",
+            generator: BTreeMap::from([("name", "n"), ("version", "1")]),
+            empty: vec![],
+            none: BTreeMap::new(),
+            nodes: vec![
+                Node {
+                    id: "a",
+                    aliases: vec!["x", "y"],
+                    documents: BTreeMap::from([("d1", 2), ("d2", 1)]),
+                    affiliation: None,
+                    nested: (vec![1, 2], BTreeMap::from([("k", vec![3])])),
+                },
+                Node { id: "b", aliases: vec![], documents: BTreeMap::new(), affiliation: Some("a"), nested: (vec![], BTreeMap::new()) },
+            ],
+        };
+        let mut out = Vec::new();
+        doc.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Lines { depth: 0, has_value: false })).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let want = r#"{
+  "schema": "s",
+  "generator": {
+    "name": "n",
+    "version": "1"
+  },
+  "empty": [],
+  "none": {},
+  "nodes": [
+    {"id": "a", "aliases": ["x", "y"], "documents": {"d1": 2, "d2": 1}, "affiliation": null, "nested": [[1, 2], {"k": [3]}]},
+    {"id": "b", "aliases": [], "documents": {}, "affiliation": "a", "nested": [[], {}]}
+  ]
+}"#;
+        assert_eq!(text, want);
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed, serde_json::to_value(&doc).unwrap());
+        let mut element = Vec::new();
+        to_line(&mut element, &doc.nodes[1]).unwrap();
+        assert_eq!(String::from_utf8(element).unwrap(), r#"{"id": "b", "aliases": [], "documents": {}, "affiliation": "a", "nested": [[], {}]}"#);
     }
 }
