@@ -236,14 +236,12 @@ impl Evidence {
         Ok(())
     }
 
-    /// `n` bytes at `at`, from the buffer or the file, through the window `w`.
-    fn bytes_with(&self, at: u64, n: usize, w: &mut ReadAhead) -> Result<Vec<u8>> {
-        let mut bytes = vec![0u8; n];
+    /// `n` bytes at `at`, from the buffer or the file, through the window `w`: borrowed from
+    /// the one or the other.
+    fn slice_with<'a>(&'a self, at: u64, n: usize, w: &'a mut ReadAhead) -> Result<&'a [u8]> {
         if at >= self.written {
             let from = (at - self.written) as usize;
-            let src = self.buffer.get(from..from + n).ok_or_else(|| damaged("a record beyond the end"))?;
-            bytes.copy_from_slice(src);
-            return Ok(bytes);
+            return self.buffer.get(from..from + n).ok_or_else(|| damaged("a record beyond the end"));
         }
         let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
         let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
@@ -256,23 +254,23 @@ impl Evidence {
             w.start = at;
         }
         let from = (at - w.start) as usize;
-        bytes.copy_from_slice(&w.bytes[from..from + n]);
-        Ok(bytes)
+        Ok(&w.bytes[from..from + n])
     }
 
     /// The claim stored at `at`, with its sentence and cue text.
     fn read(&self, at: u64) -> Result<(Claim, String, String)> {
         let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
-        self.read_with(at, &mut w)
+        let (claim, sentence, cue) = self.read_ref(at, &mut w)?;
+        Ok((claim, sentence.to_string(), cue.to_string()))
     }
 
-    /// [`Evidence::read`] through the window `w`.
-    fn read_with(&self, at: u64, w: &mut ReadAhead) -> Result<(Claim, String, String)> {
+    /// [`Evidence::read`] through the window `w`, the texts borrowed from it (or the buffer).
+    fn read_ref<'a>(&'a self, at: u64, w: &'a mut ReadAhead) -> Result<(Claim, &'a str, &'a str)> {
         let (claim, ls, lc) = self.read_header_with(at, w)?;
-        let mut text = self.bytes_with(at + HEADER as u64, ls + lc, w)?;
-        let cue = text.split_off(ls);
-        let utf8 = |b: Vec<u8>| String::from_utf8(b).map_err(|_| damaged("text"));
-        Ok((claim, utf8(text)?, utf8(cue)?))
+        let text = self.slice_with(at + HEADER as u64, ls + lc, w)?;
+        let (sentence, cue) = text.split_at(ls);
+        let utf8 = |b| std::str::from_utf8(b).map_err(|_| damaged("text"));
+        Ok((claim, utf8(sentence)?, utf8(cue)?))
     }
 
     /// The claim stored at `at`, and the lengths of its sentence and cue text.
@@ -282,7 +280,7 @@ impl Evidence {
     }
 
     fn read_header_with(&self, at: u64, w: &mut ReadAhead) -> Result<(Claim, usize, usize)> {
-        let h = self.bytes_with(at, HEADER, w)?;
+        let h = self.slice_with(at, HEADER, w)?;
         let u32_at = |i: usize| u32::from_le_bytes(h[i..i + 4].try_into().expect("four bytes"));
         let u64_at = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("eight bytes")) as usize;
         let span = |k: usize| u64_at(22 + 16 * k)..u64_at(30 + 16 * k);
@@ -308,10 +306,10 @@ impl Evidence {
         self.read(r.at)
     }
 
-    /// [`Evidence::claim`] through a reader's own window: for readers in parallel, each going
-    /// through its share of the claims in order.
-    pub fn claim_with(&self, r: &ClaimRecord, ahead: &mut ReadAhead) -> Result<(Claim, String, String)> {
-        self.read_with(r.at, ahead)
+    /// [`Evidence::claim`] through a reader's own window, the sentence and cue borrowed from
+    /// it: for readers in parallel, each going through its share of the claims in order.
+    pub fn claim_ref<'a>(&'a self, r: &ClaimRecord, ahead: &'a mut ReadAhead) -> Result<(Claim, &'a str, &'a str)> {
+        self.read_ref(r.at, ahead)
     }
 
     /// A claim of the graph without its text.
@@ -760,15 +758,15 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
                 let mut last: Option<(String, u64, Vec<(u64, bool)>)> = None;
                 part.iter()
                     .map(|&at| {
-                        let (_, sentence, _) = evidence.read_with(at, &mut ahead)?;
+                        let (_, sentence, _) = evidence.read_ref(at, &mut ahead)?;
                         if let Some((s, h, words)) = &last
-                            && *s == sentence
+                            && s == sentence
                         {
                             return Ok((*h, words.clone()));
                         }
-                        let words = word_set(&sentence);
+                        let words = word_set(sentence);
                         let h = fnv1a(words.iter().flat_map(|w| w.0.to_le_bytes()));
-                        last = Some((sentence, h, words.clone()));
+                        last = Some((sentence.to_string(), h, words.clone()));
                         Ok((h, words))
                     })
                     .collect::<Result<_>>()

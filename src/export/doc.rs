@@ -457,8 +457,8 @@ impl GraphDoc {
         let wanted: Vec<usize> = (0..built.records.len()).filter(|&i| keep.is_none_or(|k| k[i])).collect();
         write_array(w, "claims", wanted.len(), ReadAhead::default, |ahead, k, out| {
             let i = wanted[k];
-            let (c, sentence, cue) = built.evidence.claim_with(&built.records[i], ahead)?;
-            built.view(i, &c, sentence, cue).write_line(out);
+            let (c, sentence, cue) = built.evidence.claim_ref(&built.records[i], ahead)?;
+            built.view(i, &c, sentence.into(), cue.into()).write_line(out);
             Ok(())
         })?;
         w.write_all(b"\n}").map_err(|e| fail(&e))
@@ -1003,7 +1003,7 @@ impl Claims {
 /// The one mapping from a graph claim to its record: [`ClaimView::into_rec`] makes the owned form.
 #[derive(Serialize)]
 struct ClaimView<'a> {
-    id: String,
+    id: ClaimId,
     document: &'a str,
     subject: &'a str,
     object: &'a str,
@@ -1020,12 +1020,41 @@ struct ClaimView<'a> {
     goldstein: f64,
     quad_class: &'a str,
     state: bool,
-    sentence: String,
+    sentence: std::borrow::Cow<'a, str>,
     spans: Spans,
-    cue: String,
+    cue: std::borrow::Cow<'a, str>,
     cue_phrase: &'a str,
     rule: &'a str,
-    copy_of: Option<String>,
+    copy_of: Option<ClaimId>,
+}
+
+/// A claim's id, `c-` and its number from 1, at least six digits: written without an
+/// allocation of its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ClaimId(usize);
+
+impl ClaimId {
+    /// Appends the id as a JSON string.
+    fn write(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"\"c-");
+        let n = self.0 + 1;
+        let width = n.checked_ilog10().unwrap_or(0) as usize + 1;
+        out.extend(std::iter::repeat_n(b'0', 6usize.saturating_sub(width)));
+        super::decimal(out, n);
+        out.push(b'"');
+    }
+}
+
+impl std::fmt::Display for ClaimId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&claim_id(self.0))
+    }
+}
+
+impl Serialize for ClaimId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 impl ClaimView<'_> {
@@ -1056,7 +1085,7 @@ impl ClaimView<'_> {
         };
         out.push(b'{');
         key(out, true, "id");
-        json_str(out, &self.id);
+        self.id.write(out);
         text(out, "document", self.document);
         text(out, "subject", self.subject);
         text(out, "object", self.object);
@@ -1090,13 +1119,17 @@ impl ClaimView<'_> {
         text(out, "cue", &self.cue);
         text(out, "cue_phrase", self.cue_phrase);
         text(out, "rule", self.rule);
-        opt(out, "copy_of", self.copy_of.as_deref());
+        key(out, false, "copy_of");
+        match self.copy_of {
+            Some(id) => id.write(out),
+            None => out.extend_from_slice(b"null"),
+        }
         out.push(b'}');
     }
 
     fn into_rec(self) -> ClaimRec {
         ClaimRec {
-            id: self.id,
+            id: self.id.to_string(),
             document: self.document.into(),
             subject: self.subject.into(),
             object: self.object.into(),
@@ -1113,12 +1146,12 @@ impl ClaimView<'_> {
             goldstein: self.goldstein,
             quad_class: self.quad_class.into(),
             state: self.state,
-            sentence: self.sentence,
+            sentence: self.sentence.into_owned(),
             spans: self.spans,
-            cue: self.cue,
+            cue: self.cue.into_owned(),
             cue_phrase: self.cue_phrase.into(),
             rule: self.rule.into(),
-            copy_of: self.copy_of,
+            copy_of: self.copy_of.map(|id| id.to_string()),
         }
     }
 }
@@ -1127,7 +1160,7 @@ impl Built {
     /// Claim `i` without its text; a failure to read it is kept for [`Claims::check`].
     fn light(&self, i: usize) -> Option<ClaimRec> {
         match self.evidence.claim_only(&self.records[i]) {
-            Ok(c) => Some(self.view(i, &c, String::new(), String::new()).into_rec()),
+            Ok(c) => Some(self.view(i, &c, "".into(), "".into()).into_rec()),
             Err(e) => {
                 self.error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
                 None
@@ -1138,17 +1171,17 @@ impl Built {
     /// Claim `i`, whole, read from the evidence file.
     fn whole(&self, i: usize) -> Result<ClaimView<'_>> {
         let (c, sentence, cue) = self.evidence.claim(&self.records[i])?;
-        Ok(self.view(i, &c, sentence, cue))
+        Ok(self.view(i, &c, sentence.into(), cue.into()))
     }
 
-    fn view(&self, i: usize, c: &crate::relations::Claim, sentence: String, cue: String) -> ClaimView<'_> {
+    fn view<'a>(&'a self, i: usize, c: &crate::relations::Claim, sentence: std::borrow::Cow<'a, str>, cue: std::borrow::Cow<'a, str>) -> ClaimView<'a> {
         let r = &self.records[i];
         let rel = &self.relations[c.relation];
         let (cue_phrase, rule) = &self.cues[c.cue];
         let id = |e: u32| self.entities[e as usize].as_str();
         let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
         ClaimView {
-            id: claim_id(i),
+            id: ClaimId(i),
             document: &self.documents[r.document as usize],
             subject: id(c.subject),
             object: id(c.object),
@@ -1170,7 +1203,7 @@ impl Built {
             cue,
             cue_phrase,
             rule,
-            copy_of: r.copy_of.map(claim_id),
+            copy_of: r.copy_of.map(ClaimId),
         }
     }
 }
@@ -1221,7 +1254,7 @@ mod tests {
             for goldstein in [-3.0, 3.5, 0.0, -0.5, 10.0, 1e21, 1.0 / 3.0] {
                 let odd = k % 2 == 1;
                 let view = ClaimView {
-                    id: format!("c-{k:06}"),
+                    id: ClaimId([0, 8, 99_998, 999_999, 1_000_000, usize::MAX - 1][k % 6]),
                     document: t,
                     subject: "russia",
                     object: t,
@@ -1238,12 +1271,12 @@ mod tests {
                     goldstein,
                     quad_class: "verbal_cooperation",
                     state: odd,
-                    sentence: format!("{t} sentence"),
+                    sentence: format!("{t} sentence").into(),
                     spans: Spans { sentence: [0, usize::MAX], subject: [k, k + 10], object: [1, 2], cue: [999_999, 1_000_000] },
-                    cue: t.to_string(),
+                    cue: t.to_string().into(),
                     cue_phrase: t,
                     rule: "relations.toml:42",
-                    copy_of: odd.then(|| format!("c-{:06}", k + 1)),
+                    copy_of: odd.then_some(ClaimId(k * 1000)),
                 };
                 let (mut got, mut want) = (Vec::new(), Vec::new());
                 view.write_line(&mut got);
