@@ -354,8 +354,8 @@ pub struct Node {
     pub entity: u32,
     /// Mentions over all documents.
     pub mentions: u32,
-    /// Mentions per document (document index into [`Graph::documents`]).
-    pub documents: BTreeMap<u32, u32>,
+    /// Mentions per document (document index into [`Graph::documents`]), sorted by index.
+    pub documents: Vec<(u32, u32)>,
     /// Mentions by how they matched.
     pub matched_as: BTreeMap<How, u32>,
     /// Windows (sentences, paragraphs or documents) the entity appears in.
@@ -369,8 +369,8 @@ pub enum Edge {
     CoMention {
         /// Distinct windows shared.
         weight: u32,
-        /// Shared windows per document index.
-        documents: BTreeMap<u32, u32>,
+        /// Shared windows per document index, sorted by index.
+        documents: Vec<(u32, u32)>,
         /// Normalised pointwise mutual information over all windows, in [-1, 1].
         npmi: f64,
     },
@@ -540,13 +540,7 @@ impl GraphBuilder {
         for (r, &a) in order.iter().enumerate() {
             rank[a as usize] = r as u32;
         }
-        let remap = |v: Vec<(u32, u32)>| -> BTreeMap<u32, u32> {
-            let mut m = BTreeMap::new();
-            for (d, c) in v {
-                *m.entry(rank[d as usize]).or_default() += c;
-            }
-            m
-        };
+        let remap = |v: Vec<(u32, u32)>| by_rank(v, &rank);
         let id_of = |e: u32| gaz.entities[e as usize].id.as_str();
         // Nodes and co-mention edges are made in parallel (each remaps its document list), then
         // sorted by their ids, which are distinct: the hash maps' order does not show.
@@ -618,6 +612,25 @@ impl GraphBuilder {
         }
         Ok(Graph { graph, documents, window: self.window, windows: windows_total, claims: self.claims, evidence: self.evidence })
     }
+}
+
+/// Per-document counts with each document index replaced by its rank (`rank[index]`), sorted
+/// by rank, a document given twice counted once with its counts summed. A sorted list rather
+/// than a map: a large graph has millions of these entries, and they are read in order.
+fn by_rank(mut v: Vec<(u32, u32)>, rank: &[u32]) -> Vec<(u32, u32)> {
+    for e in &mut v {
+        e.0 = rank[e.0 as usize];
+    }
+    v.sort_unstable_by_key(|e| e.0);
+    v.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 += later.1;
+        }
+        same
+    });
+    v.shrink_to_fit();
+    v
 }
 
 /// The entity a claim's end rolls up to: its state when that state is in the graph.
@@ -989,5 +1002,15 @@ mod tests {
                 assert_eq!(run(threads, chunk), whole, "{threads} threads, chunks of {chunk}");
             }
         }
+    }
+
+    /// Ranks replace indices, the list comes out sorted by rank, and a document given twice
+    /// is counted once with its counts summed (what the map this replaced did).
+    #[test]
+    fn counts_by_rank_are_sorted_and_summed() {
+        let rank = [2, 0, 3, 1];
+        assert_eq!(by_rank(vec![(0, 5), (1, 1), (3, 2), (2, 7)], &rank), vec![(0, 1), (1, 2), (2, 5), (3, 7)]);
+        assert_eq!(by_rank(vec![(2, 1), (0, 4), (2, 2)], &rank), vec![(2, 4), (3, 3)]);
+        assert_eq!(by_rank(Vec::new(), &rank), Vec::new());
     }
 }
