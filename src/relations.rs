@@ -1542,11 +1542,7 @@ fn quotation_spans(p: &str, base: usize) -> Vec<Range<usize>> {
         let at = base + off;
         let curly = || (pb.get(off + 1) == Some(&0x80)).then(|| pb.get(off + 2).copied()).flatten();
         match (pb[off], curly()) {
-            (0xE2, Some(0x9C)) => {
-                if open.is_none() {
-                    open = Some(at);
-                }
-            }
+            (0xE2, Some(0x9C)) if open.is_none() => open = Some(at),
             (0xE2, Some(0x9D)) => {
                 if let Some(o) = open.take() {
                     spans.push(o..at + 3);

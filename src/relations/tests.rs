@@ -295,11 +295,7 @@ fn reference_quotation_spans(p: &str, base: usize) -> Vec<Range<usize>> {
     for (off, c) in p.char_indices() {
         let at = base + off;
         match c {
-            '\u{201C}' => {
-                if open.is_none() {
-                    open = Some(at);
-                }
-            }
+            '\u{201C}' if open.is_none() => open = Some(at),
             '\u{201D}' => {
                 if let Some(o) = open.take() {
                     spans.push(o..at + c.len_utf8());
