@@ -141,7 +141,8 @@ pub enum CueRole {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
-    Any(Vec<String>),
+    /// One of these words, and (set by `Lexicon::assemble`) their word ids.
+    Any(Vec<String>, Vec<u32>),
     Prefix(String),
     Gap,
 }
@@ -172,6 +173,10 @@ struct Grammar {
     /// Word to class bits, for the word lists, the phrases' first words and (added by
     /// `assemble`) the cues' first words.
     classes: HashMap<String, u16>,
+    /// Every word of the grammar and the cues, with its class bits and its id (from 1; a
+    /// token of no other word has id 0), made by `assemble`: the rules compare word ids, and
+    /// a token's word is looked up once.
+    words: HashMap<String, (u16, u32)>,
 }
 
 /// The relation lexicon and grammar.
@@ -182,7 +187,8 @@ pub struct Lexicon {
     /// Cue phrases.
     pub cues: Vec<Cue>,
     grammar: Grammar,
-    by_word: HashMap<String, Vec<usize>>,
+    /// Cues by the id of a word their first part accepts.
+    by_word: HashMap<u32, Vec<usize>>,
     by_prefix: Vec<usize>,
 }
 
@@ -268,7 +274,7 @@ fn parse_cue(text: &str) -> std::result::Result<Vec<Part>, String> {
             if alts.is_empty() || alts.iter().any(|a| a.contains(' ')) {
                 return Err("alternatives must be single words: (a|b|c)".into());
             }
-            parts.push(Part::Any(alts));
+            parts.push(Part::Any(alts, Vec::new()));
             rest = r[close + 1..].trim_start();
         } else {
             let end = rest.find([' ', '(']).unwrap_or(rest.len());
@@ -279,7 +285,7 @@ fn parse_cue(text: &str) -> std::result::Result<Vec<Part>, String> {
             match word.strip_suffix('*') {
                 Some(p) if !p.is_empty() => parts.push(Part::Prefix(p.to_string())),
                 Some(_) => return Err("a lone *".into()),
-                None => parts.push(Part::Any(vec![word.to_string()])),
+                None => parts.push(Part::Any(vec![word.to_string()], Vec::new())),
             }
             rest = rest[end..].trim_start();
         }
@@ -439,6 +445,7 @@ impl Lexicon {
                 clause_breaks: phrases(g.clause_breaks, class::CLAUSE_BREAK),
                 speech: phrases(g.speech, class::SPEECH),
                 classes,
+                words: HashMap::default(),
             };
             for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech] {
                 for w in p.by_first.keys() {
@@ -459,19 +466,48 @@ impl Lexicon {
                 g.unwrap_or_default()
             }
         };
-        let mut by_word: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut grammar = grammar;
+        let mut cues = cues;
+        for c in &cues {
+            if let Some(Part::Any(ws, _)) = c.parts.first() {
+                for w in ws {
+                    *grammar.classes.entry(w.clone()).or_default() |= class::CUE;
+                }
+            }
+        }
+        // Word ids, in sorted order of the words: every word a class, phrase or cue names.
+        let mut all: std::collections::BTreeSet<&str> = grammar.classes.keys().map(String::as_str).collect();
+        for p in grammar.phrase_lists() {
+            all.extend(p.list.iter().flatten().map(String::as_str));
+        }
+        for c in &cues {
+            for part in &c.parts {
+                if let Part::Any(ws, _) = part {
+                    all.extend(ws.iter().map(String::as_str));
+                }
+            }
+        }
+        let words: HashMap<String, (u16, u32)> =
+            all.into_iter().enumerate().map(|(i, w)| (w.to_string(), (grammar.classes.get(w).copied().unwrap_or(0), i as u32 + 1))).collect();
+        let id = |w: &str| words[w].1;
+        for p in grammar.phrase_lists_mut() {
+            p.intern(&id);
+        }
+        let mut by_word: HashMap<u32, Vec<usize>> = HashMap::default();
         let mut by_prefix = Vec::new();
-        for (i, c) in cues.iter().enumerate() {
+        for (i, c) in cues.iter_mut().enumerate() {
+            for part in &mut c.parts {
+                if let Part::Any(ws, ids) = part {
+                    *ids = ws.iter().map(|w| id(w)).collect();
+                }
+            }
             match &c.parts[0] {
-                Part::Any(ws) => ws.iter().for_each(|w| by_word.entry(w.clone()).or_default().push(i)),
+                Part::Any(_, ids) => ids.iter().for_each(|&w| by_word.entry(w).or_default().push(i)),
                 Part::Prefix(_) => by_prefix.push(i),
                 Part::Gap => unreachable!("parse_cue rejects a leading gap"),
             }
         }
-        let mut grammar = grammar;
-        for w in by_word.keys() {
-            *grammar.classes.entry(w.clone()).or_default() |= class::CUE;
-        }
+        grammar.words = words;
         Ok(Lexicon { relations, cues, grammar, by_word, by_prefix })
     }
 
@@ -479,7 +515,10 @@ impl Lexicon {
     fn tokens(&self, text: &str, span: Range<usize>) -> Vec<Token> {
         let mut tokens = tokenize(text, span);
         for t in &mut tokens {
-            t.class = self.grammar.classes.get(t.word.as_str()).copied().unwrap_or(0);
+            if let Some(&(class, id)) = self.grammar.words.get(t.word.as_str()) {
+                t.class = class;
+                t.id = id;
+            }
         }
         tokens
     }
@@ -498,6 +537,8 @@ struct Token {
     word: CompactString,
     /// The grammar's word classes of `word` (bits of [`class`]), set by [`Lexicon::tokens`].
     class: u16,
+    /// The word's id in the lexicon, 0 when it names no word of it; set by [`Lexicon::tokens`].
+    id: u32,
 }
 
 /// Word classes of the grammar, as bits: a token's word is looked up once per sentence, not
@@ -596,7 +637,7 @@ fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
         } else {
             CompactString::from(raw.to_lowercase().replace('\u{2019}', "'"))
         };
-        out.push(Token { start: a, end: z, word, class: 0 });
+        out.push(Token { start: a, end: z, word, class: 0, id: 0 });
     }
     out
 }
@@ -687,8 +728,8 @@ fn is_person(gaz: &Gazetteer, e: u32) -> bool {
 }
 
 /// Whether `words` starting at `i` equal `phrase`.
-fn phrase_at(tokens: &[Token], i: usize, phrase: &[String]) -> bool {
-    phrase.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|t| t.word == *w))
+fn phrase_at(tokens: &[Token], i: usize, phrase: &[u32]) -> bool {
+    phrase.iter().enumerate().all(|(k, &w)| tokens.get(i + k).is_some_and(|t| t.id == w))
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -699,6 +740,9 @@ struct Phrases {
     by_first: HashMap<String, Vec<usize>>,
     /// The [`class`] bit of the phrases' first words.
     bit: u16,
+    /// `list` as word ids, and by the id of the first word (set by [`Phrases::intern`]).
+    ids: Vec<Vec<u32>>,
+    by_first_id: HashMap<u32, Vec<usize>>,
 }
 
 impl Phrases {
@@ -707,25 +751,42 @@ impl Phrases {
         for (i, p) in list.iter().enumerate() {
             by_first.entry(p[0].clone()).or_default().push(i);
         }
-        Phrases { list, by_first, bit }
+        Phrases { list, by_first, bit, ids: Vec::new(), by_first_id: HashMap::default() }
     }
 
-    /// The phrases that start with the word of token `i`, in list order.
+    /// Gives the phrases their words' ids.
+    fn intern(&mut self, id: &dyn Fn(&str) -> u32) {
+        self.ids = self.list.iter().map(|p| p.iter().map(|w| id(w)).collect()).collect();
+        self.by_first_id = self.by_first.iter().map(|(w, k)| (id(w), k.clone())).collect();
+    }
+
+    /// The phrases that start with the word of token `i`, in list order, as word ids.
     #[inline]
-    fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[String]> {
+    fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[u32]> {
         tokens
             .get(i)
             .filter(|t| t.class & self.bit != 0)
-            .and_then(|t| self.by_first.get(t.word.as_str()))
+            .and_then(|t| self.by_first_id.get(&t.id))
             .into_iter()
             .flatten()
-            .map(|&k| self.list[k].as_slice())
+            .map(|&k| self.ids[k].as_slice())
     }
 
     /// The first phrase of the list that is at token `i`.
     #[inline(always)]
-    fn at(&self, tokens: &[Token], i: usize) -> Option<&[String]> {
+    fn at(&self, tokens: &[Token], i: usize) -> Option<&[u32]> {
         self.starting_at(tokens, i).find(|p| phrase_at(tokens, i, p))
+    }
+}
+
+impl Grammar {
+    /// The phrase lists.
+    fn phrase_lists(&self) -> [&Phrases; 5] {
+        [&self.negators, &self.future, &self.hypothetical, &self.clause_breaks, &self.speech]
+    }
+
+    fn phrase_lists_mut(&mut self) -> [&mut Phrases; 5] {
+        [&mut self.negators, &mut self.future, &mut self.hypothetical, &mut self.clause_breaks, &mut self.speech]
     }
 }
 
@@ -746,9 +807,9 @@ impl Lexicon {
                 }
                 None
             }
-            Part::Any(ws) => {
+            Part::Any(_, ids) => {
                 let t = tokens.get(i).filter(|_| i < limit)?;
-                if ws.iter().any(|w| *w == t.word) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
+                if ids.contains(&t.id) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
             }
             Part::Prefix(p) => {
                 let t = tokens.get(i).filter(|_| i < limit)?;
@@ -764,7 +825,7 @@ impl Lexicon {
         while i < range.end {
             let mut best: Option<CueMatch> = None;
             let t = &tokens[i];
-            let by_word = if t.class & class::CUE != 0 { self.by_word.get(t.word.as_str()) } else { None };
+            let by_word = if t.class & class::CUE != 0 { self.by_word.get(&t.id) } else { None };
             let cands = by_word.into_iter().flatten().chain(self.by_prefix.iter());
             for &c in cands {
                 let mut gaps = Vec::new();
@@ -1039,7 +1100,7 @@ fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Gramm
             continue;
         }
         let q = quote_of(tokens[i].start);
-        let len = phrase.map_or(1, <[String]>::len);
+        let len = phrase.map_or(1, <[u32]>::len);
         if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
             // A cue may begin inside a negator phrase ("no sign of a treaty"): distance 0.
             && cues[ci].tok.start.saturating_sub(i + len) <= 6

@@ -316,6 +316,40 @@ fn reference_quotation_spans(p: &str, base: usize) -> Vec<Range<usize>> {
     spans
 }
 
+/// Every word of the grammar and the cues has one id, not 0; phrases and cue parts hold their
+/// words' ids; a token gets its word's id, 0 for a word of no rule.
+#[test]
+fn word_ids_name_every_word_once() {
+    let lex = &fixture().lex;
+    let words = &lex.grammar.words;
+    let ids: std::collections::HashSet<u32> = words.values().map(|&(_, id)| id).collect();
+    assert_eq!(ids.len(), words.len());
+    assert!(!ids.contains(&0));
+    for p in lex.grammar.phrase_lists() {
+        assert_eq!(p.ids.len(), p.list.len());
+        for (phrase, ids) in p.list.iter().zip(&p.ids) {
+            assert_eq!(ids, &phrase.iter().map(|w| words[w].1).collect::<Vec<_>>());
+        }
+        for (w, k) in &p.by_first {
+            assert_eq!(&p.by_first_id[&words[w].1], k);
+        }
+    }
+    let mut any = 0;
+    for c in &lex.cues {
+        for part in &c.parts {
+            if let Part::Any(ws, ids) = part {
+                assert_eq!(ids, &ws.iter().map(|w| words[w].1).collect::<Vec<_>>(), "{}", c.text);
+                any += 1;
+            }
+        }
+    }
+    assert!(any > 100);
+    let text = "They said xyzzy";
+    let tokens = lex.tokens(text, 0..text.len());
+    assert_eq!(tokens[1].id, words["said"].1);
+    assert_eq!(tokens[2].id, 0);
+}
+
 /// Quotations of a paragraph, as the text they cover.
 #[test]
 fn quotation_table() {
