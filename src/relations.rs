@@ -1588,7 +1588,6 @@ fn reported_speaker(
     None
 }
 
-/// Finds quotations and their speakers, paragraph by paragraph.
 /// The quotations of a paragraph `p` that starts at byte `base` of the text, as spans of the
 /// text, in the order they close: `“…”`, `"…"`, a `”` that closes a quotation opened in an
 /// earlier paragraph (from the paragraph's start), and a quotation left open (to its end).
@@ -1625,6 +1624,7 @@ fn quotation_spans(p: &str, base: usize) -> Vec<Range<usize>> {
     spans
 }
 
+/// Finds quotations and their speakers, paragraph by paragraph.
 fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::new();
     let mut prev_para_speaker: Option<u32> = None;

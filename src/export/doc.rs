@@ -574,7 +574,7 @@ impl GraphDoc {
     /// `graph.json` with claims read back from the evidence file. The bytes are those of
     /// serde_json with the [`Lines`] layout for the whole document: the small fields are rendered as a
     /// head, and every element of the four arrays (documents, nodes, edges, claims) alone, in
-    /// parallel blocks on the current rayon pool, indented to its place and written in order.
+    /// parallel blocks on the current rayon pool, each on its line, and written in order.
     fn write_json_built(&self, w: &mut dyn std::io::Write, built: &Built, keep: Option<&Vec<bool>>) -> Result<()> {
         /// [`GraphDoc`]'s fields before its arrays, field for field.
         #[derive(Serialize)]
