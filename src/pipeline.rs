@@ -652,9 +652,14 @@ pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOption
 /// `newsgraph tag`: one JSON Lines record per document, in document-id order. Documents are
 /// read as a stream and tagged in batches on `threads` workers; each record goes to a temporary
 /// file as it is made, and only its id and place are kept, so memory does not grow with the
-/// output. At the end the records are copied out in id order: in large blocks when the input
-/// was already in id order (as a corpus written by one job usually is), else record by record.
-pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Write) -> Result<Vec<String>> {
+/// output. At the end the records are copied out in id order: in one piece when the input was
+/// already in id order (as a corpus written by one job usually is), else record by record.
+///
+/// `out` is generic so that the one-piece copy from the temporary file can be done by the
+/// kernel when `out` is standard output on a file or a pipe (the standard library's
+/// `io::copy` specialises for `File` to `Stdout`, through a `BufWriter` too); behind a
+/// `dyn Write` it would go through user space.
+pub fn tag<W: Write>(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut W) -> Result<Vec<String>> {
     use std::io::{Read, Seek, SeekFrom};
     let loaded = load_on(common, threads)?;
     let t = std::time::Instant::now();
@@ -686,15 +691,9 @@ pub fn tag(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut dyn Wr
     let mut file = spill.into_inner().map_err(|e| tmp_err(e.into_error()))?;
     file.seek(SeekFrom::Start(0)).map_err(tmp_err)?;
     if in_order {
-        // The file already holds the records in id order.
-        let mut block = vec![0u8; 1 << 20];
-        loop {
-            let n = file.read(&mut block).map_err(tmp_err)?;
-            if n == 0 {
-                break;
-            }
-            out.write_all(&block[..n]).map_err(out_err)?;
-        }
+        // The file already holds the records in id order. `io::copy` from a `File` lets the
+        // kernel copy (copy_file_range, sendfile or splice) when `out` is a file or a pipe.
+        std::io::copy(&mut file, out).map_err(out_err)?;
     } else {
         index.sort();
         let mut line = Vec::new();

@@ -139,6 +139,34 @@ fn tag_writes_records_in_id_order_whatever_the_input_order() {
     }
 }
 
+/// With standard output a file (not a pipe), the records are copied out by the kernel
+/// (`copy_file_range`); the bytes must be the same, and an appended file keeps what it held.
+#[test]
+fn tag_to_a_file_or_appended_is_the_same_as_to_a_pipe() {
+    let piped = run(&["tag", "seeds"], "");
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    let ids: Vec<String> = stdout(&piped).lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["document"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 5);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    let dir = tempdir();
+    let to_file = |path: &std::path::Path, append: bool| {
+        let file = std::fs::OpenOptions::new().create(true).write(true).append(append).open(path).unwrap();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_newsgraph"))
+            .args(["tag", "seeds"])
+            .current_dir(root())
+            .stdout(file)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read(path).unwrap()
+    };
+    assert_eq!(to_file(&dir.path().join("fresh.jsonl"), false), piped.stdout);
+    let appended = dir.path().join("appended.jsonl");
+    std::fs::write(&appended, "kept\n").unwrap();
+    assert_eq!(to_file(&appended, true), [b"kept\n".as_slice(), &piped.stdout].concat());
+}
+
 #[test]
 fn output_is_deterministic_across_runs_and_threads() {
     let (a, b) = (tempdir(), tempdir());
