@@ -170,8 +170,9 @@ struct Grammar {
     hypothetical: Phrases,
     clause_breaks: Phrases,
     speech: Phrases,
-    /// Word to class bits, for the word lists, the phrases' first words and (added by
-    /// `assemble`) the cues' first words.
+    /// Word to class bits, for the word lists and the phrases' first words: made by
+    /// `Lexicon::parse`, and taken by `assemble` (which adds the cues' first words) into
+    /// `words`; empty after.
     classes: HashMap<String, u16>,
     /// Every word of the grammar and the cues, with its class bits and its id (from 1; a
     /// token of no other word has id 0), made by `assemble`: the rules compare word ids, and
@@ -448,8 +449,8 @@ impl Lexicon {
                 words: HashMap::default(),
             };
             for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech] {
-                for w in p.by_first.keys() {
-                    *gr.classes.entry(w.clone()).or_default() |= p.bit;
+                for w in p.first_words() {
+                    *gr.classes.entry(w.to_string()).or_default() |= p.bit;
                 }
             }
             *grammar = Some(gr);
@@ -468,15 +469,17 @@ impl Lexicon {
         };
         let mut grammar = grammar;
         let mut cues = cues;
+        // The class bits go into `words`; the string map is not kept.
+        let mut classes = std::mem::take(&mut grammar.classes);
         for c in &cues {
             if let Some(Part::Any(ws, _)) = c.parts.first() {
                 for w in ws {
-                    *grammar.classes.entry(w.clone()).or_default() |= class::CUE;
+                    *classes.entry(w.clone()).or_default() |= class::CUE;
                 }
             }
         }
         // Word ids, in sorted order of the words: every word a class, phrase or cue names.
-        let mut all: std::collections::BTreeSet<&str> = grammar.classes.keys().map(String::as_str).collect();
+        let mut all: std::collections::BTreeSet<&str> = classes.keys().map(String::as_str).collect();
         for p in grammar.phrase_lists() {
             all.extend(p.list.iter().flatten().map(String::as_str));
         }
@@ -488,7 +491,7 @@ impl Lexicon {
             }
         }
         let words: HashMap<String, (u16, u32)> =
-            all.into_iter().enumerate().map(|(i, w)| (w.to_string(), (grammar.classes.get(w).copied().unwrap_or(0), i as u32 + 1))).collect();
+            all.into_iter().enumerate().map(|(i, w)| (w.to_string(), (classes.get(w).copied().unwrap_or(0), i as u32 + 1))).collect();
         let id = |w: &str| words[w].1;
         for p in grammar.phrase_lists_mut() {
             p.intern(&id);
@@ -736,28 +739,33 @@ fn phrase_at(tokens: &[Token], i: usize, phrase: &[u32]) -> bool {
 /// so that trying them at a token costs one hash lookup for most tokens.
 #[derive(Debug, Clone, Default)]
 struct Phrases {
+    /// The phrases as written (lowercased words), each non-empty.
     list: Vec<Vec<String>>,
-    by_first: HashMap<String, Vec<usize>>,
     /// The [`class`] bit of the phrases' first words.
     bit: u16,
-    /// `list` as word ids, and by the id of the first word (set by [`Phrases::intern`]).
+    /// `list` as word ids, and the phrases by the id of their first word, in list order (set
+    /// by [`Phrases::intern`]).
     ids: Vec<Vec<u32>>,
     by_first_id: HashMap<u32, Vec<usize>>,
 }
 
 impl Phrases {
     fn new(list: Vec<Vec<String>>, bit: u16) -> Phrases {
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
-        for (i, p) in list.iter().enumerate() {
-            by_first.entry(p[0].clone()).or_default().push(i);
-        }
-        Phrases { list, by_first, bit, ids: Vec::new(), by_first_id: HashMap::default() }
+        Phrases { list, bit, ids: Vec::new(), by_first_id: HashMap::default() }
+    }
+
+    /// The phrases' first words.
+    fn first_words(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|p| p[0].as_str())
     }
 
     /// Gives the phrases their words' ids.
     fn intern(&mut self, id: &dyn Fn(&str) -> u32) {
         self.ids = self.list.iter().map(|p| p.iter().map(|w| id(w)).collect()).collect();
-        self.by_first_id = self.by_first.iter().map(|(w, k)| (id(w), k.clone())).collect();
+        self.by_first_id = HashMap::default();
+        for (k, p) in self.ids.iter().enumerate() {
+            self.by_first_id.entry(p[0]).or_default().push(k);
+        }
     }
 
     /// The phrases that start with the word of token `i`, in list order, as word ids.

@@ -330,8 +330,13 @@ fn word_ids_name_every_word_once() {
         for (phrase, ids) in p.list.iter().zip(&p.ids) {
             assert_eq!(ids, &phrase.iter().map(|w| words[w].1).collect::<Vec<_>>());
         }
-        for (w, k) in &p.by_first {
-            assert_eq!(&p.by_first_id[&words[w].1], k);
+        let mut by_first: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (k, w) in p.first_words().enumerate() {
+            by_first.entry(w).or_default().push(k);
+        }
+        assert_eq!(p.by_first_id.len(), by_first.len());
+        for (w, k) in &by_first {
+            assert_eq!(&p.by_first_id[&words[*w].1], k);
         }
     }
     let mut any = 0;
