@@ -109,31 +109,6 @@ fn equal_bytes(x: u64, b: u8) -> u64 {
     !((t + LOW) | t) & HIGH
 }
 
-/// The end of the run of ASCII word bytes (letters, digits, `_`) that starts at `from`: eight
-/// bytes at a time.
-#[inline]
-pub fn ascii_word_end(bytes: &[u8], from: usize) -> usize {
-    // High bit of each byte of `x` (bytes below 0x80) that lies in `lo..=hi`: adding
-    // `0x80 - lo` sets it from `lo` up, adding `0x7f - hi` from `hi + 1` up, and neither
-    // carries into the next byte.
-    let within = |x: u64, lo: u8, hi: u8| (x + ONES * u64::from(0x80 - lo)) & !(x + ONES * u64::from(0x7f - hi)) & HIGH;
-    let mut j = from;
-    while let Some(chunk) = bytes.get(j..j + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let x = w & LOW;
-        let word = (within(x | (ONES * 0x20), b'a', b'z') | within(x, b'0', b'9') | equal_bytes(x, b'_')) & !w;
-        let other = !word & HIGH;
-        if other != 0 {
-            return j + (other.trailing_zeros() / 8) as usize;
-        }
-        j += 8;
-    }
-    while j < bytes.len() && is_ascii_word_byte(bytes[j]) {
-        j += 1;
-    }
-    j
-}
-
 /// The end of the run that starts at `from` of ASCII bytes other than white space and of single
 /// spaces between them (a space followed by such a byte), eight bytes at a time. With
 /// `initials`, a space before a middle initial ("Vladimir V. Putin") ends the run too.
@@ -356,8 +331,6 @@ mod tests {
         #[test]
         fn runs_end_where_a_byte_loop_ends(bytes in proptest::collection::vec(any::<u8>(), 0..40), from in 0usize..40) {
             let from = from.min(bytes.len());
-            let word = (from..bytes.len()).find(|&j| !(bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_')).unwrap_or(bytes.len());
-            prop_assert_eq!(ascii_word_end(&bytes, from), word);
             let plain = (from..bytes.len()).find(|&j| bytes[j] >= 0x80 || is_ascii_space(bytes[j])).unwrap_or(bytes.len());
             prop_assert_eq!(plain_ascii_end(&bytes, from), plain);
         }
@@ -394,8 +367,6 @@ mod tests {
         #[test]
         fn runs_end_where_a_byte_loop_ends_in_words(text in "[a-zA-Z0-9_@`\\[{/:\\- .\n\t\u{1}é]{0,40}") {
             let bytes = text.as_bytes();
-            let word = bytes.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'_')).unwrap_or(bytes.len());
-            prop_assert_eq!(ascii_word_end(bytes, 0), word);
             let plain = bytes.iter().position(|&b| b >= 0x80 || is_ascii_space(b)).unwrap_or(bytes.len());
             prop_assert_eq!(plain_ascii_end(bytes, 0), plain);
         }

@@ -1,5 +1,12 @@
-//! Finds mentions of gazetteer entities in text with one trie of every alias, walked from each
-//! word start.
+//! Finds mentions of gazetteer entities in text with one Aho-Corasick automaton (the
+//! `aho-corasick` crate) of every alias and role phrase.
+//!
+//! The automaton holds each alias's normal form in ASCII lowercase and is searched with
+//! standard, overlapping semantics over the document's normal form in ASCII lowercase, so it
+//! reports every occurrence of every pattern. The crate does no whole-word matching and folds
+//! only ASCII case; the tagger does the rest around it: it drops matches that start or end
+//! inside a word, checks each match's case against its alias, maps spans back to the text,
+//! then picks leftmost-longest among what is left.
 //!
 //! Semantics, each covered by the table in this module's tests:
 //!
@@ -26,19 +33,15 @@
 //!   document names unambiguously; otherwise it is dropped, never guessed.
 
 use std::collections::BTreeSet;
-
-use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::gazetteer::{CasePolicy, Gazetteer, How};
-use crate::norm::{Normalized, ascii_word_end, is_ascii_word_byte, is_word_char, normalize_alias, normalize_into};
-
-mod heads;
-mod trie;
-use heads::Heads;
-use trie::{DEAD, ROOT, Trie};
+use crate::norm::{Normalized, is_ascii_word_byte, is_word_char, normalize_alias, normalize_into};
 
 /// How the case of aliases and text must agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,17 +90,14 @@ struct Form {
     target: Target,
 }
 
-/// A form as the tagger checks it: one of the forms that share a pattern, laid out with the
-/// others of the same pattern (and their texts likewise), so that checking a match reads two
-/// places in memory, not four.
+/// A form as the tagger checks it, laid out with the other forms of its pattern (and their
+/// texts likewise), so that checking a match reads two places in memory.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// Where [`Form::exact`] is in [`Tagger::exacts`].
     exact: (u32, u32),
     policy: CasePolicy,
     target: Target,
-    /// The last form of its pattern.
-    last: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -110,26 +110,25 @@ struct Holder {
 /// A compiled gazetteer, ready to tag any number of documents (it is `Sync`).
 #[derive(Debug, Clone)]
 pub struct Tagger {
-    /// The trie of every pattern, walked anchored from each word start (see
-    /// [`Tagger::candidates`]).
-    trie: Trie,
-    /// The state after each pattern's first run of ASCII word bytes, for walks that start at
-    /// such a run (see [`heads`]).
-    heads: Heads,
-    /// The forms that share each pattern, pattern after pattern (in sorted order), each in
-    /// form order; the trie's state where a pattern ends holds the index of its first form.
+    /// The Aho-Corasick automaton of every pattern (the ASCII-lowercased normal forms of the
+    /// aliases and role phrases, sorted), searched overlapping over a document's normal form
+    /// in ASCII lowercase (see [`Tagger::candidates`]).
+    matcher: AhoCorasick,
+    /// Pattern `p`'s forms are `entries[forms[p]..forms[p + 1]]`.
+    forms: Vec<u32>,
+    /// The forms, pattern after pattern, each pattern's in gazetteer order.
     entries: Vec<Entry>,
     /// The forms' texts, in the order of `entries`.
     exacts: String,
     /// For each role phrase group, who held it when.
     roles: Vec<Vec<Holder>>,
     mode: CaseMode,
-    /// The trie's patterns, for the tests' reference scan.
+    /// The automaton's patterns, for the tests' brute-force scan.
     #[cfg(test)]
-    texts: Vec<String>,
+    patterns: Vec<String>,
 }
 
-/// An alias or role phrase in normal form, with its trie keys.
+/// An alias or role phrase in normal form, with its pattern keys.
 struct Prepared {
     form: Form,
     /// The ASCII-lowercased normal form.
@@ -145,8 +144,8 @@ impl Prepared {
             return None;
         }
         let key = exact.to_ascii_lowercase();
-        // The search runs over ASCII-lowercased text, which finds the capitalised form too
-        // unless it differs beyond ASCII ("ERDOĞAN"); then it needs its own pattern.
+        // The automaton folds ASCII case, which finds the capitalised form too unless it
+        // differs beyond ASCII ("ERDOĞAN"); then it needs its own pattern.
         let upper_key = (policy == CasePolicy::Name && !exact.is_ascii())
             .then(|| exact.to_uppercase().to_ascii_lowercase())
             .filter(|k| *k != key);
@@ -196,10 +195,11 @@ fn role_phrases(gaz: &Gazetteer, entity: &crate::gazetteer::Entity, role: &crate
 }
 
 impl Tagger {
-    /// Compiles a gazetteer. Fails only if the trie cannot be built (over 16 GiB).
+    /// Compiles a gazetteer. Fails only if the automaton cannot be built (too many patterns
+    /// for its 32-bit state ids).
     ///
-    /// Runs on the current rayon pool: aliases are normalised and sorted in parallel; the trie
-    /// is then built in one pass over the sorted patterns.
+    /// Runs on the current rayon pool: aliases are normalised in parallel; the automaton is then
+    /// built from the distinct patterns.
     pub fn new(gaz: &Gazetteer, mode: CaseMode) -> Result<Tagger> {
         use rayon::prelude::*;
         let fold = mode == CaseMode::Ignore;
@@ -241,80 +241,60 @@ impl Tagger {
             CaseMode::Default => CasePolicy::Name,
         };
         let role_prepared = role_forms.iter().filter_map(|(phrase, g)| Prepared::new(phrase, role_policy, Target::Role(*g as u32), fold));
-        // Forms in gazetteer order; (pattern key, form) pairs sorted by key group the forms that
-        // share a pattern, in form order, and put the patterns in sorted order for the trie.
+        // Forms in gazetteer order, and their pattern keys; (key, form) pairs sorted by key
+        // group the forms that share a pattern, in form order. The automaton is built from the
+        // distinct keys in sorted order too: its trie takes less than half the time to build
+        // from sorted patterns than from the gazetteer's order (0.39 s against 0.67 s for the
+        // bench's 290,000 patterns).
         let count: usize = prepared.iter().map(Vec::len).sum::<usize>() + role_forms.len();
         let mut forms: Vec<Form> = Vec::with_capacity(count);
         let mut keys: Vec<String> = Vec::with_capacity(count + count / 8);
         let mut key_form: Vec<u32> = Vec::with_capacity(count + count / 8);
         for p in prepared.into_iter().flatten().chain(role_prepared) {
             let id = u32::try_from(forms.len()).map_err(|_| Error::usage("cannot compile the gazetteer: over 4 billion aliases"))?;
-            keys.push(p.key);
-            key_form.push(id);
-            if let Some(k) = p.upper_key {
-                keys.push(k);
+            for key in std::iter::once(p.key).chain(p.upper_key) {
+                keys.push(key);
                 key_form.push(id);
             }
             forms.push(p.form);
         }
-        if u32::try_from(keys.len()).is_err() {
-            return Err(Error::usage("cannot compile the gazetteer: over 4 billion alias forms"));
-        }
-        // Sorted by each key's first eight bytes, read from the strings once: the full keys
-        // (scattered on the heap) are compared only where those tie.
-        let prefix = |k: &str| {
-            let mut b = [0u8; 8];
-            let n = k.len().min(8);
-            b[..n].copy_from_slice(&k.as_bytes()[..n]);
-            u64::from_be_bytes(b)
-        };
-        let mut order: Vec<(u64, u32)> = keys.par_iter().enumerate().map(|(i, k)| (prefix(k), i as u32)).collect();
-        order.par_sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0).then_with(|| keys[a.1 as usize].cmp(&keys[b.1 as usize])).then(key_form[a.1 as usize].cmp(&key_form[b.1 as usize]))
-        });
-        // The distinct keys, in order and end to end in one buffer; for each, where its forms
-        // start in `entries` (the forms that share it, side by side, the last one marked).
-        let mut bytes: Vec<u8> = Vec::with_capacity(keys.iter().map(String::len).sum());
-        let mut key_ends: Vec<usize> = Vec::with_capacity(order.len());
-        let mut pattern_starts: Vec<u32> = Vec::with_capacity(order.len());
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(key_form[a as usize].cmp(&key_form[b as usize])));
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
         let mut entries: Vec<Entry> = Vec::with_capacity(order.len());
         let mut exacts = String::new();
-        let mut last: Option<&str> = None;
-        for &(_, i) in &order {
+        for &i in &order {
             let key = keys[i as usize].as_str();
-            if last != Some(key) {
-                bytes.extend_from_slice(key.as_bytes());
-                key_ends.push(bytes.len());
-                if let Some(previous) = entries.last_mut() {
-                    previous.last = true;
-                }
-                pattern_starts.push(entries.len() as u32);
-                last = Some(key);
+            if patterns.last() != Some(&key) {
+                patterns.push(key);
+                starts.push(entries.len() as u32);
             }
             let form = &forms[key_form[i as usize] as usize];
             let at = u32::try_from(exacts.len()).map_err(|_| Error::usage("cannot compile the gazetteer: over 4 GiB of aliases"))?;
             exacts.push_str(&form.exact);
-            entries.push(Entry { exact: (at, form.exact.len() as u32), policy: form.policy, target: form.target, last: false });
+            entries.push(Entry { exact: (at, form.exact.len() as u32), policy: form.policy, target: form.target });
         }
-        if let Some(previous) = entries.last_mut() {
-            previous.last = true;
-        }
-        let mut texts: Vec<&[u8]> = Vec::with_capacity(key_ends.len());
-        texts.extend(key_ends.iter().scan(0, |start, &end| Some(&bytes[std::mem::replace(start, end)..end])));
-        // Patterns are ASCII-lowercased and the text is searched in ASCII lowercase (same byte
-        // offsets): an ASCII-case-insensitive trie would have twice the edges.
-        let trie = Trie::with_payloads(&texts, |p| pattern_starts[p])
-            .ok_or_else(|| Error::usage("cannot compile the gazetteer: its trie would be over 16 GiB"))?;
-        let heads = Heads::new(&trie, &texts);
+        starts.push(entries.len() as u32);
+        // Standard (overlapping) semantics report every pattern that ends at each position, so
+        // a shorter valid match under a longer invalid one is still seen. A contiguous NFA:
+        // a DFA of a large gazetteer would take gigabytes and seconds to build. The patterns are
+        // ASCII-lowercased and so is the text searched (same offsets): the builder's own ASCII
+        // case folding takes 2.5 times as long to build (0.97 s against 0.39 s).
+        let matcher = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| Error::usage(format!("cannot compile the gazetteer: {e}")))?;
         Ok(Tagger {
-            trie,
-            heads,
+            matcher,
+            forms: starts,
             entries,
             exacts,
             roles,
             mode,
             #[cfg(test)]
-            texts: texts.iter().map(|t| String::from_utf8_lossy(t).into_owned()).collect(),
+            patterns: patterns.iter().map(|p| p.to_string()).collect(),
         })
     }
 
@@ -332,82 +312,34 @@ impl Tagger {
         resolve(text, &chosen)
     }
 
-    /// Every valid candidate in `region`: every occurrence of every pattern that starts and ends
-    /// on a word boundary and passes its form's case policy.
-    ///
-    /// A valid match cannot start inside a word, so instead of an unanchored scan (which also
-    /// finds the matches inside words, only to drop them) the trie is walked anchored from each
-    /// position that follows a non-word character, until it dies. Each walk visits every
-    /// pattern that starts there, so shorter valid matches are found under a longer invalid one.
+    /// Every valid candidate in `region`: every occurrence of every pattern (an overlapping
+    /// search) that starts and ends on a word boundary and passes its form's case policy.
     fn candidates(&self, text: &str, region: Range<usize>, date: Option<Date>, scratch: &mut Scratch, out: &mut Vec<Candidate>) {
         normalize_into(&text[region.clone()], region.start, self.mode == CaseMode::Ignore, &mut scratch.norm);
         let norm = &scratch.norm;
         let n = norm.text.as_str();
-        // The trie holds ASCII-lowercased patterns; bytes are lowercased as they are read.
-        let bytes = n.as_bytes();
-        let mut after_word = false;
-        let mut p = 0;
-        while p < bytes.len() {
-            let b = bytes[p];
-            if !after_word && is_ascii_word_byte(b) {
-                // A run of ASCII word bytes: one probe for the state after all of it.
-                let end = ascii_word_end(bytes, p);
-                if let Some(state) = self.heads.get_in(bytes, p, end - p) {
-                    self.walk(state, norm, p, end, date, out);
-                }
-                after_word = true;
-                p = end;
+        scratch.lower.clear();
+        scratch.lower.push_str(n);
+        scratch.lower.make_ascii_lowercase();
+        for m in self.matcher.find_overlapping_iter(scratch.lower.as_str()) {
+            // Patterns are whole UTF-8 strings, so a match starts on a char boundary.
+            if starts_inside_word(n, m.start()) {
                 continue;
             }
-            let (word, len) = if b < 0x80 {
-                (is_ascii_word_byte(b), 1)
-            } else {
-                let c = n[p..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-                (is_word_char(c), c.len_utf8())
-            };
-            if !after_word {
-                // Not an ASCII letter or digit, so lowercasing would not change it.
-                let first = self.trie.next(ROOT, b);
-                if first != DEAD {
-                    self.walk(first, norm, p, p + 1, date, out);
-                }
-            }
-            after_word = word;
-            p += len;
-            // The rest of a word starts no walk: skip its ASCII letters and digits at once.
-            if word {
-                p = ascii_word_end(bytes, p);
-            }
+            self.accept(norm, m.start(), m.end(), m.pattern().as_usize(), date, out);
         }
     }
 
-    /// Walks the trie anchored at `s`, from `state` (the state after the bytes `s..e`), and
-    /// keeps the valid matches that start there.
-    fn walk(&self, mut state: u32, norm: &Normalized, s: usize, mut e: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
-        let bytes = norm.text.as_bytes();
-        loop {
-            if let Some(first) = self.trie.pattern(state) {
-                self.accept(norm, s, e, first as usize, date, out);
-            }
-            let Some(&byte) = bytes.get(e) else { return };
-            state = self.trie.next(state, byte.to_ascii_lowercase());
-            if state == DEAD {
-                return;
-            }
-            e += 1;
-        }
-    }
-
-    /// Checks the match at normalised `s..e` of the pattern whose forms start at `first` in
-    /// [`Tagger::entries`], and adds its candidates.
-    fn accept(&self, norm: &Normalized, s: usize, e: usize, first: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
+    /// Checks the match at normalised `s..e` of `pattern`, and adds its candidates.
+    fn accept(&self, norm: &Normalized, s: usize, e: usize, pattern: usize, date: Option<Date>, out: &mut Vec<Candidate>) {
         let n = norm.text.as_str();
         if n[e..].chars().next().is_some_and(is_word_char) {
             return;
         }
         let (Some(start), Some(end)) = (norm.source(s), norm.source(e)) else { return };
         let slice = &n[s..e];
-        for form in &self.entries[first..] {
+        let forms = self.forms[pattern] as usize..self.forms[pattern + 1] as usize;
+        for form in &self.entries[forms] {
             let exact = &self.exacts[form.exact.0 as usize..(form.exact.0 + form.exact.1) as usize];
             let ok = match form.policy {
                 CasePolicy::Ignore => true,
@@ -416,9 +348,6 @@ impl Tagger {
             };
             if ok {
                 self.add(form.target, start, end, date, out);
-            }
-            if form.last {
-                break;
             }
         }
     }
@@ -442,6 +371,15 @@ impl Tagger {
     }
 }
 
+/// Whether the char before byte `at` of `n` is a word char (so a match at `at` would cut a word).
+fn starts_inside_word(n: &str, at: usize) -> bool {
+    match n.as_bytes()[..at].last() {
+        None => false,
+        Some(&b) if b < 0x80 => is_ascii_word_byte(b),
+        Some(_) => n[..at].chars().next_back().is_some_and(is_word_char),
+    }
+}
+
 /// Whether `slice` is `form` in capitals, as in a headline ("PUTIN", "ERDOĞAN").
 fn in_capitals(slice: &str, form: &str) -> bool {
     if slice.is_ascii() && form.is_ascii() {
@@ -454,6 +392,8 @@ fn in_capitals(slice: &str, form: &str) -> bool {
 #[derive(Default)]
 struct Scratch {
     norm: Normalized,
+    /// The normal form, ASCII-lowercased: what the automaton searches.
+    lower: String,
 }
 
 #[derive(Debug, Clone, Copy)]
