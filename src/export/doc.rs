@@ -601,8 +601,7 @@ impl GraphDoc {
         write_array(w, "claims", wanted.len(), ReadAhead::default, |ahead, k, out| {
             let i = wanted[k];
             let (c, sentence, cue) = built.evidence.claim_ref(&built.records[i], ahead)?;
-            built.view(i, &c, sentence.into(), cue.into()).write_line(out);
-            Ok(())
+            to_line(out, &built.view(i, &c, sentence.into(), cue.into()))
         })?;
         w.write_all(b"\n}").map_err(|e| fail(&e))
     }
@@ -1167,26 +1166,15 @@ struct ClaimView<'a> {
     copy_of: Option<ClaimId>,
 }
 
-/// A claim's id, `c-` and its number from 1, at least six digits: written without an
+/// A claim's id, `c-` and its number from 1, at least six digits: serialised without an
 /// allocation of its own.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct ClaimId(usize);
 
-impl ClaimId {
-    /// Appends the id as a JSON string.
-    fn write(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"\"c-");
-        let n = self.0 + 1;
-        let width = n.checked_ilog10().unwrap_or(0) as usize + 1;
-        out.extend(std::iter::repeat_n(b'0', 6usize.saturating_sub(width)));
-        super::decimal(out, n);
-        out.push(b'"');
-    }
-}
-
 impl std::fmt::Display for ClaimId {
+    /// As [`claim_id`] makes it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&claim_id(self.0))
+        write!(f, "c-{:06}", self.0 + 1)
     }
 }
 
@@ -1197,75 +1185,6 @@ impl Serialize for ClaimId {
 }
 
 impl ClaimView<'_> {
-    /// Appends the claim as [`to_line`] renders it (an element of the top-level `claims`
-    /// array, on one line), field by field without serde: a million claims are most of a large
-    /// `graph.json`. Strings and numbers are written as serde_json writes them.
-    fn write_line(&self, out: &mut Vec<u8>) {
-        use super::{decimal, json, json_str};
-        let key = |out: &mut Vec<u8>, first: bool, name: &str| {
-            out.extend_from_slice(if first { b"\"" } else { b", \"" });
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(b"\": ");
-        };
-        let text = |out: &mut Vec<u8>, name: &str, value: &str| {
-            key(out, false, name);
-            json_str(out, value);
-        };
-        let opt = |out: &mut Vec<u8>, name: &str, value: Option<&str>| {
-            key(out, false, name);
-            match value {
-                Some(v) => json_str(out, v),
-                None => out.extend_from_slice(b"null"),
-            }
-        };
-        let flag = |out: &mut Vec<u8>, name: &str, value: bool| {
-            key(out, false, name);
-            out.extend_from_slice(if value { b"true" } else { b"false" });
-        };
-        out.push(b'{');
-        key(out, true, "id");
-        self.id.write(out);
-        text(out, "document", self.document);
-        text(out, "subject", self.subject);
-        text(out, "object", self.object);
-        text(out, "subject_state", self.subject_state);
-        text(out, "object_state", self.object_state);
-        flag(out, "directed", self.directed);
-        text(out, "relation", self.relation);
-        text(out, "polarity", self.polarity);
-        flag(out, "negated", self.negated);
-        text(out, "modality", self.modality);
-        opt(out, "speaker", self.speaker);
-        text(out, "cameo", self.cameo);
-        opt(out, "plover", self.plover);
-        key(out, false, "goldstein");
-        json(out, &self.goldstein);
-        text(out, "quad_class", self.quad_class);
-        flag(out, "state", self.state);
-        text(out, "sentence", &self.sentence);
-        key(out, false, "spans");
-        out.push(b'{');
-        let spans = [("sentence", self.spans.sentence), ("subject", self.spans.subject), ("object", self.spans.object), ("cue", self.spans.cue)];
-        for (k, (name, [a, b])) in spans.into_iter().enumerate() {
-            key(out, k == 0, name);
-            out.push(b'[');
-            decimal(out, a);
-            out.extend_from_slice(b", ");
-            decimal(out, b);
-            out.push(b']');
-        }
-        out.push(b'}');
-        text(out, "cue", &self.cue);
-        text(out, "cue_phrase", self.cue_phrase);
-        text(out, "rule", self.rule);
-        key(out, false, "copy_of");
-        match self.copy_of {
-            Some(id) => id.write(out),
-            None => out.extend_from_slice(b"null"),
-        }
-        out.push(b'}');
-    }
-
     fn into_rec(self) -> ClaimRec {
         ClaimRec {
             id: self.id.to_string(),
@@ -1384,44 +1303,12 @@ impl<'de> Deserialize<'de> for Claims {
 mod tests {
     use super::*;
 
-    /// The hand-written claim renderer makes serde_json's bytes in the [`Lines`] layout, whatever the strings
-    /// hold and whichever optional fields are missing.
+    /// A claim id is `claim_id`'s string, through serde too.
     #[test]
-    fn claims_render_as_serde_renders_them() {
-        let texts = ["plain", "", "quote \" and \\ back", "tab\tnew\nline \u{1} \u{7f}", "“curly” – Россия’s", "\u{2028}"];
-        for (k, t) in texts.iter().enumerate() {
-            for goldstein in [-3.0, 3.5, 0.0, -0.5, 10.0, 1e21, 1.0 / 3.0] {
-                let odd = k % 2 == 1;
-                let view = ClaimView {
-                    id: ClaimId([0, 8, 99_998, 999_999, 1_000_000, usize::MAX - 1][k % 6]),
-                    document: t,
-                    subject: "russia",
-                    object: t,
-                    subject_state: "russia",
-                    object_state: "iran",
-                    directed: odd,
-                    relation: "partnership",
-                    polarity: t,
-                    negated: !odd,
-                    modality: "asserted",
-                    speaker: odd.then_some(*t),
-                    cameo: "05",
-                    plover: (!odd).then_some("COOPERATE"),
-                    goldstein,
-                    quad_class: "verbal_cooperation",
-                    state: odd,
-                    sentence: format!("{t} sentence").into(),
-                    spans: Spans { sentence: [0, usize::MAX], subject: [k, k + 10], object: [1, 2], cue: [999_999, 1_000_000] },
-                    cue: t.to_string().into(),
-                    cue_phrase: t,
-                    rule: "relations.toml:42",
-                    copy_of: odd.then_some(ClaimId(k * 1000)),
-                };
-                let (mut got, mut want) = (Vec::new(), Vec::new());
-                view.write_line(&mut got);
-                to_line(&mut want, &view).unwrap();
-                assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap(), "{t:?} {goldstein}");
-            }
+    fn claim_ids_serialise_as_claim_id_makes_them() {
+        for i in [0, 8, 99_998, 999_999, 1_000_000, usize::MAX - 1] {
+            assert_eq!(ClaimId(i).to_string(), claim_id(i));
+            assert_eq!(serde_json::to_string(&ClaimId(i)).unwrap(), format!("{:?}", claim_id(i)));
         }
     }
 

@@ -26,127 +26,50 @@ use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::tagger::Mention;
 
-/// The fields of a `newsgraph tag` mention that belong to its entity.
+/// One `newsgraph tag` record: a document and its mentions, one line of JSON.
 #[derive(Serialize)]
-struct TagEntity<'a> {
+struct TagRecord<'a> {
+    document: &'a str,
+    mentions: Vec<TagMention<'a>>,
+}
+
+/// A mention in a `newsgraph tag` record.
+#[derive(Serialize)]
+struct TagMention<'a> {
     entity: &'a str,
     label: &'a str,
     #[serde(rename = "type")]
     kind: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    how: &'static str,
 }
 
 /// Renders `newsgraph tag` records: one line of JSON per document,
 /// `{"document":…,"mentions":[{"entity","label","type","start","end","text","how"},…]}`.
-/// Each entity's own fields are rendered once, the first time it is mentioned, and reused.
 pub struct TagRecords<'g> {
     gazetteer: &'g Gazetteer,
-    /// `{"entity":…,"label":…,"type":…,` for each entity, made on first use.
-    heads: Vec<std::sync::OnceLock<Box<[u8]>>>,
 }
 
 impl<'g> TagRecords<'g> {
     /// A renderer for mentions of `gazetteer`'s entities.
     pub fn new(gazetteer: &'g Gazetteer) -> TagRecords<'g> {
-        TagRecords { gazetteer, heads: (0..gazetteer.entities.len()).map(|_| std::sync::OnceLock::new()).collect() }
+        TagRecords { gazetteer }
     }
 
     /// Appends the record of `document` (one line of JSON, no newline) to `out`.
     pub fn write(&self, document: &str, text: &str, mentions: &[Mention], out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"document\":");
-        json(out, document);
-        out.extend_from_slice(b",\"mentions\":[");
-        for (i, m) in mentions.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let head = self.heads[m.entity as usize].get_or_init(|| {
+        let mentions = mentions
+            .iter()
+            .map(|m| {
                 let e = &self.gazetteer.entities[m.entity as usize];
-                let mut h = Vec::new();
-                json(&mut h, &TagEntity { entity: &e.id, label: &e.name, kind: &e.kind });
-                h.pop(); // the closing brace
-                h.push(b',');
-                h.into()
-            });
-            out.extend_from_slice(head);
-            out.extend_from_slice(b"\"start\":");
-            decimal(out, m.start);
-            out.extend_from_slice(b",\"end\":");
-            decimal(out, m.end);
-            out.extend_from_slice(b",\"text\":");
-            json_str(out, m.text(text));
-            out.extend_from_slice(b",\"how\":\"");
-            out.extend_from_slice(m.how.as_str().as_bytes());
-            out.extend_from_slice(b"\"}");
-        }
-        out.extend_from_slice(b"]}");
+                TagMention { entity: &e.id, label: &e.name, kind: &e.kind, start: m.start, end: m.end, text: m.text(text), how: m.how.as_str() }
+            })
+            .collect();
+        // Into a Vec, and of strings and integers: this cannot fail.
+        serde_json::to_writer(out, &TagRecord { document, mentions }).expect("strings and integers serialise");
     }
-}
-
-/// Appends `n` in decimal, as serde_json writes an integer.
-fn decimal(out: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
-}
-
-/// Appends `s` as a JSON string, as serde_json writes it (`"`, `\\` and control characters
-/// escaped, `\u00xx` in lowercase hex where there is no short escape, everything else as is).
-/// Text is scanned 16 bytes at a time with a branch-free test the compiler vectorises, and
-/// copied in runs: sentences are most of a large `graph.json`.
-fn json_str(out: &mut Vec<u8>, s: &str) {
-    #[inline(always)]
-    fn special(c: u8) -> bool {
-        c < 0x20 || c == b'"' || c == b'\\'
-    }
-    let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push(b'"');
-    let (mut run, mut i) = (0, 0);
-    while i < b.len() {
-        if let Some(chunk) = b.get(i..i + 16)
-            && !chunk.iter().fold(false, |any, &c| any | special(c))
-        {
-            i += 16;
-            continue;
-        }
-        let c = b[i];
-        if special(c) {
-            out.extend_from_slice(&b[run..i]);
-            match c {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                0x08 => out.extend_from_slice(b"\\b"),
-                0x0c => out.extend_from_slice(b"\\f"),
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(b"\\u00");
-                    out.push(HEX[usize::from(c >> 4)]);
-                    out.push(HEX[usize::from(c & 0xf)]);
-                }
-            }
-            run = i + 1;
-        }
-        i += 1;
-    }
-    out.extend_from_slice(&b[run..]);
-    out.push(b'"');
-}
-
-/// Appends `value` as JSON (serde_json's escaping and number format).
-fn json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Into a Vec, and of strings and integers: this cannot fail.
-    serde_json::to_writer(out, value).expect("strings and integers serialise");
 }
 
 /// A DOT string literal: quoted, with quotes, backslashes and line breaks escaped (graphviz-rust
@@ -288,93 +211,4 @@ pub fn ensure_dir(dir: &Path) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
     Ok(dir.to_path_buf())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gazetteer::How;
-
-    /// The first renderer of tag records: serde over the whole record.
-    #[derive(Serialize)]
-    struct Record<'a> {
-        document: &'a str,
-        mentions: Vec<RecordMention<'a>>,
-    }
-
-    #[derive(Serialize)]
-    struct RecordMention<'a> {
-        entity: &'a str,
-        label: &'a str,
-        #[serde(rename = "type")]
-        kind: &'a str,
-        start: usize,
-        end: usize,
-        text: &'a str,
-        how: &'static str,
-    }
-
-    proptest::proptest! {
-        /// The record writer's integers and strings are serde_json's, byte for byte.
-        #[test]
-        fn decimals_and_strings_are_what_serde_writes(n in proptest::prelude::any::<usize>(), small in 0usize..1000, s in "[a-zé\"\\\\\u{0}-\u{1f}\u{7f}\u{2028} ’]{0,40}") {
-            for n in [n, small] {
-                let mut got = Vec::new();
-                decimal(&mut got, n);
-                proptest::prop_assert_eq!(got, serde_json::to_vec(&n).unwrap());
-            }
-            let mut got = Vec::new();
-            json_str(&mut got, &s);
-            proptest::prop_assert_eq!(got, serde_json::to_vec(&s).unwrap());
-        }
-
-        /// Long runs without escapes (the 16-byte scan) around escapes, at every offset.
-        #[test]
-        fn strings_with_long_runs_are_what_serde_writes(before in "[a-z é’]{0,50}", special in "[\"\\\\\u{0}-\u{1f}]{0,3}", after in "[a-z\u{7f} ’]{0,50}") {
-            let s = format!("{before}{special}{after}");
-            let mut got = Vec::new();
-            json_str(&mut got, &s);
-            proptest::prop_assert_eq!(got, serde_json::to_vec(&s).unwrap());
-        }
-    }
-
-    #[test]
-    fn tag_records_are_what_serde_renders() {
-        let gaz = Gazetteer::from_toml(
-            "t.toml",
-            "[[entity]]\nid = \"q\"\nname = \"Say \\\"Q\\\" \\\\ back\\u0001\"\ntype = \"person\"\naliases = [\"Q\"]\n\n\
-             [[entity]]\nid = \"é-2\"\nname = \"Été\\ttab\"\ntype = \"org \\\"x\\\"\"\naliases = [\"E\"]\n",
-        )
-        .unwrap();
-        let text = "He said \"Q\\\" \u{1}\u{7f} and Été\nline";
-        let at = |s: &str| text.find(s).unwrap();
-        let cases: Vec<(&str, Vec<Mention>)> = vec![
-            ("none", vec![]),
-            ("d\"1\\", vec![Mention { entity: 0, start: at("\"Q"), end: at(" and"), how: How::Name }]),
-            (
-                "two, one entity twice",
-                vec![
-                    Mention { entity: 1, start: 0, end: 2, how: How::Alias },
-                    Mention { entity: 0, start: at("Été"), end: text.len(), how: How::Role },
-                    Mention { entity: 1, start: at("Été"), end: at("\nline"), how: How::Demonym },
-                ],
-            ),
-        ];
-        let records = TagRecords::new(&gaz);
-        for (document, mentions) in cases {
-            let mut got = Vec::new();
-            records.write(document, text, &mentions, &mut got);
-            let want = Record {
-                document,
-                mentions: mentions
-                    .iter()
-                    .map(|m| {
-                        let e = &gaz.entities[m.entity as usize];
-                        RecordMention { entity: &e.id, label: &e.name, kind: &e.kind, start: m.start, end: m.end, text: m.text(text), how: m.how.as_str() }
-                    })
-                    .collect(),
-            };
-            assert_eq!(String::from_utf8(got).unwrap(), serde_json::to_string(&want).unwrap(), "{document}");
-        }
-    }
 }
