@@ -261,8 +261,7 @@ pub fn rank_pairs(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, min_claims: usi
         .map(|((a, b), rs)| {
             let originals: Vec<&&ClaimRecord> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
             let count = |p: Polarity| originals.iter().filter(|r| !r.negated && lex.relations[r.relation].polarity == p).count();
-            let stance = originals.iter().map(|r| signed(lex.relations[r.relation].goldstein, r.negated)).sum::<f64>()
-                / originals.len().max(1) as f64;
+            let stance = originals.iter().map(|r| signed(lex.relations[r.relation].goldstein, r.negated)).sum::<f64>() / originals.len().max(1) as f64;
             PairRow {
                 a,
                 b,
@@ -397,7 +396,10 @@ pub fn render(c: &Comparison, format: Format) -> String {
                 "<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em}}.coop{{color:#2e7d32}}.conf{{color:#c62828}}.neg{{text-decoration:line-through}}</style></head><body>"
             );
             let _ = writeln!(out, "<h1>{title}</h1><p>{} claims from {} sources ({} copies).</p>", c.claims, c.sources.len(), c.copies);
-            let _ = writeln!(out, "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>speakers</th></tr>");
+            let _ = writeln!(
+                out,
+                "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>speakers</th></tr>"
+            );
             for s in &c.sources {
                 let _ = writeln!(
                     out,
@@ -452,18 +454,31 @@ pub fn render_ranking(rows: &[PairRow], gaz: &Gazetteer, format: Format) -> Stri
             let _ = writeln!(out, "{:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "pair", "claims", "sources", "coop", "conf", "denied", "stance");
             for r in rows {
                 let pair = format!("{} – {}", name(&r.a), name(&r.b));
-                let _ = writeln!(out, "{:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>+7.2}", pair, r.claims, r.sources, r.cooperative, r.conflictual, r.denied, r.stance);
+                let _ =
+                    writeln!(out, "{:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>+7.2}", pair, r.claims, r.sources, r.cooperative, r.conflictual, r.denied, r.stance);
             }
         }
         Format::Markdown => {
             let _ = writeln!(out, "| pair | claims | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|");
             for r in rows {
-                let _ = writeln!(out, "| {} – {} | {} | {} | {} | {} | {} | {:+.2} |", name(&r.a), name(&r.b), r.claims, r.sources, r.cooperative, r.conflictual, r.denied, r.stance);
+                let _ = writeln!(
+                    out,
+                    "| {} – {} | {} | {} | {} | {} | {} | {:+.2} |",
+                    name(&r.a),
+                    name(&r.b),
+                    r.claims,
+                    r.sources,
+                    r.cooperative,
+                    r.conflictual,
+                    r.denied,
+                    r.stance
+                );
             }
         }
         Format::Html => {
             let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pairs</title></head><body><table>");
-            let _ = writeln!(out, "<tr><th>pair</th><th>claims</th><th>sources</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th></tr>");
+            let _ =
+                writeln!(out, "<tr><th>pair</th><th>claims</th><th>sources</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th></tr>");
             for r in rows {
                 let _ = writeln!(
                     out,

@@ -220,10 +220,7 @@ pub struct Style {
 impl Style {
     /// The style for an entity type.
     pub fn for_type(&self, kind: &str) -> TypeStyle {
-        self.types.get(kind).or_else(|| self.types.get("default")).cloned().unwrap_or(TypeStyle {
-            shape: "ellipse".into(),
-            fill: "#ffffff".into(),
-        })
+        self.types.get(kind).or_else(|| self.types.get("default")).cloned().unwrap_or(TypeStyle { shape: "ellipse".into(), fill: "#ffffff".into() })
     }
 }
 
@@ -361,9 +358,8 @@ struct RawTypeStyle {
 /// Lists the `.toml` files of a gazetteer path: the file itself, or a folder's files
 /// recursively, sorted by path.
 pub fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Error::gazetteer(path.display(), format!("{e} (the gazetteer is a folder or file of TOML; name it with --gazetteer PATH)"))
-    })?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::gazetteer(path.display(), format!("{e} (the gazetteer is a folder or file of TOML; name it with --gazetteer PATH)")))?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
@@ -438,7 +434,13 @@ impl Loader {
             }
             let t = text.into_inner();
             self.text = Some((
-                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations, keys: Default::default() },
+                TextRules {
+                    tail_markers: t.tail_markers,
+                    tail_prefixes: t.tail_prefixes,
+                    drop_lines: t.drop_lines,
+                    abbreviations: t.abbreviations,
+                    keys: Default::default(),
+                },
                 origin,
             ));
         }
@@ -483,9 +485,7 @@ impl Loader {
             };
             match e.aliases {
                 Some(list) => push(list, How::Alias, &mut aliases, &mut self.problems),
-                None if !name.is_empty() => {
-                    aliases.push(Alias { text: name.clone(), how: How::Name, origin: at(e.name.span()) })
-                }
+                None if !name.is_empty() => aliases.push(Alias { text: name.clone(), how: How::Name, origin: at(e.name.span()) }),
                 None => {}
             }
             push(e.demonyms, How::Demonym, &mut aliases, &mut self.problems);
@@ -529,8 +529,7 @@ impl Loader {
             let id = match e.id {
                 Some(id) => {
                     let v = id.get_ref().trim().to_string();
-                    let valid = !v.is_empty()
-                        && v.chars().all(|c| c.is_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+                    let valid = !v.is_empty() && v.chars().all(|c| c.is_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
                     if !valid {
                         self.error(at(id.span()), format!("id {v:?} must be non-empty lowercase (letters, digits, - _ .)"));
                     }
@@ -629,7 +628,13 @@ impl Gazetteer {
             None => {
                 let raw: RawFile = toml::from_str(DEFAULT_TEXT).expect("built-in text.toml is valid");
                 let t = raw.text.expect("built-in text.toml has [text]").into_inner();
-                TextRules { tail_markers: t.tail_markers, tail_prefixes: t.tail_prefixes, drop_lines: t.drop_lines, abbreviations: t.abbreviations, keys: Default::default() }
+                TextRules {
+                    tail_markers: t.tail_markers,
+                    tail_prefixes: t.tail_prefixes,
+                    drop_lines: t.drop_lines,
+                    abbreviations: t.abbreviations,
+                    keys: Default::default(),
+                }
             }
         };
         let default_style: RawStyle = {
@@ -639,17 +644,17 @@ impl Gazetteer {
         let style = match loader.style.take() {
             Some((s, _)) => merge_style(default_style, s),
             None => merge_style(
-            default_style,
-            RawStyle {
-                edge_color: None,
-                affiliation_color: None,
-                cooperative_color: None,
-                conflictual_color: None,
-                neutral_color: None,
-                font: None,
-                types: BTreeMap::new(),
-            },
-        ),
+                default_style,
+                RawStyle {
+                    edge_color: None,
+                    affiliation_color: None,
+                    cooperative_color: None,
+                    conflictual_color: None,
+                    neutral_color: None,
+                    font: None,
+                    types: BTreeMap::new(),
+                },
+            ),
         };
         let mut g = Gazetteer { entities: loader.entities, text, style, digest, files, problems: loader.problems, index, states: Default::default() };
         g.validate();
@@ -714,8 +719,7 @@ impl Gazetteer {
             let mut ids: Vec<usize> = list.iter().map(|(i, _)| *i).collect();
             ids.dedup();
             if ids.len() > 1 {
-                let who: Vec<String> =
-                    list.iter().map(|(i, a)| format!("{} ({})", self.entities[*i].id, a.origin)).collect();
+                let who: Vec<String> = list.iter().map(|(i, a)| format!("{} ({})", self.entities[*i].id, a.origin)).collect();
                 problems.push(Problem {
                     origin: list[1].1.origin.clone(),
                     severity: Severity::Ambiguity,
@@ -777,9 +781,10 @@ impl Gazetteer {
             return Some(e);
         }
         let q = normalize_alias(query, true);
-        self.entities.iter().find(|e| normalize_alias(&e.name, true) == q).or_else(|| {
-            self.entities.iter().find(|e| e.aliases.iter().any(|a| normalize_alias(&a.text, true) == q))
-        })
+        self.entities
+            .iter()
+            .find(|e| normalize_alias(&e.name, true) == q)
+            .or_else(|| self.entities.iter().find(|e| e.aliases.iter().any(|a| normalize_alias(&a.text, true) == q)))
     }
 }
 
@@ -852,7 +857,14 @@ impl CompiledEntity {
             roles: e
                 .roles
                 .iter()
-                .map(|r| CompiledRole { titles: r.titles.clone(), of: r.of.clone(), from: r.from, to: r.to, phrases: r.phrases.clone(), origin: number(&r.origin) })
+                .map(|r| CompiledRole {
+                    titles: r.titles.clone(),
+                    of: r.of.clone(),
+                    from: r.from,
+                    to: r.to,
+                    phrases: r.phrases.clone(),
+                    origin: number(&r.origin),
+                })
                 .collect(),
             case: e.case,
             origin: number(&e.origin),
@@ -943,8 +955,9 @@ impl Gazetteer {
     /// the line and column.
     pub fn from_compiled(name: &str, bytes: &[u8]) -> Result<(Gazetteer, Vec<(String, String)>)> {
         use rayon::prelude::*;
-        let invalid =
-            |line: usize, column: usize, e: &dyn fmt::Display| Error::gazetteer(format!("{name}:{line}:{column}"), format!("not a valid compiled gazetteer: {e}"));
+        let invalid = |line: usize, column: usize, e: &dyn fmt::Display| {
+            Error::gazetteer(format!("{name}:{line}:{column}"), format!("not a valid compiled gazetteer: {e}"))
+        };
         let head_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
         let header: CompiledHeader = serde_json::from_slice(&bytes[..head_end]).map_err(|e| invalid(1, e.column(), &e))?;
         if header.schema != COMPILED_SCHEMA || header.version != env!("CARGO_PKG_VERSION") {

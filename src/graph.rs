@@ -226,7 +226,8 @@ impl Evidence {
             return Ok(());
         }
         if self.file.is_none() {
-            let f = tempfile::tempfile().map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot create a temporary file for claim evidence: {e}")))?;
+            let f =
+                tempfile::tempfile().map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot create a temporary file for claim evidence: {e}")))?;
             self.file = Some(f);
         }
         let file = self.file.as_mut().expect("created above");
@@ -984,7 +985,17 @@ mod tests {
                     cue_span: 4..5,
                 };
                 let at = ev.push(&claim, &sentence, "cue").unwrap();
-                records.push(ClaimRecord { document: d as u32, subject: 1, object: 2, relation: k % 2, negated: false, subject_state: 1, object_state: 2, copy_of: None, at });
+                records.push(ClaimRecord {
+                    document: d as u32,
+                    subject: 1,
+                    object: 2,
+                    relation: k % 2,
+                    negated: false,
+                    subject_state: 1,
+                    object_state: 2,
+                    copy_of: None,
+                    at,
+                });
             }
         }
         ev.flush().unwrap();

@@ -248,10 +248,7 @@ pub fn tag_document(doc: &Document, loaded: &Loaded) -> (Layout, Vec<Mention>) {
 }
 
 fn pool(threads: usize) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::usage(format!("cannot start {threads} threads: {e}")))
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| Error::usage(format!("cannot start {threads} threads: {e}")))
 }
 
 /// Documents are analysed in batches of about this many bytes of text (in parallel), then
@@ -559,7 +556,13 @@ fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::export::Filters,
 /// Writes every requested format of `doc` into `out_dir`: each into a temporary file first,
 /// and only when all are written are they renamed into place, so a failed run changes none of
 /// the earlier outputs. `graph.json` is written as it is made, claim by claim.
-pub fn write_outputs(doc: &crate::export::GraphDoc, style: &crate::gazetteer::Style, opts: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
+pub fn write_outputs(
+    doc: &crate::export::GraphDoc,
+    style: &crate::gazetteer::Style,
+    opts: &OutputOptions,
+    out_dir: &std::path::Path,
+    report: &mut BuildReport,
+) -> Result<()> {
     let staged = stage_outputs(doc, style, opts, out_dir, report)?;
     report.written.extend(commit_all(staged)?);
     Ok(())

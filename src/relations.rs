@@ -36,8 +36,8 @@ use compact_str::CompactString;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
-use std::rc::Rc;
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -352,13 +352,7 @@ impl Lexicon {
         Self::assemble(relations, cues, grammar)
     }
 
-    fn parse(
-        file: &str,
-        src: &str,
-        relations: &mut Vec<RelationType>,
-        cues: &mut Vec<Cue>,
-        grammar: &mut Option<Grammar>,
-    ) -> Result<()> {
+    fn parse(file: &str, src: &str, relations: &mut Vec<RelationType>, cues: &mut Vec<Cue>, grammar: &mut Option<Grammar>) -> Result<()> {
         // Parse only the tables this module owns; the gazetteer loader checks the rest.
         let value: toml::Table = toml::from_str(src).map_err(|e| {
             let place = e.span().map_or(file.to_string(), |s| format!("{file}:{}", line_of(src, s.start)));
@@ -771,13 +765,7 @@ impl Phrases {
     /// The phrases that start with the word of token `i`, in list order, as word ids.
     #[inline]
     fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[u32]> {
-        tokens
-            .get(i)
-            .filter(|t| t.class & self.bit != 0)
-            .and_then(|t| self.by_first_id.get(&t.id))
-            .into_iter()
-            .flatten()
-            .map(|&k| self.ids[k].as_slice())
+        tokens.get(i).filter(|t| t.class & self.bit != 0).and_then(|t| self.by_first_id.get(&t.id)).into_iter().flatten().map(|&k| self.ids[k].as_slice())
     }
 
     /// The first phrase of the list that is at token `i`.
@@ -938,18 +926,20 @@ pub fn extract_traced(
             let quote = quote_containing(&quotes, cue_span.clone()).map(|(_, q)| q);
             // Which actors this cue may pair with.
             usable.clear();
-            usable.extend(actors
-                .iter()
-                .copied()
-                .filter(|a| clause_of.get(a.tok.min(tokens.len().saturating_sub(1))).copied() == Some(clause) || a.tok >= tokens.len())
-                .filter(|a| match quote {
-                    Some(q) => {
-                        let inside = q.span.start <= a.start && a.end <= q.span.end;
-                        let speaker_own = q.speaker_spans.iter().any(|s| s.start <= a.start && a.end <= s.end);
-                        (inside || a.end <= q.span.start) && !speaker_own
-                    }
-                    None => quote_containing(&quotes, a.start..a.end).is_none(),
-                }));
+            usable.extend(
+                actors
+                    .iter()
+                    .copied()
+                    .filter(|a| clause_of.get(a.tok.min(tokens.len().saturating_sub(1))).copied() == Some(clause) || a.tok >= tokens.len())
+                    .filter(|a| match quote {
+                        Some(q) => {
+                            let inside = q.span.start <= a.start && a.end <= q.span.end;
+                            let speaker_own = q.speaker_spans.iter().any(|s| s.start <= a.start && a.end <= s.end);
+                            (inside || a.end <= q.span.start) && !speaker_own
+                        }
+                        None => quote_containing(&quotes, a.start..a.end).is_none(),
+                    }),
+            );
             let speaker = quote.and_then(|q| q.speaker).or_else(|| match reported {
                 Some((sp, after)) if cue_span.start >= after => Some(sp),
                 _ => None,
@@ -974,7 +964,13 @@ pub fn extract_traced(
             for (s, o) in pairs {
                 if rollup(gaz, s.entity) == rollup(gaz, o.entity) {
                     if let Some(t) = trace.as_deref_mut() {
-                        t.push((si, format!("cue {:?}: {} and {} are one state; no self-loop", cue.text, gaz.entities[s.entity as usize].id, gaz.entities[o.entity as usize].id)));
+                        t.push((
+                            si,
+                            format!(
+                                "cue {:?}: {} and {} are one state; no self-loop",
+                                cue.text, gaz.entities[s.entity as usize].id, gaz.entities[o.entity as usize].id
+                            ),
+                        ));
                     }
                     continue;
                 }
@@ -992,17 +988,19 @@ pub fn extract_traced(
                     object_span: o.start..o.end,
                     cue_span: cue_span.clone(),
                 };
-                let why = trace.is_some().then(|| format!(
-                    "{} —{}{}→ {} (cue {:?} at {}{}{})",
-                    gaz.entities[s.entity as usize].id,
-                    rel.id,
-                    if claim.negated { ", negated" } else { "" },
-                    gaz.entities[o.entity as usize].id,
-                    cue.text,
-                    cue.origin,
-                    claim.speaker.map(|sp| format!(", said by {}", gaz.entities[sp as usize].id)).unwrap_or_default(),
-                    if modality == Modality::Asserted { String::new() } else { format!(", {}", modality.as_str()) },
-                ));
+                let why = trace.is_some().then(|| {
+                    format!(
+                        "{} —{}{}→ {} (cue {:?} at {}{}{})",
+                        gaz.entities[s.entity as usize].id,
+                        rel.id,
+                        if claim.negated { ", negated" } else { "" },
+                        gaz.entities[o.entity as usize].id,
+                        cue.text,
+                        cue.origin,
+                        claim.speaker.map(|sp| format!(", said by {}", gaz.entities[sp as usize].id)).unwrap_or_default(),
+                        if modality == Modality::Asserted { String::new() } else { format!(", {}", modality.as_str()) },
+                    )
+                });
                 pending.push((claim, cue.role, why));
             }
         }
@@ -1324,11 +1322,7 @@ fn actor_groups(text: &str, tokens: &[Token], actors: &[Actor], gaz: &Gazetteer)
                 if kept.iter().any(|k| rollup(gaz, k.entity) == me) {
                     continue;
                 }
-                let best = members
-                    .iter()
-                    .filter(|x| rollup(gaz, x.entity) == me)
-                    .find(|x| !x.possessive && !x.pronoun)
-                    .unwrap_or(a);
+                let best = members.iter().filter(|x| rollup(gaz, x.entity) == me).find(|x| !x.possessive && !x.pronoun).unwrap_or(a);
                 kept.push(*best);
             }
             kept.sort_by_key(|a| a.start);
@@ -1368,20 +1362,16 @@ fn pair(
     // The groups before the cue (none after a definite article), in text order.
     let left_all = || grouped.iter().filter(move |grp| !definite && last_tok_end(grp) <= m.tok.start);
     // The subject side: the last of those groups with a possible subject, with only those.
-    let left_last: Option<Vec<Actor>> =
-        left_all().rev().map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>()).find(|grp| !grp.is_empty());
+    let left_last: Option<Vec<Actor>> = left_all().rev().map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>()).find(|grp| !grp.is_empty());
     let inside: Vec<Actor> = actors.iter().copied().filter(|a| !(a.pronoun && a.possessive) && m.gaps.iter().any(|gp| gp.contains(&a.tok))).collect();
     // The groups after the cue, in text order.
     let right_all = || grouped.iter().filter(move |grp| first_tok(grp) >= m.tok.end);
-    let coordinated = |grp: &Vec<Actor>| {
-        tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"))
-    };
+    let coordinated = |grp: &Vec<Actor>| tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"));
     // "a deal brokered by China": an agent, not an object.
     let agent = |grp: &Vec<Actor>| first_tok(grp) > m.tok.end && tokens[first_tok(grp) - 1].word == "by";
     // The object side: the first group after the cue that is before the next cue, which has
     // its own, and not coordinated with the cue ("US help and any Israeli plan").
-    let right_first: Option<&Vec<Actor>> =
-        right_all().filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n)).find(|grp| !coordinated(grp) && !agent(grp));
+    let right_first: Option<&Vec<Actor>> = right_all().filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n)).find(|grp| !coordinated(grp) && !agent(grp));
     let all_pairs = |grp: &[Actor]| -> Vec<(Actor, Actor)> {
         let mut v = Vec::new();
         for i in 0..grp.len() {
@@ -1452,8 +1442,7 @@ fn pair(
         if last.possessive && m.tok.start - last.tok_end <= 2 && first_tok(&object_side) >= m.tok.end {
             let gap = &tokens[m.tok.end..first_tok(&object_side).max(m.tok.end)];
             let cue_ends_linked = tokens[m.tok.end - 1].class & class::PREPOSITION != 0;
-            let apposition = gap.is_empty()
-                && text.get(tokens[m.tok.end - 1].end..object_side[0].start).is_some_and(|t| t.trim() == ",");
+            let apposition = gap.is_empty() && text.get(tokens[m.tok.end - 1].end..object_side[0].start).is_some_and(|t| t.trim() == ",");
             let linked = apposition
                 || (gap.is_empty() && cue_ends_linked)
                 || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| t.class & class::PREPOSITION != 0)));
@@ -1469,7 +1458,8 @@ fn pair(
         && !object_side.is_empty()
     {
         let at = tokens[m.tok.start].start;
-        let speaker = Actor { entity: sp, start: at, end: at, tok: m.tok.start, tok_end: m.tok.start, possessive: false, demonym: false, pronoun: true, alt: None };
+        let speaker =
+            Actor { entity: sp, start: at, end: at, tok: m.tok.start, tok_end: m.tok.start, possessive: false, demonym: false, pronoun: true, alt: None };
         return (cross(&[speaker], &object_side[..1]), consumed_now);
     }
     // Passive: "was condemned by X".
@@ -1500,7 +1490,10 @@ fn pair(
                 // threatening"), and only with a named actor close by.
                 // ... except a pronoun after a copula: "Russia is our enemy".
                 let copula = last.pronoun
-                    && last.tok.checked_sub(1).is_some_and(|i| matches!(tokens[i].word.as_str(), "is" | "was" | "are" | "were" | "remains" | "became" | "becomes"));
+                    && last
+                        .tok
+                        .checked_sub(1)
+                        .is_some_and(|i| matches!(tokens[i].word.as_str(), "is" | "was" | "are" | "were" | "remains" | "became" | "becomes"));
                 let modifier = dist <= 1 && (last.possessive || dist == 0) && !copula;
                 let mine = |state: u32| has_state(l, state);
                 let further = left_all().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|a| !mine(rollup(gaz, a.entity))));
@@ -1545,14 +1538,7 @@ fn speech_verbs(tokens: &[Token], range: Range<usize>, g: &Grammar) -> Vec<Range
 /// The speaker of reported speech in a sentence without quotation marks around the claim:
 /// "X told Y that …", "X said …", "according to X, …". Returns the speaker and the byte offset
 /// after which claims are theirs.
-fn reported_speaker(
-    text: &str,
-    tokens: &[Token],
-    actors: &[Actor],
-    quotes: &[Quote],
-    gaz: &Gazetteer,
-    g: &Grammar,
-) -> Option<(u32, usize)> {
+fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], quotes: &[Quote], gaz: &Gazetteer, g: &Grammar) -> Option<(u32, usize)> {
     let outside = |a: &Actor| quote_containing(quotes, a.start..a.end).is_none();
     for v in speech_verbs(tokens, 0..tokens.len(), g) {
         let vstart = tokens[v.start].start;
@@ -1675,7 +1661,13 @@ fn find_quotes(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazettee
             }
             out.push(Quote { span, speaker, speaker_spans: own });
         }
-        prev_para_speaker = if para_speaker.is_some() { para_speaker } else if p.starts_with('\u{201C}') { prev_para_speaker } else { None };
+        prev_para_speaker = if para_speaker.is_some() {
+            para_speaker
+        } else if p.starts_with('\u{201C}') {
+            prev_para_speaker
+        } else {
+            None
+        };
     }
     out
 }
@@ -1695,11 +1687,8 @@ fn quote_speaker(
     let speaker_kind = |e: u32| is_actor_type(gaz, e);
     // Attribution after the quotation, up to the end of its sentence.
     let after_end = sentences.iter().find(|s| s.span.start <= span.end && span.end <= s.span.end).map_or(para.end, |s| s.span.end);
-    let after_end = if after_end <= span.end + 1 {
-        sentences.iter().find(|s| s.span.start >= span.end).map_or(para.end, |s| s.span.end).min(para.end)
-    } else {
-        after_end
-    };
+    let after_end =
+        if after_end <= span.end + 1 { sentences.iter().find(|s| s.span.start >= span.end).map_or(para.end, |s| s.span.end).min(para.end) } else { after_end };
     if span.end < after_end {
         let tokens = lex.tokens(text, span.end..after_end);
         let limit = tokens.len().min(12);

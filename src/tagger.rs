@@ -146,9 +146,7 @@ impl Prepared {
         let key = exact.to_ascii_lowercase();
         // The automaton folds ASCII case, which finds the capitalised form too unless it
         // differs beyond ASCII ("ERDOĞAN"); then it needs its own pattern.
-        let upper_key = (policy == CasePolicy::Name && !exact.is_ascii())
-            .then(|| exact.to_uppercase().to_ascii_lowercase())
-            .filter(|k| *k != key);
+        let upper_key = (policy == CasePolicy::Name && !exact.is_ascii()).then(|| exact.to_uppercase().to_ascii_lowercase()).filter(|k| *k != key);
         Some(Prepared { form: Form { exact: exact.into(), policy, target }, key, upper_key })
     }
 }
@@ -213,10 +211,7 @@ impl Tagger {
             .par_iter()
             .enumerate()
             .map(|(i, e)| {
-                e.aliases
-                    .iter()
-                    .filter_map(|a| Prepared::new(&a.text, policy_for(e, &a.text), Target::Entity { entity: i as u32, how: a.how }, fold))
-                    .collect()
+                e.aliases.iter().filter_map(|a| Prepared::new(&a.text, policy_for(e, &a.text), Target::Entity { entity: i as u32, how: a.how }, fold)).collect()
             })
             .collect();
         // Role phrases: one group per distinct phrase, holding every holder of that office.
@@ -358,11 +353,7 @@ impl Tagger {
             Target::Entity { entity, how } => out.push(Candidate { start, end, entity, how }),
             Target::Role(g) => {
                 let Some(d) = date else { return };
-                let holders: BTreeSet<u32> = self.roles[g as usize]
-                    .iter()
-                    .filter(|h| crate::gazetteer::in_office(h.from, h.to, d))
-                    .map(|h| h.entity)
-                    .collect();
+                let holders: BTreeSet<u32> = self.roles[g as usize].iter().filter(|h| crate::gazetteer::in_office(h.from, h.to, d)).map(|h| h.entity).collect();
                 for entity in holders {
                     out.push(Candidate { start, end, entity, how: How::Role });
                 }
@@ -455,8 +446,7 @@ fn select(cands: &mut [Candidate], out: &mut Chosen) {
             if out.entities[first..].iter().all(|(_, h)| *h == How::Role) {
                 // Leftmost-longest among the plain candidates inside, skipping a span that two
                 // entities claim (nothing in the document has settled it yet).
-                let within: Vec<&Candidate> =
-                    cands[i..].iter().take_while(|k| k.start < c.end).filter(|k| k.how != How::Role && k.end <= c.end).collect();
+                let within: Vec<&Candidate> = cands[i..].iter().take_while(|k| k.start < c.end).filter(|k| k.how != How::Role && k.end <= c.end).collect();
                 let mut inner_end = c.start;
                 for k in &within {
                     let contested = within.iter().any(|o| o.start == k.start && o.end == k.end && o.entity != k.entity);
@@ -506,14 +496,11 @@ fn resolve(text: &str, chosen: &Chosen) -> Vec<Mention> {
             mentions.push((Mention { entity, start: s.start, end: s.end, how }, s.inner.clone()));
         }
     }
-    let adjacent = |a: &Mention, b: &Mention| {
-        a.entity == b.entity && text[a.end..b.start].chars().all(|c| c.is_whitespace() || c == ',')
-    };
+    let adjacent = |a: &Mention, b: &Mention| a.entity == b.entity && text[a.end..b.start].chars().all(|c| c.is_whitespace() || c == ',');
     let mut out = Vec::with_capacity(mentions.len());
     for i in 0..mentions.len() {
         let (m, ref inner) = mentions[i];
-        let folds = m.how == How::Role
-            && (mentions.get(i + 1).is_some_and(|(n, _)| adjacent(&m, n)) || (i > 0 && adjacent(&mentions[i - 1].0, &m)));
+        let folds = m.how == How::Role && (mentions.get(i + 1).is_some_and(|(n, _)| adjacent(&m, n)) || (i > 0 && adjacent(&mentions[i - 1].0, &m)));
         if folds {
             out.extend_from_slice(&chosen.inner[inner.start as usize..inner.end as usize]);
         } else {

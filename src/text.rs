@@ -238,13 +238,7 @@ fn is_sentence_start(c: char) -> bool {
 /// A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes or brackets after it) when
 /// white space and a sentence start follow, except after an abbreviation ("Mr.", "U.S."), an
 /// initial ("Dmitri S. Peskov") or inside a number ("3.5").
-pub fn split_sentences(
-    text: &str,
-    para: Range<usize>,
-    paragraph: usize,
-    abbreviations: &FxHashSet<String>,
-    out: &mut Vec<Sentence>,
-) {
+pub fn split_sentences(text: &str, para: Range<usize>, paragraph: usize, abbreviations: &FxHashSet<String>, out: &mut Vec<Sentence>) {
     let s = &text[para.clone()];
     let at = |i: usize| crate::norm::char_at(s, i);
     let ends = |c: char| matches!(c, '.' | '!' | '?' | '\u{2026}');
@@ -298,9 +292,9 @@ pub fn split_sentences(
 /// Whether the word ending with the period at `dot` is an abbreviation or an initial.
 fn is_abbreviation(s: &str, dot: usize, abbreviations: &FxHashSet<String>) -> bool {
     let before = &s[..dot];
-    let word_start = before.rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201C}' | '\u{2018}')).map_or(0, |i| {
-        i + before[i..].chars().next().map_or(1, char::len_utf8)
-    });
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\u{201C}' | '\u{2018}'))
+        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
     let word = &before[word_start..];
     let mut cs = word.chars();
     if let (Some(c), None) = (cs.next(), cs.next())
@@ -563,8 +557,7 @@ fn opt_string(v: Option<&serde_json::Value>) -> Option<String> {
 /// Reads a `manifest.json`: `{"documents": [{"file", "title", "outlet", "url", "published"}]}`.
 fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
     let src = std::fs::read_to_string(path).map_err(|e| Error::input(path.display(), e))?;
-    let v: serde_json::Value = serde_json::from_str(&src)
-        .map_err(|e| Error::input(format!("{}:{}:{}", path.display(), e.line(), e.column()), e))?;
+    let v: serde_json::Value = serde_json::from_str(&src).map_err(|e| Error::input(format!("{}:{}:{}", path.display(), e.line(), e.column()), e))?;
     let mut out = BTreeMap::new();
     let Some(list) = v.get("documents").and_then(|d| d.as_array()) else {
         return Err(Error::input(path.display(), "manifest has no \"documents\" list"));
@@ -577,10 +570,7 @@ fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
             Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(path.display(), format!("documents[{i}]: {e}")))?),
             None => None,
         };
-        out.insert(
-            file,
-            Meta { title: opt_string(d.get("title")), outlet: opt_string(d.get("outlet")), url: opt_string(d.get("url")), published },
-        );
+        out.insert(file, Meta { title: opt_string(d.get("title")), outlet: opt_string(d.get("outlet")), url: opt_string(d.get("url")), published });
     }
     Ok(out)
 }
@@ -758,10 +748,7 @@ mod tests {
             ("The U.S. Navy and the U.N. agreed. Fine.", &["The U.S. Navy and the U.N. agreed.", "Fine."]),
             ("It rose 3.5 per cent. Then fell.", &["It rose 3.5 per cent.", "Then fell."]),
             ("Lt. General Qassem Soleimani died. St. Petersburg mourned.", &["Lt. General Qassem Soleimani died.", "St. Petersburg mourned."]),
-            (
-                "“We consult each other. We coordinate,” he said. Iran agreed.",
-                &["“We consult each other.", "We coordinate,” he said.", "Iran agreed."],
-            ),
+            ("“We consult each other. We coordinate,” he said. Iran agreed.", &["“We consult each other.", "We coordinate,” he said.", "Iran agreed."]),
             ("He asked: “Why?” Nobody knew!", &["He asked: “Why?”", "Nobody knew!"]),
             ("Netanyahu is lying… Netanyahu is waiting.", &["Netanyahu is lying…", "Netanyahu is waiting."]),
             ("no final stop here", &["no final stop here"]),
@@ -787,7 +774,10 @@ mod tests {
             (r#"{"id":"a","text":"Russia."}"#, Ok(("a", "Russia.", None))),
             (r#"{"id":7,"text":"\ufeffRussia.","outlet":" TASS "}"#, Ok(("7", "Russia.", Some("TASS")))),
             (r#"{"id":" b ","text":"x","text":"last wins"}"#, Ok(("b", "last wins", None))),
-            (r#"{"id":"c","text":"Head\nThis originally appeared in The Times.\n"}"#, Ok(("c", "Head\nThis originally appeared in The Times.\n", Some("The Times")))),
+            (
+                r#"{"id":"c","text":"Head\nThis originally appeared in The Times.\n"}"#,
+                Ok(("c", "Head\nThis originally appeared in The Times.\n", Some("The Times"))),
+            ),
             (r#"{"id":"d","text":5}"#, Err("record has no \"text\" string")),
             (r#"{"id":"","text":"x"}"#, Err("record has no \"id\"")),
             (r#"["id","text"]"#, Err("record is not a JSON object")),

@@ -43,7 +43,26 @@ fn seeds_give_the_contract_fields() {
     let claims = g["claims"].as_array().unwrap();
     assert!(!claims.is_empty());
     for c in claims {
-        for field in ["id", "document", "subject", "object", "directed", "relation", "polarity", "negated", "modality", "speaker", "cameo", "plover", "goldstein", "quad_class", "sentence", "spans", "cue", "rule"] {
+        for field in [
+            "id",
+            "document",
+            "subject",
+            "object",
+            "directed",
+            "relation",
+            "polarity",
+            "negated",
+            "modality",
+            "speaker",
+            "cameo",
+            "plover",
+            "goldstein",
+            "quad_class",
+            "sentence",
+            "spans",
+            "cue",
+            "rule",
+        ] {
             assert!(c.get(field).is_some(), "claim field {field}");
         }
         // Evidence spans point into the document text.
@@ -96,9 +115,7 @@ fn deduplicated_and_boilerplate_free() {
     assert_eq!(d4["repeated_paragraphs"], 7);
     assert!(d4["boilerplate_from"].is_number());
     let nodes = g["nodes"].as_array().unwrap();
-    let in_doc = |id: &str, doc: &str| {
-        nodes.iter().find(|n| n["id"] == id).is_some_and(|n| n["documents"].get(doc).is_some())
-    };
+    let in_doc = |id: &str, doc: &str| nodes.iter().find(|n| n["id"] == id).is_some_and(|n| n["documents"].get(doc).is_some());
     assert!(!in_doc("marco-rubio", "004_d634d9d40070f0a1"), "the 'You may also like' tail is dropped");
     // The caption repeated twice in 000 counts once: Putin's count equals a build where the
     // repeat is removed by hand.
@@ -208,9 +225,7 @@ fn windows_change_the_co_mentions() {
     let (s, d) = (tempdir(), tempdir());
     build_seeds(s.path(), &["--format", "json"]);
     build_seeds(d.path(), &["--format", "json", "--window", "document"]);
-    let weight = |g: &Value| {
-        g["edges"].as_array().unwrap().iter().filter(|e| e["kind"] == "co_mention").map(|e| e["weight"].as_u64().unwrap()).sum::<u64>()
-    };
+    let weight = |g: &Value| g["edges"].as_array().unwrap().iter().filter(|e| e["kind"] == "co_mention").map(|e| e["weight"].as_u64().unwrap()).sum::<u64>();
     let (gs, gd) = (graph(s.path()), graph(d.path()));
     assert_eq!(gd["settings"]["window"], "document");
     // In document windows every pair in a document shares exactly one window.

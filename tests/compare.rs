@@ -14,9 +14,8 @@ fn russia_iran_covers_every_seed_source_with_speakers() {
     // Ordered by date, undated last.
     let dates: Vec<Option<&str>> = sources.iter().map(|s| s["published"].as_str()).collect();
     assert_eq!(dates, [Some("2022-07-19"), Some("2024-10-13"), Some("2025-06-22"), Some("2025-06-24"), None]);
-    let claims = |doc: &str| -> Vec<Value> {
-        sources.iter().find(|s| s["document"].as_str().unwrap().starts_with(doc)).unwrap()["claims"].as_array().unwrap().clone()
-    };
+    let claims =
+        |doc: &str| -> Vec<Value> { sources.iter().find(|s| s["document"].as_str().unwrap().starts_with(doc)).unwrap()["claims"].as_array().unwrap().clone() };
     // 2022: a growing partnership.
     assert!(claims("001").iter().any(|c| c["relation"] == "partnership" && c["negated"] == false));
     // 2024: doubts (a rift, or cooperation denied).

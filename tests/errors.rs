@@ -80,10 +80,7 @@ fn a_failed_run_keeps_earlier_outputs() {
     std::fs::write(&bad, "not json\n").unwrap();
     fails_naming(&["build", bad.to_str().unwrap(), "-o", dir.path().to_str().unwrap()], "", "bad.jsonl:1");
     assert_eq!(std::fs::read(dir.path().join("graph.json")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".newsgraph-"))
-        .collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(".newsgraph-")).collect();
     assert!(leftovers.is_empty());
 }

@@ -143,7 +143,11 @@ fn legibility_filters() {
     let ids = |g: &Value| g["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     let edges_ok = |g: &Value| {
         let ids = ids(g);
-        g["edges"].as_array().unwrap().iter().all(|e| ids.contains(&e["source"].as_str().unwrap().to_string()) && ids.contains(&e["target"].as_str().unwrap().to_string()))
+        g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| ids.contains(&e["source"].as_str().unwrap().to_string()) && ids.contains(&e["target"].as_str().unwrap().to_string()))
     };
     let filtered = |args: &[&str]| {
         let dir = tempdir();

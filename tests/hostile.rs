@@ -79,7 +79,8 @@ fn binary_and_empty_files_and_empty_folders_are_reported_not_fatal() {
 fn malformed_json_lines_stop_or_are_skipped_and_counted() {
     let dir = tempdir();
     let f = dir.path().join("feed.jsonl");
-    std::fs::write(&f, "{\"id\": \"a\", \"text\": \"Russia and Iran\"}\n{\"id\": \"b\", \"text\": \n[1, 2]\n{\"id\": \"c\", \"text\": \"Putin met Xi\"}\n").unwrap();
+    std::fs::write(&f, "{\"id\": \"a\", \"text\": \"Russia and Iran\"}\n{\"id\": \"b\", \"text\": \n[1, 2]\n{\"id\": \"c\", \"text\": \"Putin met Xi\"}\n")
+        .unwrap();
     fails_naming(&run(&["tag", f.to_str().unwrap()], ""), "feed.jsonl:2");
     let o = run(&["tag", "--keep-going", f.to_str().unwrap()], "");
     ok_with_warning(&o, "skipped 2 malformed JSON Lines records");
@@ -222,13 +223,8 @@ fn kill_9_mid_write_leaves_earlier_outputs_intact() {
     for _ in 0..8 {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let delay = std::time::Duration::from_millis(50 + (state >> 33) % 1500);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_newsgraph"))
-            .args(args)
-            .current_dir(root())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            Command::new(env!("CARGO_BIN_EXE_newsgraph")).args(args).current_dir(root()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         std::thread::sleep(delay);
         let _ = Command::new("kill").args(["-9", &child.id().to_string()]).status();
         let _ = child.wait();

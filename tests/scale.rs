@@ -180,7 +180,8 @@ fn large_gazetteers_are_cached_by_digest_and_a_bad_cache_entry_is_rebuilt() {
     // Pad it past the cache threshold with people nobody mentions.
     let mut extra = String::new();
     for i in 0..12_000 {
-        extra.push_str(&format!("[[entity]]\nid = \"p{i}\"\nname = \"Qzx{i} Vwy{i}\"\ntype = \"person\"\naliases = [\"Qzx{i} Vwy{i}\", \"Vwy{i} Qzx{i}\"]\n\n"));
+        extra
+            .push_str(&format!("[[entity]]\nid = \"p{i}\"\nname = \"Qzx{i} Vwy{i}\"\ntype = \"person\"\naliases = [\"Qzx{i} Vwy{i}\", \"Vwy{i} Qzx{i}\"]\n\n"));
     }
     std::fs::write(gaz.join("zz-people.toml"), extra).unwrap();
     let cache = dir.path().join("cache");

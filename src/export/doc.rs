@@ -13,9 +13,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::graph::{ClaimRecord, Edge, Evidence, Graph, ReadAhead, claim_id};
+use crate::relations::Lexicon;
 use std::io::Write as _;
 use std::sync::Arc;
-use crate::relations::Lexicon;
 
 /// A document id as the key of a node's or edge's `documents`: shared, not copied, since a
 /// large graph names each document in thousands of lists, and one pointer wide (an entry of
@@ -780,9 +780,8 @@ fn write_array<S>(
             })
             .collect()
     };
-    let write_round = |w: &mut dyn std::io::Write, rendered: Vec<Vec<u8>>| -> Result<()> {
-        rendered.iter().try_for_each(|r| w.write_all(r)).map_err(|e| fail(&e))
-    };
+    let write_round =
+        |w: &mut dyn std::io::Write, rendered: Vec<Vec<u8>>| -> Result<()> { rendered.iter().try_for_each(|r| w.write_all(r)).map_err(|e| fail(&e)) };
     let mut first = 0;
     let mut block = 1;
     // The rendered round waiting to be written.

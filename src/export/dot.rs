@@ -100,7 +100,8 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> String {
         }
         for (state, mut members) in clusters {
             let label = doc.node(&state).map_or(state.clone(), |n| n.label.clone());
-            members.insert(0, dot::Stmt::GAttribute(dot::GraphAttributes::Graph(vec![attr("label", &label), attr("style", "rounded"), attr("color", "#bbbbbb")])));
+            members
+                .insert(0, dot::Stmt::GAttribute(dot::GraphAttributes::Graph(vec![attr("label", &label), attr("style", "rounded"), attr("color", "#bbbbbb")])));
             stmts.push(dot::Stmt::Subgraph(dot::Subgraph { id: dot_quote(&format!("cluster_{state}")), stmts: members }));
         }
     } else {
@@ -139,8 +140,7 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> String {
         }
     }
     // Relation edges: one per pair, polarity and denial, so a much-discussed pair stays legible.
-    let hypothetical: BTreeMap<String, bool> =
-        doc.claims.iter_light().map(|c| (c.id, c.modality == "hypothetical" || c.modality == "question")).collect();
+    let hypothetical: BTreeMap<String, bool> = doc.claims.iter_light().map(|c| (c.id, c.modality == "hypothetical" || c.modality == "question")).collect();
     type Key = (String, String, String, bool);
     let mut drawn: BTreeMap<Key, (BTreeMap<String, u64>, bool)> = BTreeMap::new();
     for e in doc.edges.iter().filter(|e| e.kind == "relation") {

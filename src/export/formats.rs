@@ -143,7 +143,13 @@ pub fn gexf(doc: &GraphDoc) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n");
-    let _ = writeln!(out, "  <meta>\n    <creator>newsgraph {}</creator>\n    <description>{} documents, schema {}</description>\n  </meta>", xml(&doc.generator.version), doc.documents.len(), xml(&doc.schema));
+    let _ = writeln!(
+        out,
+        "  <meta>\n    <creator>newsgraph {}</creator>\n    <description>{} documents, schema {}</description>\n  </meta>",
+        xml(&doc.generator.version),
+        doc.documents.len(),
+        xml(&doc.schema)
+    );
     out.push_str("  <graph defaultedgetype=\"undirected\" mode=\"dynamic\" timeformat=\"date\">\n");
     // Attribute types do not depend on the values: declare them from an empty node.
     out.push_str("    <attributes class=\"node\" mode=\"static\">\n");
@@ -313,10 +319,15 @@ fn csv_array(items: &[String]) -> String {
 pub fn neo4j(doc: &GraphDoc) -> (String, String) {
     let mut nodes = String::from("id:ID,label,type,:LABEL,mentions:long,iso3,affiliation,aliases:string[],documents:string[]\n");
     for n in &doc.nodes {
-        let kind_label: String = n.kind.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| {
-            let mut cs = w.chars();
-            cs.next().map(|c| c.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default()
-        }).collect();
+        let kind_label: String = n
+            .kind
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut cs = w.chars();
+                cs.next().map(|c| c.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default()
+            })
+            .collect();
         let _ = writeln!(
             nodes,
             "{},{},{},{},{},{},{},{},{}",

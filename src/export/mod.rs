@@ -128,10 +128,7 @@ pub struct Staged {
 /// Writes an output through `write` into a temporary file next to `path`.
 pub fn stage(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Staged> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".newsgraph-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::output(path, e))?;
+    let mut tmp = tempfile::Builder::new().prefix(".newsgraph-").tempfile_in(dir).map_err(|e| Error::output(path, e))?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, Writeback { file: tmp.as_file_mut(), unsent: 0 });
         write(&mut w)?;

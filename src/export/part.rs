@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::doc::DocumentRec;
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, How};
-use super::doc::DocumentRec;
 use crate::graph::{Analysis, Window};
 use crate::relations::{Claim, Lexicon, Modality};
 
@@ -111,10 +111,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
         return Err(bad(format!("schema {:?} is not {PART_SCHEMA}", rec.schema)));
     }
     if rec.gazetteer != gaz.digest {
-        return Err(bad(format!(
-            "mapped with gazetteer {}, but merging with {}: map and merge must use the same gazetteer",
-            rec.gazetteer, gaz.digest
-        )));
+        return Err(bad(format!("mapped with gazetteer {}, but merging with {}: map and merge must use the same gazetteer", rec.gazetteer, gaz.digest)));
     }
     let window = window_named(&rec.window).ok_or_else(|| bad(format!("unknown window {:?}", rec.window)))?;
     let entity = |id: &str| gaz.index_of(id).map(|i| i as u32).ok_or_else(|| bad(format!("entity {id:?} is not in the gazetteer")));

@@ -28,9 +28,8 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
     let label = |id: &str| doc.node(id).map_or(id.to_string(), |n| n.label.clone());
     let docs: BTreeMap<&str, &super::doc::DocumentRec> = doc.documents.iter().map(|d| (d.id.as_str(), d)).collect();
     let source = |id: &str| {
-        docs.get(id).map_or(id.to_string(), |d| {
-            format!("{} · {}", d.outlet.as_deref().unwrap_or("unknown outlet"), d.published.as_deref().unwrap_or("undated"))
-        })
+        docs.get(id)
+            .map_or(id.to_string(), |d| format!("{} · {}", d.outlet.as_deref().unwrap_or("unknown outlet"), d.published.as_deref().unwrap_or("undated")))
     };
     let claim_json = |c: &ClaimRec| {
         json!({
@@ -89,7 +88,8 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
     }
 
     let mut out = String::new();
-    let title = format!("newsgraph report: {} documents, {} nodes, {} edges, {} claims", doc.documents.len(), doc.nodes.len(), doc.edges.len(), doc.claims.len());
+    let title =
+        format!("newsgraph report: {} documents, {} nodes, {} edges, {} claims", doc.documents.len(), doc.nodes.len(), doc.edges.len(), doc.claims.len());
     let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>", esc(&title));
     out.push_str(
         "<style>\nbody{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}\nmain{display:flex;gap:1.5em;align-items:flex-start}\n#diagram{flex:3;overflow:auto;border:1px solid #ddd}\n#diagram svg{max-width:100%;height:auto}\naside{flex:1;min-width:18em;position:sticky;top:1em}\ntable{border-collapse:collapse;margin:.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;font-size:.9em}\n.swatch{display:inline-block;width:1em;height:1em;border:1px solid #888;margin-right:.3em;vertical-align:middle}\n.line{display:inline-block;width:2em;height:0;border-top:3px solid;margin-right:.3em;vertical-align:middle}\n.coop{color:#2e7d32}.conf{color:#c62828}.neg{text-decoration:line-through}\nli{margin:.3em 0}\ng.edge.clickable{cursor:pointer}\n</style>\n</head>\n<body>\n",

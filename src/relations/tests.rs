@@ -408,12 +408,10 @@ proptest::proptest! {
 /// Words longer than the inline 24 bytes, and at exactly 24, agree with the reference too.
 #[test]
 fn tokenize_long_words() {
-    for text in [
-        "Supercalifragilisticexpialidocious-ABC met O'Neill.",
-        "ABCDEFGHIJKLMNOPQRSTUVWX abcdefghijklmnopqrstuvwxy Zürichbergstrassenverkehrsamt’s U.S.A. A.B",
-    ] {
-        let got: Vec<(usize, usize, String)> =
-            tokenize(text, 0..text.len()).into_iter().map(|t| (t.start, t.end, t.word.into_string())).collect();
+    for text in
+        ["Supercalifragilisticexpialidocious-ABC met O'Neill.", "ABCDEFGHIJKLMNOPQRSTUVWX abcdefghijklmnopqrstuvwxy Zürichbergstrassenverkehrsamt’s U.S.A. A.B"]
+    {
+        let got: Vec<(usize, usize, String)> = tokenize(text, 0..text.len()).into_iter().map(|t| (t.start, t.end, t.word.into_string())).collect();
         assert_eq!(got, reference_tokenize(text, 0..text.len()), "{text}");
     }
 }

@@ -161,24 +161,20 @@ fn tagging_table() {
         ("en dash pair", "the Russia–Iran axis", None, Default, &[("Russia", "russia", Name), ("Iran", "iran", Name)]),
         ("hyphen pair", "US-Israeli pressure", None, Default, &[("US", "united-states", Alias), ("Israeli", "israel", Demonym)]),
         // Leftmost-longest with fallback.
-        (
-            "fallback after a cut word",
-            "New York Timesville and New York",
-            None,
-            Default,
-            &[("New York", "new-york", Name), ("New York", "new-york", Name)],
-        ),
+        ("fallback after a cut word", "New York Timesville and New York", None, Default, &[("New York", "new-york", Name), ("New York", "new-york", Name)]),
         ("longest wins", "The New York Times said", None, Default, &[("The New York Times", "nyt", Name)]),
         ("longest without article", "the New York Times said", None, Default, &[("New York Times", "nyt", Alias)]),
         ("special characters", "I like c++ and .net", None, Default, &[("c++", "cpp", Alias), (".net", "dotnet", Alias)]),
         // Case.
         ("acronym exact", "he told us so", None, Default, &[]),
         ("acronym", "the US and the U.S. agreed", None, Default, &[("US", "united-states", Alias), ("U.S.", "united-states", Alias)]),
-        ("all caps headline", "PUTIN MEETS RAISI IN TEHRAN", None, Default, &[
-            ("PUTIN", "vladimir-putin", Alias),
-            ("RAISI", "ebrahim-raisi", Alias),
-            ("TEHRAN", "iran", Metonym),
-        ]),
+        (
+            "all caps headline",
+            "PUTIN MEETS RAISI IN TEHRAN",
+            None,
+            Default,
+            &[("PUTIN", "vladimir-putin", Alias), ("RAISI", "ebrahim-raisi", Alias), ("TEHRAN", "iran", Metonym)],
+        ),
         ("all caps non-ascii", "ERDOĞAN WINS", None, Default, &[("ERDOĞAN", "erdogan", Alias)]),
         ("lowercase name is not a name", "a putin of sorts", None, Default, &[]),
         ("ignore case", "he told us about putin", None, Ignore, &[("us", "united-states", Alias), ("putin", "vladimir-putin", Alias)]),
@@ -202,24 +198,36 @@ fn tagging_table() {
         ("role of alone", "the President of Iran said", Some("2022-07-19"), Default, &[("President of Iran", "ebrahim-raisi", Role)]),
         ("organisation role", "the Kremlin's spokesman said", Some("2022-07-19"), Default, &[("Kremlin's spokesman", "dmitry-peskov", Role)]),
         ("role without date falls back", "the Kremlin spokesman said", None, Default, &[("Kremlin", "kremlin", Name)]),
-        ("role next to name", "Russian President Vladimir Putin said", Some("2024-10-13"), Default, &[
-            ("Russian", "russia", Demonym),
-            ("Vladimir Putin", "vladimir-putin", Name),
-        ]),
-        ("organisation role next to name", "Kremlin spokesman Dmitri Peskov said", Some("2025-06-24"), Default, &[
-            ("Kremlin", "kremlin", Name),
-            ("Dmitri Peskov", "dmitry-peskov", Alias),
-        ]),
-        ("name then role", "Ali Khamenei, Iran's supreme leader, said", Some("2022-07-19"), Default, &[
-            ("Ali Khamenei", "ali-khamenei", Name),
-            ("Iran", "iran", Name),
-        ]),
+        (
+            "role next to name",
+            "Russian President Vladimir Putin said",
+            Some("2024-10-13"),
+            Default,
+            &[("Russian", "russia", Demonym), ("Vladimir Putin", "vladimir-putin", Name)],
+        ),
+        (
+            "organisation role next to name",
+            "Kremlin spokesman Dmitri Peskov said",
+            Some("2025-06-24"),
+            Default,
+            &[("Kremlin", "kremlin", Name), ("Dmitri Peskov", "dmitry-peskov", Alias)],
+        ),
+        (
+            "name then role",
+            "Ali Khamenei, Iran's supreme leader, said",
+            Some("2022-07-19"),
+            Default,
+            &[("Ali Khamenei", "ali-khamenei", Name), ("Iran", "iran", Name)],
+        ),
         // Ambiguity is settled by the document or not at all.
         ("ambiguous alone", "Jordan said", None, Default, &[]),
-        ("ambiguous settled", "Michael Jordan played. Jordan scored.", None, Default, &[
-            ("Michael Jordan", "michael-jordan", Name),
-            ("Jordan", "michael-jordan", Alias),
-        ]),
+        (
+            "ambiguous settled",
+            "Michael Jordan played. Jordan scored.",
+            None,
+            Default,
+            &[("Michael Jordan", "michael-jordan", Name), ("Jordan", "michael-jordan", Alias)],
+        ),
     ];
     for (name, text, date, mode, want) in cases {
         let got = run(text, *date, *mode);
