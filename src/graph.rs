@@ -467,13 +467,19 @@ struct NodeSum {
 /// Accumulates analysed documents into a [`Graph`]. Each document is folded in as it comes:
 /// counts into per-entity and per-pair sums, claims into compact records with their text in
 /// an [`Evidence`] file. Memory grows with the graph, not with the corpus.
+/// A sentence, its hash, and its [`word_set`].
+type SentenceWords = (String, u64, Vec<(u64, bool)>);
+
+/// A pair's shared windows, and per document (document, windows).
+type PairSum = (u32, Vec<(u32, u32)>);
+
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
     window: Window,
     documents: Vec<DocumentInfo>,
     nodes: HashMap<u32, NodeSum>,
     /// Per pair (lower index first): shared windows, and (document, windows).
-    pairs: HashMap<(u32, u32), (u32, Vec<(u32, u32)>)>,
+    pairs: HashMap<(u32, u32), PairSum>,
     windows: u64,
     claims: Vec<ClaimRecord>,
     evidence: Evidence,
@@ -584,7 +590,7 @@ impl GraphBuilder {
             .collect();
         edges.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut affiliations = Vec::new();
-        for (&e, _) in &index {
+        for &e in index.keys() {
             let entity = &gaz.entities[e as usize];
             if let Some(state) = entity.affiliation.as_deref().and_then(|s| gaz.index_of(s))
                 && index.contains_key(&(state as u32))
@@ -769,7 +775,7 @@ fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence
             .map(|part| {
                 let mut ahead = ReadAhead::default();
                 // The claims of one sentence come together: its words are made once.
-                let mut last: Option<(String, u64, Vec<(u64, bool)>)> = None;
+                let mut last: Option<SentenceWords> = None;
                 part.iter()
                     .map(|&at| {
                         let (_, sentence, _) = evidence.read_ref(at, &mut ahead)?;

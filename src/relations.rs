@@ -873,7 +873,7 @@ pub fn extract_traced(
     let mut claims: Vec<Claim> = Vec::new();
     // Claims made so far, with the words of their sentence as 64-bit hashes (sorted, distinct;
     // shared by the claims of one sentence).
-    let mut seen: Vec<((u32, u32, usize, bool), Rc<[u64]>)> = Vec::new();
+    let mut seen: Vec<(ClaimKey, Rc<[u64]>)> = Vec::new();
     let mut discourse = Discourse::default();
     let quotes = find_quotes(text, layout, mentions, gaz, lex);
     let mut m_at = 0;
@@ -940,7 +940,7 @@ pub fn extract_traced(
                         None => quote_containing(&quotes, a.start..a.end).is_none(),
                     }),
             );
-            let speaker = quote.and_then(|q| q.speaker).or_else(|| match reported {
+            let speaker = quote.and_then(|q| q.speaker).or(match reported {
                 Some((sp, after)) if cue_span.start >= after => Some(sp),
                 _ => None,
             });
@@ -1117,12 +1117,15 @@ fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Gramm
     out
 }
 
+/// What makes two claims of a document the same: subject, object, relation, negation.
+type ClaimKey = (u32, u32, usize, bool);
+
 /// Modality from the words of the clause before the cue (up to eight).
 fn modality(tokens: &[Token], cue_tok: usize, clause: usize, clause_of: &[usize], g: &Grammar) -> Modality {
     let from = cue_tok.saturating_sub(8);
     let mut result = Modality::Asserted;
-    for i in from..cue_tok {
-        if clause_of[i] != clause {
+    for (i, &of) in clause_of.iter().enumerate().take(cue_tok).skip(from) {
+        if of != clause {
             continue;
         }
         if g.hypothetical.at(tokens, i).is_some() {

@@ -770,7 +770,8 @@ mod tests {
     #[test]
     fn json_lines_records() {
         // (line, Ok((id, text, outlet)) or Err(message part))
-        let cases: &[(&str, std::result::Result<(&str, &str, Option<&str>), &str>)] = &[
+        type Want<'a> = std::result::Result<(&'a str, &'a str, Option<&'a str>), &'a str>;
+        let cases: &[(&str, Want)] = &[
             (r#"{"id":"a","text":"Russia."}"#, Ok(("a", "Russia.", None))),
             (r#"{"id":7,"text":"\ufeffRussia.","outlet":" TASS "}"#, Ok(("7", "Russia.", Some("TASS")))),
             (r#"{"id":" b ","text":"x","text":"last wins"}"#, Ok(("b", "last wins", None))),

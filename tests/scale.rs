@@ -144,7 +144,7 @@ fn a_compiled_gazetteer_gives_the_same_graph_as_its_toml() {
     let numbered = numbered_on(newlines.len() / 2 + 2);
     // Each entity line is named by its own number, wherever the parallel blocks begin.
     for line in 2..=newlines.len() {
-        let e = newsgraph::gazetteer::Gazetteer::from_compiled("g.json", &numbered_on(line)).err().expect("an unknown file number is an error");
+        let e = newsgraph::gazetteer::Gazetteer::from_compiled("g.json", &numbered_on(line)).expect_err("an unknown file number is an error");
         assert!(e.to_string().starts_with(&format!("g.json:{line}:1: ")) && e.to_string().contains("origin in file number 99"), "line {line}: {e}");
     }
     let cases: [(&str, Vec<u8>, String, &str); 5] = [

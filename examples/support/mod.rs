@@ -8,9 +8,12 @@ use std::time::Instant;
 use newsgraph::date::Date;
 use newsgraph::pipeline::{Common, Loaded, load_on};
 
+/// A record's text and publication date.
+pub type Text = (String, Option<Date>);
+
 /// Loads `GAZETTEER` and reads `CORPUS_JSONL` (the first two arguments). Returns the load, its
 /// time in seconds, and every record's `text` and `published` date.
-pub fn load_and_read() -> Result<(Loaded, f64, Vec<(String, Option<Date>)>), Box<dyn std::error::Error>> {
+pub fn load_and_read() -> Result<(Loaded, f64, Vec<Text>), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(gazetteer), Some(corpus)) = (args.get(1), args.get(2)) else {
         return Err("usage: GAZETTEER CORPUS_JSONL".into());

@@ -958,7 +958,9 @@ fn state_level(doc: &mut GraphDoc) {
     }
     doc.nodes = merged.into_values().collect();
     // Edges: re-point, drop affiliations and self-loops, merge co-mentions and relations.
-    let mut edges: BTreeMap<(String, String, String, Option<String>, Option<bool>), EdgeRec> = BTreeMap::new();
+    // Keyed by source, target, kind, relation and negation.
+    type EdgeKey = (String, String, String, Option<String>, Option<bool>);
+    let mut edges: BTreeMap<EdgeKey, EdgeRec> = BTreeMap::new();
     for mut e in doc.edges.drain(..) {
         if e.kind == "affiliation" {
             continue;

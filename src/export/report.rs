@@ -57,7 +57,7 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
         p.0 += usize::from(c.copy_of.is_none());
         p.1.push(c);
     }
-    let mut ranked: Vec<((String, String), (usize, Vec<ClaimRec>))> = pairs.into_iter().collect();
+    let mut ranked: Vec<_> = pairs.into_iter().collect();
     ranked.sort_by(|x, y| y.1.0.cmp(&x.1.0).then(x.0.cmp(&y.0)));
     ranked.truncate(TOP_PAIRS);
     let mut wanted: BTreeSet<String> = BTreeSet::new();
