@@ -3,10 +3,16 @@
 //! `mod:MODALITY` when not asserted and `by:SPEAKER` when attributed. Symmetric relations list
 //! the two ids in alphabetical order.
 
+use super::lexicon::Part;
+use super::quotes::quotation_spans;
+use super::tokens::tokenize;
 use super::*;
 use crate::gazetteer::Gazetteer;
+use crate::norm::is_word_char;
 use crate::tagger::{CaseMode, Tagger};
 use crate::text::layout;
+use compact_str::CompactString;
+use rustc_hash::FxHashMap as HashMap;
 
 struct Fixture {
     gaz: Gazetteer,

@@ -1,0 +1,246 @@
+//! The actors of a sentence (mentions that can act, resolved pronouns) and the groups they
+//! form ("Russia and Iran").
+
+use std::ops::Range;
+
+use super::cues::CueMatch;
+use super::lexicon::class;
+use super::quotes::{Quote, quote_containing};
+use super::tokens::{Token, token_at};
+use crate::gazetteer::{Gazetteer, How};
+use crate::norm::is_word_char;
+use crate::tagger::Mention;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Actor {
+    pub(super) entity: u32,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    /// Index of the first token at or after `start`.
+    pub(super) tok: usize,
+    /// Index one past the last token before `end`.
+    pub(super) tok_end: usize,
+    pub(super) possessive: bool,
+    pub(super) demonym: bool,
+    pub(super) pronoun: bool,
+    /// For a pronoun, the next candidate antecedent, used when the first is the subject itself.
+    pub(super) alt: Option<u32>,
+}
+
+impl Actor {
+    /// A pronoun standing for `entity`, at token `i`.
+    pub(super) fn pronoun(entity: u32, t: &Token, i: usize, possessive: bool, alt: Option<u32>) -> Actor {
+        Actor { entity, start: t.start, end: t.end, tok: i, tok_end: i + 1, possessive, demonym: false, pronoun: true, alt }
+    }
+}
+
+pub(super) fn rollup(gaz: &Gazetteer, e: u32) -> u32 {
+    gaz.state_of(e)
+}
+
+pub(super) fn is_actor_type(gaz: &Gazetteer, e: u32) -> bool {
+    let k = gaz.entities[e as usize].kind.as_str();
+    k != "place" && k != "term"
+}
+
+pub(super) fn is_person(gaz: &Gazetteer, e: u32) -> bool {
+    gaz.entities[e as usize].kind == "person"
+}
+
+/// Context carried from sentence to sentence.
+#[derive(Default)]
+pub(super) struct Discourse {
+    pub(super) last_person: Option<u32>,
+    pub(super) last_group: Option<u32>,
+}
+
+pub(super) fn is_possessive(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    let rest = rest.strip_prefix('\'').or_else(|| rest.strip_prefix('\u{2019}'));
+    match rest {
+        Some(r) => r.starts_with('s') && !r[1..].chars().next().is_some_and(is_word_char) || !r.chars().next().is_some_and(is_word_char),
+        None => false,
+    }
+}
+
+/// The actors of one sentence: eligible mentions and resolved pronouns, in text order.
+pub(super) fn actors_of(
+    text: &str,
+    tokens: &[Token],
+    cues: &[CueMatch],
+    mentions: &[Mention],
+    gaz: &Gazetteer,
+    quotes: &[Quote],
+    discourse: &mut Discourse,
+) -> Vec<Actor> {
+    let mut out: Vec<Actor> = Vec::new();
+    let near_cue = |a: usize, b: usize| cues.iter().map(|c| &c.tok).any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 2));
+    for m in mentions {
+        if !is_actor_type(gaz, m.entity) {
+            continue;
+        }
+        let tok = token_at(tokens, m.start);
+        let tok_end = token_at(tokens, m.end);
+        let demonym = m.how == How::Demonym;
+        if demonym {
+            let head_next = tokens.get(tok_end).is_some_and(|t| t.class & class::ACTOR_HEAD != 0);
+            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
+            if placed && !head_next {
+                continue;
+            }
+            let plural = m.text(text).ends_with('s') && !m.text(text).ends_with("ss");
+            if !(plural || head_next || near_cue(tok, tok_end)) {
+                continue;
+            }
+        }
+        // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
+        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0)) {
+            continue;
+        }
+        out.push(Actor {
+            entity: m.entity,
+            start: m.start,
+            end: m.end,
+            tok,
+            tok_end,
+            possessive: is_possessive(text, m.end),
+            demonym,
+            pronoun: false,
+            alt: None,
+        });
+    }
+    // Pronouns.
+    let first_person_here = out.iter().find(|a| is_person(gaz, a.entity)).map(|a| (a.entity, a.start));
+    let first_group_here = out.iter().find(|a| !is_person(gaz, a.entity)).map(|a| (a.entity, a.start));
+    let mut pronouns = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let w = t.word.as_str();
+        let entity = if t.class & class::FIRST_PERSON != 0 {
+            quote_containing(quotes, t.start..t.end).and_then(|(_, q)| q.speaker)
+        } else if t.class & class::PERSON_PRONOUN != 0 {
+            match first_person_here {
+                Some((e, at)) if at < t.start => Some(e),
+                Some(_) => None,
+                None => discourse.last_person,
+            }
+        } else if t.class & class::GROUP_PRONOUN != 0 {
+            // A possessive ("its forces") points to the nearest state or organisation before
+            // it; a subject ("it prioritised") to the sentence's first.
+            let mut before: Vec<u32> = Vec::new();
+            for a in out.iter().rev().filter(|a| a.end <= t.start && !is_person(gaz, a.entity) && !a.demonym) {
+                if !before.iter().any(|b| rollup(gaz, *b) == rollup(gaz, a.entity)) {
+                    before.push(a.entity);
+                }
+            }
+            let nearest = before.first().copied();
+            match (matches!(w, "its" | "their"), nearest, first_group_here) {
+                (true, Some(e), _) => Some(e),
+                (_, _, Some((e, at))) if at < t.start => Some(e),
+                (_, _, Some(_)) => None,
+                (_, _, None) => discourse.last_group,
+            }
+        } else {
+            None
+        };
+        // "their", "they", "them" with two actors before them in the sentence stand for both
+        // ("the signing of their proposed strategic treaty").
+        if matches!(w, "their" | "they" | "them") && !out.iter().any(|a| a.start <= t.start && t.end <= a.end) {
+            let mut two: Vec<u32> = Vec::new();
+            for a in out.iter().rev().filter(|a| a.end <= t.start && !a.demonym) {
+                if !two.iter().any(|b| rollup(gaz, *b) == rollup(gaz, a.entity)) {
+                    two.push(a.entity);
+                }
+                if two.len() == 2 {
+                    break;
+                }
+            }
+            if two.len() == 2 {
+                for e in two.into_iter().rev() {
+                    pronouns.push(Actor::pronoun(e, t, i, w == "their", None));
+                }
+                continue;
+            }
+        }
+        if let Some(e) = entity
+            && !out.iter().any(|a| a.start <= t.start && t.end <= a.end)
+        {
+            let alt = out
+                .iter()
+                .rev()
+                .filter(|a| a.end <= t.start && !a.demonym && is_person(gaz, a.entity) == is_person(gaz, e))
+                .map(|a| a.entity)
+                .find(|&x| rollup(gaz, x) != rollup(gaz, e));
+            pronouns.push(Actor::pronoun(e, t, i, matches!(w, "its" | "their" | "his" | "her" | "our"), alt));
+        }
+    }
+    out.extend(pronouns);
+    out.sort_by_key(|a| (a.start, a.end));
+    if let Some(p) = out.iter().find(|a| is_person(gaz, a.entity)) {
+        discourse.last_person = Some(p.entity);
+    }
+    if let Some(p) = out.iter().find(|a| !is_person(gaz, a.entity) && !a.demonym) {
+        discourse.last_group = Some(p.entity);
+    }
+    out
+}
+
+/// Groups of actors joined by "and", commas and titles; each group is a range into `actors`.
+pub(super) fn groups(text: &str, tokens: &[Token], actors: &[Actor]) -> Vec<Range<usize>> {
+    // Links between neighbours: 0 none, 1 by a comma alone, 2 by "and", titles or a dash.
+    let link = |i: usize| -> u8 {
+        let (a, b) = (&actors[i - 1], &actors[i]);
+        if a.start == b.start && a.end == b.end {
+            return 2; // one plural pronoun standing for two actors
+        }
+        if a.end > b.start {
+            return 0;
+        }
+        let gap = text.get(a.end..b.start).unwrap_or("");
+        let words = &tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())];
+        let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
+        let words_ok = words.iter().all(|t| t.class & class::GROUP_WORD != 0 || t.word == "s");
+        if !((gap_ok || words_ok) && words.len() <= 4 && !gap.contains(';')) {
+            return 0;
+        }
+        let comma_only = gap.contains(',') && !words.iter().any(|t| matches!(t.word.as_str(), "and" | "or" | "&"));
+        if comma_only { 1 } else { 2 }
+    };
+    let links: Vec<u8> = (0..actors.len()).map(|i| if i == 0 { 0 } else { link(i) }).collect();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for i in 0..actors.len() {
+        // A comma joins only a list that goes on to an "and" ("Russia, Iran and China").
+        let joined = match links[i] {
+            2 => true,
+            1 => links[i + 1..].iter().take_while(|&&l| l > 0).any(|&l| l == 2),
+            _ => false,
+        };
+        if joined {
+            out.last_mut().expect("a group exists").end = i + 1;
+        } else {
+            out.push(i..i + 1);
+        }
+    }
+    out
+}
+
+/// The groups of `actors` (see [`groups`]) with one actor per state in each ("Vladimir Putin's
+/// Russia" is Russia once), preferring a named, non-possessive one.
+pub(super) fn actor_groups(text: &str, tokens: &[Token], actors: &[Actor], gaz: &Gazetteer) -> Vec<Vec<Actor>> {
+    groups(text, tokens, actors)
+        .into_iter()
+        .map(|r| {
+            let members = &actors[r];
+            let mut kept: Vec<Actor> = Vec::new();
+            for a in members {
+                let me = rollup(gaz, a.entity);
+                if kept.iter().any(|k| rollup(gaz, k.entity) == me) {
+                    continue;
+                }
+                let best = members.iter().filter(|x| rollup(gaz, x.entity) == me).find(|x| !x.possessive && !x.pronoun).unwrap_or(a);
+                kept.push(*best);
+            }
+            kept.sort_by_key(|a| a.start);
+            kept
+        })
+        .collect()
+}

@@ -1,0 +1,142 @@
+//! Cue phrases found in a sentence's words, the clauses they fall in, and what negates them or
+//! sets their modality.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashSet as HashSet;
+
+use super::Modality;
+use super::lexicon::{Grammar, Lexicon, Part, class};
+use super::tokens::Token;
+
+pub(super) struct CueMatch {
+    pub(super) cue: usize,
+    pub(super) tok: Range<usize>,
+    /// Token ranges skipped by gaps.
+    pub(super) gaps: Vec<Range<usize>>,
+}
+
+impl Lexicon {
+    pub(super) fn match_parts(&self, parts: &[Part], tokens: &[Token], i: usize, limit: usize, gaps: &mut Vec<Range<usize>>) -> Option<usize> {
+        let Some(part) = parts.first() else { return Some(i) };
+        match part {
+            Part::Gap => {
+                for skip in 0..=4 {
+                    if i + skip > limit {
+                        break;
+                    }
+                    gaps.push(i..i + skip);
+                    if let Some(end) = self.match_parts(&parts[1..], tokens, i + skip, limit, gaps) {
+                        return Some(end);
+                    }
+                    gaps.pop();
+                }
+                None
+            }
+            Part::Any(_, ids) => {
+                let t = tokens.get(i).filter(|_| i < limit)?;
+                if ids.contains(&t.id) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
+            }
+            Part::Prefix(p) => {
+                let t = tokens.get(i).filter(|_| i < limit)?;
+                if t.word.starts_with(p.as_str()) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
+            }
+        }
+    }
+
+    /// Cue matches in `tokens[range]`: at each place the longest; no overlaps.
+    pub(super) fn cues_in(&self, tokens: &[Token], range: Range<usize>) -> Vec<CueMatch> {
+        let mut out: Vec<CueMatch> = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            let mut best: Option<CueMatch> = None;
+            let t = &tokens[i];
+            let by_word = if t.class & class::CUE != 0 { self.by_word.get(&t.id) } else { None };
+            let cands = by_word.into_iter().flatten().chain(self.by_prefix.iter());
+            for &c in cands {
+                let mut gaps = Vec::new();
+                if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
+                    let better = match &best {
+                        None => true,
+                        Some(b) => end > b.tok.end || (end == b.tok.end && c < b.cue),
+                    };
+                    if better {
+                        best = Some(CueMatch { cue: c, tok: i..end, gaps });
+                    }
+                }
+            }
+            match best {
+                Some(m) => {
+                    i = m.tok.end;
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// The clause index of every token.
+pub(super) fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut clause = 0;
+    let mut skip: usize = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        let semicolon = i > 0 && text[tokens[i - 1].end..t.start].contains(';');
+        let brk = if skip == 0 { g.clause_breaks.at(tokens, i) } else { None };
+        if semicolon || brk.is_some() {
+            clause += 1;
+        }
+        if let Some(p) = brk {
+            skip = p.len();
+        }
+        skip = skip.saturating_sub(1);
+        out.push(clause);
+    }
+    out
+}
+
+/// Indexes (into `cues`) of the cues a negator denies.
+pub(super) fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Grammar, quote_of: &dyn Fn(usize) -> Option<usize>) -> HashSet<usize> {
+    let in_cue = |i: usize| cues.iter().any(|c| c.tok.contains(&i));
+    let mut out = HashSet::default();
+    for i in 0..tokens.len() {
+        if in_cue(i) {
+            continue;
+        }
+        let w = &tokens[i].word;
+        let phrase = g.negators.at(tokens, i);
+        let hit = w.ends_with("n't") || phrase.is_some();
+        if !hit {
+            continue;
+        }
+        let q = quote_of(tokens[i].start);
+        let len = phrase.map_or(1, <[u32]>::len);
+        if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
+            // A cue may begin inside a negator phrase ("no sign of a treaty"): distance 0.
+            && cues[ci].tok.start.saturating_sub(i + len) <= 6
+        {
+            out.insert(ci);
+        }
+    }
+    out
+}
+
+/// Modality from the words of the clause before the cue (up to eight).
+pub(super) fn modality(tokens: &[Token], cue_tok: usize, clause: usize, clause_of: &[usize], g: &Grammar) -> Modality {
+    let from = cue_tok.saturating_sub(8);
+    let mut result = Modality::Asserted;
+    for (i, &of) in clause_of.iter().enumerate().take(cue_tok).skip(from) {
+        if of != clause {
+            continue;
+        }
+        if g.hypothetical.at(tokens, i).is_some() {
+            return Modality::Hypothetical;
+        }
+        if g.future.at(tokens, i).is_some() {
+            result = Modality::Future;
+        }
+    }
+    result
+}

@@ -1,0 +1,540 @@
+//! The relation lexicon: relation types, cue phrases and the grammar's word lists, loaded from
+//! the `[[relation]]` and `[grammar]` tables of the gazetteer folder.
+
+use std::ops::Range;
+use std::path::Path;
+
+use rustc_hash::FxHashMap as HashMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::tokens::{Token, phrase_at, tokenize};
+use crate::error::{Error, LineIndex, Result, line_of};
+use crate::gazetteer::{Origin, gazetteer_files};
+
+pub(super) const DEFAULT_RELATIONS: &str = include_str!("../../gazetteer/relations.toml");
+
+/// Whether a relation is friendly, hostile or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Polarity {
+    /// Cooperation, support, alliance.
+    Cooperative,
+    /// Conflict, criticism, force.
+    Conflictual,
+    /// Neither (statements).
+    Neutral,
+}
+
+impl Polarity {
+    /// The lowercase name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::Cooperative => "cooperative",
+            Polarity::Conflictual => "conflictual",
+            Polarity::Neutral => "neutral",
+        }
+    }
+}
+
+/// A relation type of the lexicon.
+#[derive(Debug, Clone)]
+pub struct RelationType {
+    /// Id, e.g. `partnership`.
+    pub id: String,
+    /// CAMEO code (root or full).
+    pub cameo: String,
+    /// PLOVER category, when there is one.
+    pub plover: Option<String>,
+    /// Goldstein conflict–cooperation value, -10 to 10.
+    pub goldstein: f64,
+    /// Quad class: `verbal_cooperation`, `material_cooperation`, `verbal_conflict`,
+    /// `material_conflict`.
+    pub quad: String,
+    /// Polarity of the relation itself.
+    pub polarity: Polarity,
+    /// One undirected claim when true.
+    pub symmetric: bool,
+    /// A standing relation (partnership, rift) rather than an event.
+    pub state: bool,
+    /// Where it was defined.
+    pub origin: Origin,
+}
+
+/// How a cue places its actors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueRole {
+    /// Subject before, object after.
+    Plain,
+    /// A generic word, used only when nothing else in the clause links the pair.
+    Weak,
+    /// Object before, subject after ("buy drones from").
+    Reverse,
+    /// A possessive before the noun is its object ("Soleimani's assassination").
+    Patient,
+    /// Inside a quotation, the speaker is the subject.
+    Speaker,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Part {
+    /// One of these words, and (set by `Lexicon::assemble`) their word ids.
+    Any(Vec<String>, Vec<u32>),
+    Prefix(String),
+    Gap,
+}
+
+/// A cue phrase.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    /// Index into [`Lexicon::relations`].
+    pub relation: usize,
+    /// As written in the lexicon.
+    pub text: String,
+    /// How it places its actors.
+    pub role: CueRole,
+    /// Where it was written.
+    pub origin: Origin,
+    pub(super) parts: Vec<Part>,
+}
+
+/// Word lists of the grammar section: the phrase lists, and every listed word with its
+/// [`class`] bits (the single-word lists live only there; tokens carry their bits).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Grammar {
+    pub(super) negators: Phrases,
+    pub(super) future: Phrases,
+    pub(super) hypothetical: Phrases,
+    pub(super) clause_breaks: Phrases,
+    pub(super) speech: Phrases,
+    /// Word to class bits, for the word lists and the phrases' first words: made by
+    /// `Lexicon::parse`, and taken by `assemble` (which adds the cues' first words) into
+    /// `words`; empty after.
+    pub(super) classes: HashMap<String, u16>,
+    /// Every word of the grammar and the cues, with its class bits and its id (from 1; a
+    /// token of no other word has id 0), made by `assemble`: the rules compare word ids, and
+    /// a token's word is looked up once.
+    pub(super) words: HashMap<String, (u16, u32)>,
+}
+
+/// The relation lexicon and grammar.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// Relation types.
+    pub relations: Vec<RelationType>,
+    /// Cue phrases.
+    pub cues: Vec<Cue>,
+    pub(super) grammar: Grammar,
+    /// Cues by the id of a word their first part accepts.
+    pub(super) by_word: HashMap<u32, Vec<usize>>,
+    pub(super) by_prefix: Vec<usize>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawFile {
+    #[serde(default)]
+    pub(super) relation: Vec<Spanned<RawRelation>>,
+    pub(super) grammar: Option<RawGrammar>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRelation {
+    pub(super) id: String,
+    pub(super) cameo: String,
+    pub(super) plover: Option<String>,
+    pub(super) goldstein: f64,
+    pub(super) quad: String,
+    pub(super) polarity: String,
+    #[serde(default)]
+    pub(super) symmetric: bool,
+    #[serde(default)]
+    pub(super) state: bool,
+    #[serde(default)]
+    pub(super) cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) weak_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) reverse_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) patient_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) speaker_cues: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawGrammar {
+    #[serde(default)]
+    pub(super) negators: Vec<String>,
+    #[serde(default)]
+    pub(super) future: Vec<String>,
+    #[serde(default)]
+    pub(super) hypothetical: Vec<String>,
+    #[serde(default)]
+    pub(super) clause_breaks: Vec<String>,
+    #[serde(default)]
+    pub(super) locatives: Vec<String>,
+    #[serde(default)]
+    pub(super) prepositions: Vec<String>,
+    #[serde(default)]
+    pub(super) speech: Vec<String>,
+    #[serde(default)]
+    pub(super) actor_heads: Vec<String>,
+    #[serde(default)]
+    pub(super) group_words: Vec<String>,
+    #[serde(default)]
+    pub(super) first_person: Vec<String>,
+    #[serde(default)]
+    pub(super) person_pronouns: Vec<String>,
+    #[serde(default)]
+    pub(super) group_pronouns: Vec<String>,
+}
+
+pub(super) fn words(phrase: &str) -> Vec<String> {
+    tokenize(phrase, 0..phrase.len()).into_iter().map(|t| t.word.into_string()).collect()
+}
+
+pub(super) fn parse_cue(text: &str) -> std::result::Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let lower = text.to_lowercase().replace('\u{2019}', "'");
+    let mut rest = lower.trim();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("...") {
+            if parts.is_empty() {
+                return Err("a cue cannot start with a gap".into());
+            }
+            parts.push(Part::Gap);
+            rest = r.trim_start();
+        } else if let Some(r) = rest.strip_prefix('(') {
+            let close = r.find(')').ok_or("unbalanced parenthesis")?;
+            let alts: Vec<String> = r[..close].split('|').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+            if alts.is_empty() || alts.iter().any(|a| a.contains(' ')) {
+                return Err("alternatives must be single words: (a|b|c)".into());
+            }
+            parts.push(Part::Any(alts, Vec::new()));
+            rest = r[close + 1..].trim_start();
+        } else {
+            let end = rest.find([' ', '(']).unwrap_or(rest.len());
+            let word = &rest[..end];
+            if word.contains(')') || word.contains('|') {
+                return Err(format!("stray {:?}", word));
+            }
+            match word.strip_suffix('*') {
+                Some(p) if !p.is_empty() => parts.push(Part::Prefix(p.to_string())),
+                Some(_) => return Err("a lone *".into()),
+                None => parts.push(Part::Any(vec![word.to_string()], Vec::new())),
+            }
+            rest = rest[end..].trim_start();
+        }
+    }
+    if matches!(parts.last(), Some(Part::Gap)) {
+        return Err("a cue cannot end with a gap".into());
+    }
+    if parts.is_empty() {
+        return Err("empty cue".into());
+    }
+    Ok(parts)
+}
+
+impl Lexicon {
+    /// Loads the lexicon from the `[[relation]]` and `[grammar]` tables of the gazetteer's
+    /// files; the built-in lexicon when none has any.
+    pub fn load(gazetteer: &Path) -> Result<Lexicon> {
+        Self::from_sources(&Self::sources(gazetteer)?)
+    }
+
+    /// The files of a gazetteer that hold lexicon tables, as (name, TOML text).
+    pub fn sources(gazetteer: &Path) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for f in gazetteer_files(gazetteer)? {
+            let src = std::fs::read_to_string(&f).map_err(|e| Error::gazetteer(f.display(), e))?;
+            if src.contains("[[relation]]") || src.contains("[grammar]") {
+                out.push((f.display().to_string(), src));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Builds the lexicon from its sources (see [`Lexicon::sources`]); the built-in one when
+    /// they define no relation.
+    pub fn from_sources(sources: &[(String, String)]) -> Result<Lexicon> {
+        let mut relations = Vec::new();
+        let mut cues = Vec::new();
+        let mut grammar: Option<Grammar> = None;
+        for (name, src) in sources {
+            Self::parse(name, src, &mut relations, &mut cues, &mut grammar)?;
+        }
+        if relations.is_empty() {
+            return Self::builtin();
+        }
+        Self::assemble(relations, cues, grammar)
+    }
+
+    /// The lexicon shipped in `gazetteer/relations.toml`, compiled in.
+    pub fn builtin() -> Result<Lexicon> {
+        let (mut relations, mut cues, mut grammar) = (Vec::new(), Vec::new(), None);
+        Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut relations, &mut cues, &mut grammar)?;
+        Self::assemble(relations, cues, grammar)
+    }
+
+    /// Parses lexicon TOML held in memory (tests).
+    pub fn from_toml(name: &str, src: &str) -> Result<Lexicon> {
+        let (mut relations, mut cues, mut grammar) = (Vec::new(), Vec::new(), None);
+        Self::parse(name, src, &mut relations, &mut cues, &mut grammar)?;
+        if grammar.is_none() {
+            let (mut r2, mut c2) = (Vec::new(), Vec::new());
+            Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut r2, &mut c2, &mut grammar)?;
+        }
+        Self::assemble(relations, cues, grammar)
+    }
+
+    pub(super) fn parse(file: &str, src: &str, relations: &mut Vec<RelationType>, cues: &mut Vec<Cue>, grammar: &mut Option<Grammar>) -> Result<()> {
+        // Parse only the tables this module owns; the gazetteer loader checks the rest.
+        let value: toml::Table = toml::from_str(src).map_err(|e| {
+            let place = e.span().map_or(file.to_string(), |s| format!("{file}:{}", line_of(src, s.start)));
+            Error::gazetteer(place, e.message().trim())
+        })?;
+        let mut own = toml::Table::new();
+        for key in ["relation", "grammar"] {
+            if let Some(v) = value.get(key) {
+                own.insert(key.to_string(), v.clone());
+            }
+        }
+        if own.is_empty() {
+            return Ok(());
+        }
+        // Re-parse from the source so spans (and so line numbers) survive.
+        let raw: RawFile = toml::from_str(src).map_err(|e| {
+            let place = e.span().map_or(file.to_string(), |s| format!("{file}:{}", line_of(src, s.start)));
+            Error::gazetteer(place, e.message().trim())
+        })?;
+        let lines = LineIndex::new(src);
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(file);
+        let at = |span: Range<usize>| Origin { file: shared.clone(), line: lines.line(span.start) };
+        for r in raw.relation {
+            let origin = at(r.span());
+            let r = r.into_inner();
+            let polarity = match r.polarity.as_str() {
+                "cooperative" => Polarity::Cooperative,
+                "conflictual" => Polarity::Conflictual,
+                "neutral" => Polarity::Neutral,
+                other => return Err(Error::gazetteer(&origin, format!("unknown polarity {other:?}"))),
+            };
+            if !(-10.0..=10.0).contains(&r.goldstein) {
+                return Err(Error::gazetteer(&origin, format!("goldstein {} is outside -10..10", r.goldstein)));
+            }
+            if !["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"].contains(&r.quad.as_str()) {
+                return Err(Error::gazetteer(&origin, format!("unknown quad class {:?}", r.quad)));
+            }
+            let idx = relations.len();
+            relations.push(RelationType {
+                id: r.id,
+                cameo: r.cameo,
+                plover: r.plover.filter(|p| !p.is_empty()),
+                goldstein: r.goldstein,
+                quad: r.quad,
+                polarity,
+                symmetric: r.symmetric,
+                state: r.state,
+                origin,
+            });
+            for (list, role) in [
+                (r.cues, CueRole::Plain),
+                (r.weak_cues, CueRole::Weak),
+                (r.reverse_cues, CueRole::Reverse),
+                (r.patient_cues, CueRole::Patient),
+                (r.speaker_cues, CueRole::Speaker),
+            ] {
+                for c in list {
+                    let origin = at(c.span());
+                    let text = c.into_inner();
+                    let parts = parse_cue(&text).map_err(|m| Error::gazetteer(&origin, format!("cue {text:?}: {m}")))?;
+                    cues.push(Cue { relation: idx, text, role, origin, parts });
+                }
+            }
+        }
+        if let Some(g) = raw.grammar {
+            let phrases = |l: Vec<String>, bit: u16| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
+            let mut classes: HashMap<String, u16> = HashMap::default();
+            for (list, bit) in [
+                (g.locatives, class::LOCATIVE),
+                (g.prepositions, class::PREPOSITION),
+                (g.actor_heads, class::ACTOR_HEAD),
+                (g.group_words, class::GROUP_WORD),
+                (g.first_person, class::FIRST_PERSON),
+                (g.person_pronouns, class::PERSON_PRONOUN),
+                (g.group_pronouns, class::GROUP_PRONOUN),
+            ] {
+                for w in list {
+                    *classes.entry(w.to_lowercase()).or_default() |= bit;
+                }
+            }
+            let mut gr = Grammar {
+                negators: phrases(g.negators, class::NEGATOR),
+                future: phrases(g.future, class::FUTURE),
+                hypothetical: phrases(g.hypothetical, class::HYPOTHETICAL),
+                clause_breaks: phrases(g.clause_breaks, class::CLAUSE_BREAK),
+                speech: phrases(g.speech, class::SPEECH),
+                classes,
+                words: HashMap::default(),
+            };
+            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech] {
+                for w in p.first_words() {
+                    *gr.classes.entry(w.to_string()).or_default() |= p.bit;
+                }
+            }
+            *grammar = Some(gr);
+        }
+        Ok(())
+    }
+
+    pub(super) fn assemble(relations: Vec<RelationType>, cues: Vec<Cue>, grammar: Option<Grammar>) -> Result<Lexicon> {
+        let grammar = match grammar {
+            Some(g) => g,
+            None => {
+                let (mut r, mut c, mut g) = (Vec::new(), Vec::new(), None);
+                Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut r, &mut c, &mut g)?;
+                g.unwrap_or_default()
+            }
+        };
+        let mut grammar = grammar;
+        let mut cues = cues;
+        // The class bits go into `words`; the string map is not kept.
+        let mut classes = std::mem::take(&mut grammar.classes);
+        for c in &cues {
+            if let Some(Part::Any(ws, _)) = c.parts.first() {
+                for w in ws {
+                    *classes.entry(w.clone()).or_default() |= class::CUE;
+                }
+            }
+        }
+        // Word ids, in sorted order of the words: every word a class, phrase or cue names.
+        let mut all: std::collections::BTreeSet<&str> = classes.keys().map(String::as_str).collect();
+        for p in grammar.phrase_lists() {
+            all.extend(p.list.iter().flatten().map(String::as_str));
+        }
+        for c in &cues {
+            for part in &c.parts {
+                if let Part::Any(ws, _) = part {
+                    all.extend(ws.iter().map(String::as_str));
+                }
+            }
+        }
+        let words: HashMap<String, (u16, u32)> =
+            all.into_iter().enumerate().map(|(i, w)| (w.to_string(), (classes.get(w).copied().unwrap_or(0), i as u32 + 1))).collect();
+        let id = |w: &str| words[w].1;
+        for p in grammar.phrase_lists_mut() {
+            p.intern(&id);
+        }
+        let mut by_word: HashMap<u32, Vec<usize>> = HashMap::default();
+        let mut by_prefix = Vec::new();
+        for (i, c) in cues.iter_mut().enumerate() {
+            for part in &mut c.parts {
+                if let Part::Any(ws, ids) = part {
+                    *ids = ws.iter().map(|w| id(w)).collect();
+                }
+            }
+            match &c.parts[0] {
+                Part::Any(_, ids) => ids.iter().for_each(|&w| by_word.entry(w).or_default().push(i)),
+                Part::Prefix(_) => by_prefix.push(i),
+                Part::Gap => unreachable!("parse_cue rejects a leading gap"),
+            }
+        }
+        grammar.words = words;
+        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix })
+    }
+
+    /// The words of `text[span]` (see [`tokenize`]) with their grammar classes.
+    pub(super) fn tokens(&self, text: &str, span: Range<usize>) -> Vec<Token> {
+        let mut tokens = tokenize(text, span);
+        for t in &mut tokens {
+            if let Some(&(class, id)) = self.grammar.words.get(t.word.as_str()) {
+                t.class = class;
+                t.id = id;
+            }
+        }
+        tokens
+    }
+
+    /// The number of cue phrases.
+    pub fn cue_count(&self) -> usize {
+        self.cues.len()
+    }
+}
+
+/// Word classes of the grammar, as bits: a token's word is looked up once per sentence, not
+/// once per question asked of it.
+pub(super) mod class {
+    pub const LOCATIVE: u16 = 1;
+    pub const PREPOSITION: u16 = 1 << 1;
+    pub const FIRST_PERSON: u16 = 1 << 2;
+    pub const PERSON_PRONOUN: u16 = 1 << 3;
+    pub const GROUP_PRONOUN: u16 = 1 << 4;
+    pub const GROUP_WORD: u16 = 1 << 5;
+    /// Begins a phrase of the list named.
+    pub const NEGATOR: u16 = 1 << 6;
+    pub const FUTURE: u16 = 1 << 7;
+    pub const HYPOTHETICAL: u16 = 1 << 8;
+    pub const CLAUSE_BREAK: u16 = 1 << 9;
+    pub const SPEECH: u16 = 1 << 10;
+    /// Begins a cue (one whose first part is a word).
+    pub const CUE: u16 = 1 << 11;
+    pub const ACTOR_HEAD: u16 = 1 << 12;
+}
+
+/// A list of word phrases of the grammar, in their order of precedence, indexed by first word
+/// so that trying them at a token costs one hash lookup for most tokens.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Phrases {
+    /// The phrases as written (lowercased words), each non-empty.
+    pub(super) list: Vec<Vec<String>>,
+    /// The [`class`] bit of the phrases' first words.
+    pub(super) bit: u16,
+    /// `list` as word ids, and the phrases by the id of their first word, in list order (set
+    /// by [`Phrases::intern`]).
+    pub(super) ids: Vec<Vec<u32>>,
+    pub(super) by_first_id: HashMap<u32, Vec<usize>>,
+}
+
+impl Phrases {
+    pub(super) fn new(list: Vec<Vec<String>>, bit: u16) -> Phrases {
+        Phrases { list, bit, ids: Vec::new(), by_first_id: HashMap::default() }
+    }
+
+    /// The phrases' first words.
+    pub(super) fn first_words(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|p| p[0].as_str())
+    }
+
+    /// Gives the phrases their words' ids.
+    pub(super) fn intern(&mut self, id: &dyn Fn(&str) -> u32) {
+        self.ids = self.list.iter().map(|p| p.iter().map(|w| id(w)).collect()).collect();
+        self.by_first_id = HashMap::default();
+        for (k, p) in self.ids.iter().enumerate() {
+            self.by_first_id.entry(p[0]).or_default().push(k);
+        }
+    }
+
+    /// The phrases that start with the word of token `i`, in list order, as word ids.
+    #[inline]
+    pub(super) fn starting_at(&self, tokens: &[Token], i: usize) -> impl Iterator<Item = &[u32]> {
+        tokens.get(i).filter(|t| t.class & self.bit != 0).and_then(|t| self.by_first_id.get(&t.id)).into_iter().flatten().map(|&k| self.ids[k].as_slice())
+    }
+
+    /// The first phrase of the list that is at token `i`.
+    #[inline(always)]
+    pub(super) fn at(&self, tokens: &[Token], i: usize) -> Option<&[u32]> {
+        self.starting_at(tokens, i).find(|p| phrase_at(tokens, i, p))
+    }
+}
+
+impl Grammar {
+    /// The phrase lists.
+    pub(super) fn phrase_lists(&self) -> [&Phrases; 5] {
+        [&self.negators, &self.future, &self.hypothetical, &self.clause_breaks, &self.speech]
+    }
+
+    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 5] {
+        [&mut self.negators, &mut self.future, &mut self.hypothetical, &mut self.clause_breaks, &mut self.speech]
+    }
+}
