@@ -189,8 +189,8 @@ pub struct ReadAhead {
 }
 
 /// The fixed part of a claim's record: actors, relation, cue, denial, modality, speaker, the
-/// four spans, and the lengths of the two texts that follow.
-const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 4 + 4;
+/// four spans, the pairing rule, and the lengths of the two texts that follow.
+const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 1 + 4 + 4;
 const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question];
 
 impl Evidence {
@@ -210,6 +210,7 @@ impl Evidence {
             b.extend_from_slice(&(r.start as u64).to_le_bytes());
             b.extend_from_slice(&(r.end as u64).to_le_bytes());
         }
+        b.push(crate::relations::pairing_rules().position(|(name, _)| name == c.pairing).ok_or_else(|| damaged("a pairing rule"))? as u8);
         b.extend_from_slice(&len32(sentence)?.to_le_bytes());
         b.extend_from_slice(&len32(cue)?.to_le_bytes());
         b.extend_from_slice(sentence.as_bytes());
@@ -298,6 +299,7 @@ impl Evidence {
             subject_span: span(1),
             object_span: span(2),
             cue_span: span(3),
+            pairing: crate::relations::pairing_rules().nth(usize::from(h[86])).ok_or_else(|| damaged("a pairing rule"))?.0,
         };
         Ok((claim, u32_at(HEADER - 8) as usize, u32_at(HEADER - 4) as usize))
     }
@@ -921,6 +923,7 @@ mod tests {
                 subject_span: i + 1..i + 7,
                 object_span: i + 10..i + 14,
                 cue_span: i + 20..i + 30,
+                pairing: crate::relations::pairing_rules().nth(i % 9).unwrap().0,
             };
             let sentence = format!("Sentence {i} – «Россия» and Iran’s {}", "x".repeat(i % 400));
             let cue = format!("cue {i}");
@@ -989,6 +992,7 @@ mod tests {
                     subject_span: 0..1,
                     object_span: 2..3,
                     cue_span: 4..5,
+                    pairing: "subject-object",
                 };
                 let at = ev.push(&claim, &sentence, "cue").unwrap();
                 records.push(ClaimRecord {

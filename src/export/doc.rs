@@ -415,6 +415,10 @@ pub struct ClaimRec {
     pub cue_phrase: String,
     /// Lexicon line.
     pub rule: String,
+    /// The pairing rule that linked subject and object (`relations::pairing_rules`); empty in
+    /// a graph written before claims recorded it.
+    #[serde(default)]
+    pub pairing: String,
     /// Claim this copies.
     #[serde(default)]
     pub copy_of: Option<String>,
@@ -1164,6 +1168,7 @@ struct ClaimView<'a> {
     cue: std::borrow::Cow<'a, str>,
     cue_phrase: &'a str,
     rule: &'a str,
+    pairing: &'a str,
     copy_of: Option<ClaimId>,
 }
 
@@ -1210,6 +1215,7 @@ impl ClaimView<'_> {
             cue: self.cue.into_owned(),
             cue_phrase: self.cue_phrase.into(),
             rule: self.rule.into(),
+            pairing: self.pairing.into(),
             copy_of: self.copy_of.map(|id| id.to_string()),
         }
     }
@@ -1262,6 +1268,7 @@ impl Built {
             cue,
             cue_phrase,
             rule,
+            pairing: c.pairing,
             copy_of: r.copy_of.map(ClaimId),
         }
     }

@@ -18,7 +18,7 @@ use crate::graph::{Analysis, Window};
 use crate::relations::{Claim, Lexicon, Modality};
 
 /// The schema name of a partial record.
-pub const PART_SCHEMA: &str = "newsgraph.part/1";
+pub const PART_SCHEMA: &str = "newsgraph.part/2";
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +49,8 @@ struct PartClaim {
     /// Index of the cue in the lexicon, and the lexicon line it is at (checked on merge).
     cue: usize,
     rule: String,
+    /// The pairing rule that linked the actors.
+    pairing: String,
     negated: bool,
     modality: String,
     speaker: Option<String>,
@@ -89,6 +91,7 @@ pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> 
                     relation: lex.relations[c.relation].id.clone(),
                     cue: c.cue,
                     rule: lex.cues[c.cue].origin.to_string(),
+                    pairing: c.pairing.into(),
                     negated: c.negated,
                     modality: c.modality.as_str().into(),
                     speaker: c.speaker.map(id),
@@ -142,6 +145,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
             return Err(bad(format!("cue {} ({}) is not in this relation lexicon", c.cue, c.rule)));
         }
         let modality = MODALITIES.into_iter().find(|m| m.as_str() == c.modality).ok_or_else(|| bad(format!("unknown modality {:?}", c.modality)))?;
+        let pairing = crate::relations::pairing_rule(&c.pairing).ok_or_else(|| bad(format!("unknown pairing rule {:?}", c.pairing)))?;
         let range = |p: [usize; 2]| p[0]..p[1];
         let claim = Claim {
             subject: entity(&c.subject)?,
@@ -155,6 +159,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
             subject_span: range(c.spans[1]),
             object_span: range(c.spans[2]),
             cue_span: range(c.spans[3]),
+            pairing,
         };
         claims.push((claim, c.sentence, c.cue_text));
     }

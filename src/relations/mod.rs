@@ -51,7 +51,7 @@ use crate::tagger::Mention;
 use crate::text::Layout;
 use actors::{Actor, Discourse, actor_groups, actors_of, rollup};
 use cues::{clauses, modality, negations};
-use pairing::pair;
+use pairing::{Around, Paired, pair};
 use quotes::{find_quotes, quote_containing, reported_speaker};
 
 /// Sentences longer than this many bytes are not read for claims.
@@ -108,6 +108,18 @@ pub struct Claim {
     pub object_span: Range<usize>,
     /// Cue span.
     pub cue_span: Range<usize>,
+    /// The name of the pairing rule that linked subject and object (see [`pairing_rules`]).
+    pub pairing: &'static str,
+}
+
+/// The pairing rules, in the order they are tried: (name, what it does).
+pub fn pairing_rules() -> impl Iterator<Item = (&'static str, &'static str)> {
+    pairing::RULES.iter().map(|r| (r.name, r.what))
+}
+
+/// The pairing rule named `name`, as a `'static` name (for claims read back from files).
+pub fn pairing_rule(name: &str) -> Option<&'static str> {
+    pairing::rule_named(name).map(|r| r.name)
 }
 
 /// Extracts the claims of one document (in text order, the same claim once).
@@ -206,16 +218,17 @@ pub fn extract_traced(
                 grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz)));
             }
             let cue_groups = &grouped.as_ref().expect("set above").1;
-            let (pairs, objects) = pair(text, &tokens, m, cue, rel.symmetric, &usable, cue_groups, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
-            if !pairs.is_empty() {
-                consumed.extend(objects);
-            }
+            let around = Around::new(text, &tokens, m, cue, rel.symmetric, &usable, cue_groups, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            let Paired { rule, pairs, consumed: objects } = pair(&around);
             if pairs.is_empty() {
                 if let Some(t) = trace.as_deref_mut() {
-                    t.push((si, format!("cue {:?} ({}) at {}: no actor on one side", cue.text, rel.id, cue.origin)));
+                    let by = rule.map(|r| format!(" (pairing rule {}: {})", r.name, r.what)).unwrap_or_default();
+                    t.push((si, format!("cue {:?} ({}) at {}: no actor on one side{by}", cue.text, rel.id, cue.origin)));
                 }
                 continue;
             }
+            consumed.extend(objects);
+            let rule = rule.expect("a rule paired them").name;
             let modality = if question { Modality::Question } else { modality(&tokens, m.tok.start, clause, &clause_of, g) };
             for (s, o) in pairs {
                 if rollup(gaz, s.entity) == rollup(gaz, o.entity) {
@@ -243,16 +256,18 @@ pub fn extract_traced(
                     subject_span: s.start..s.end,
                     object_span: o.start..o.end,
                     cue_span: cue_span.clone(),
+                    pairing: rule,
                 };
                 let why = trace.is_some().then(|| {
                     format!(
-                        "{} —{}{}→ {} (cue {:?} at {}{}{})",
+                        "{} —{}{}→ {} (cue {:?} at {}, pairing rule {}{}{})",
                         gaz.entities[s.entity as usize].id,
                         rel.id,
                         if claim.negated { ", negated" } else { "" },
                         gaz.entities[o.entity as usize].id,
                         cue.text,
                         cue.origin,
+                        rule,
                         claim.speaker.map(|sp| format!(", said by {}", gaz.entities[sp as usize].id)).unwrap_or_default(),
                         if modality == Modality::Asserted { String::new() } else { format!(", {}", modality.as_str()) },
                     )

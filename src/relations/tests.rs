@@ -185,6 +185,41 @@ fn relation_table() {
     assert!(failures.is_empty(), "{} of {} sentences differ:\n{}", failures.len(), CASES.len(), failures.join("\n"));
 }
 
+/// Each pairing rule on a sentence it decides: the claims it makes ("subject relation object",
+/// each recording the rule), or, for a rule that decides the cue links nobody, the trace that
+/// names it.
+#[test]
+fn pairing_rules_table() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("plural-possessive", "At Ashgabat, Pezeshkian suggested to Putin that the signing of their proposed strategic treaty should be speeded up.", &["masoud-pezeshkian agreement vladimir-putin"]),
+        ("between", "Talks between Washington and Moscow collapsed.", &["russia consultation united-states"]),
+        ("speaker-subject", "To quote Esmaeil Baghaei, \u{201c}This cowardly act entails international responsibility of the United States.\u{201d}", &["esmaeil-baghaei disapproval united-states"]),
+        ("passive", "Iran was condemned by the United States.", &["united-states disapproval iran"]),
+        ("patient-possessive", "Russia\u{2019}s killing of Ukrainian soldiers.", &[]),
+        ("subject-object", "Russia condemned Israel.", &["russia disapproval israel"]),
+        ("group-before", "Russia and Iran have a complicated relationship.", &["iran rift russia"]),
+        ("object-further-back", "Iran said Russia was its partner.", &["iran partnership russia"]),
+        ("group-after", "A partnership of Russia and Iran worries the West.", &["iran partnership russia"]),
+    ];
+    let names: Vec<&str> = pairing_rules().map(|(name, _)| name).collect();
+    assert_eq!(names, cases.iter().map(|c| c.0).collect::<Vec<_>>(), "one case per rule, in the order they are tried");
+    let f = fixture();
+    for (rule, text, want) in cases {
+        let l = layout(text, &f.gaz.text);
+        let mentions = f.tagger.tag(text, &l.paragraphs, Some("2024-10-13".parse().unwrap()));
+        let mut trace = Vec::new();
+        let claims = extract_traced(text, &l, &mentions, &f.gaz, &f.lex, Some(&mut trace));
+        let id = |e: u32| f.gaz.entities[e as usize].id.as_str();
+        let got: Vec<String> = claims.iter().map(|c| format!("{} {} {}", id(c.subject), f.lex.relations[c.relation].id, id(c.object))).collect();
+        assert_eq!(got, *want, "{rule}: {text}");
+        assert!(claims.iter().all(|c| c.pairing == *rule), "{rule}: {:?}", claims.iter().map(|c| c.pairing).collect::<Vec<_>>());
+        if want.is_empty() {
+            assert!(trace.iter().any(|(_, why)| why.contains(&format!("pairing rule {rule}:"))), "{rule}: {trace:?}");
+        }
+    }
+}
+
 #[test]
 fn every_relation_family_is_covered() {
     let f = fixture();
