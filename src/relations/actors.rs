@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::cues::CueMatch;
-use super::lexicon::class;
+use super::lexicon::{Grammar, class};
 use super::quotes::{Quote, quote_containing};
 use super::tokens::{Token, token_at};
 use crate::gazetteer::{Gazetteer, How};
@@ -64,17 +64,23 @@ pub(super) fn is_possessive(text: &str, end: usize) -> bool {
 }
 
 /// The actors of one sentence: eligible mentions and resolved pronouns, in text order.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn actors_of(
     text: &str,
     tokens: &[Token],
     cues: &[CueMatch],
     mentions: &[Mention],
     gaz: &Gazetteer,
+    g: &Grammar,
     quotes: &[Quote],
     discourse: &mut Discourse,
 ) -> Vec<Actor> {
+    let d = &g.distances;
     let mut out: Vec<Actor> = Vec::new();
-    let near_cue = |a: usize, b: usize| cues.iter().map(|c| &c.tok).any(|c| (c.start >= b && c.start - b <= 3) || (a >= c.end && a - c.end <= 2));
+    let near_cue = |a: usize, b: usize| {
+        cues.iter().map(|c| &c.tok).any(|c| (c.start >= b && c.start - b <= d.demonym_before_cue) || (a >= c.end && a - c.end <= d.demonym_after_cue))
+    };
+    let after_locative = |tok: usize| (1..=d.locative).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
     for m in mentions {
         if !is_actor_type(gaz, m.entity) {
             continue;
@@ -84,7 +90,7 @@ pub(super) fn actors_of(
         let demonym = m.how == How::Demonym;
         if demonym {
             let head_next = tokens.get(tok_end).is_some_and(|t| t.class & class::ACTOR_HEAD != 0);
-            let placed = (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
+            let placed = after_locative(tok);
             if placed && !head_next {
                 continue;
             }
@@ -94,7 +100,7 @@ pub(super) fn actors_of(
             }
         }
         // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
-        if m.how == How::Metonym && (1..=2).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0)) {
+        if m.how == How::Metonym && after_locative(tok) {
             continue;
         }
         out.push(Actor {
@@ -114,7 +120,6 @@ pub(super) fn actors_of(
     let first_group_here = out.iter().find(|a| !is_person(gaz, a.entity)).map(|a| (a.entity, a.start));
     let mut pronouns = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let w = t.word.as_str();
         let entity = if t.class & class::FIRST_PERSON != 0 {
             quote_containing(quotes, t.start..t.end).and_then(|(_, q)| q.speaker)
         } else if t.class & class::PERSON_PRONOUN != 0 {
@@ -133,7 +138,7 @@ pub(super) fn actors_of(
                 }
             }
             let nearest = before.first().copied();
-            match (matches!(w, "its" | "their"), nearest, first_group_here) {
+            match (t.class & class::POSSESSIVE_PRONOUN != 0, nearest, first_group_here) {
                 (true, Some(e), _) => Some(e),
                 (_, _, Some((e, at))) if at < t.start => Some(e),
                 (_, _, Some(_)) => None,
@@ -144,7 +149,8 @@ pub(super) fn actors_of(
         };
         // "their", "they", "them" with two actors before them in the sentence stand for both
         // ("the signing of their proposed strategic treaty").
-        if matches!(w, "their" | "they" | "them") && !out.iter().any(|a| a.start <= t.start && t.end <= a.end) {
+        let possessive = t.class & class::POSSESSIVE_PRONOUN != 0;
+        if t.class & class::PLURAL_PRONOUN != 0 && !out.iter().any(|a| a.start <= t.start && t.end <= a.end) {
             let mut two: Vec<u32> = Vec::new();
             for a in out.iter().rev().filter(|a| a.end <= t.start && !a.demonym) {
                 if !two.iter().any(|b| rollup(gaz, *b) == rollup(gaz, a.entity)) {
@@ -156,7 +162,7 @@ pub(super) fn actors_of(
             }
             if two.len() == 2 {
                 for e in two.into_iter().rev() {
-                    pronouns.push(Actor::pronoun(e, t, i, w == "their", None));
+                    pronouns.push(Actor::pronoun(e, t, i, possessive, None));
                 }
                 continue;
             }
@@ -170,7 +176,7 @@ pub(super) fn actors_of(
                 .filter(|a| a.end <= t.start && !a.demonym && is_person(gaz, a.entity) == is_person(gaz, e))
                 .map(|a| a.entity)
                 .find(|&x| rollup(gaz, x) != rollup(gaz, e));
-            pronouns.push(Actor::pronoun(e, t, i, matches!(w, "its" | "their" | "his" | "her" | "our"), alt));
+            pronouns.push(Actor::pronoun(e, t, i, possessive, alt));
         }
     }
     out.extend(pronouns);
@@ -185,7 +191,7 @@ pub(super) fn actors_of(
 }
 
 /// Groups of actors joined by "and", commas and titles; each group is a range into `actors`.
-pub(super) fn groups(text: &str, tokens: &[Token], actors: &[Actor]) -> Vec<Range<usize>> {
+pub(super) fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar) -> Vec<Range<usize>> {
     // Links between neighbours: 0 none, 1 by a comma alone, 2 by "and", titles or a dash.
     let link = |i: usize| -> u8 {
         let (a, b) = (&actors[i - 1], &actors[i]);
@@ -199,10 +205,10 @@ pub(super) fn groups(text: &str, tokens: &[Token], actors: &[Actor]) -> Vec<Rang
         let words = &tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())];
         let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
         let words_ok = words.iter().all(|t| t.class & class::GROUP_WORD != 0 || t.word == "s");
-        if !((gap_ok || words_ok) && words.len() <= 4 && !gap.contains(';')) {
+        if !((gap_ok || words_ok) && words.len() <= g.distances.group_link && !gap.contains(';')) {
             return 0;
         }
-        let comma_only = gap.contains(',') && !words.iter().any(|t| matches!(t.word.as_str(), "and" | "or" | "&"));
+        let comma_only = gap.contains(',') && !words.iter().any(|t| t.class & class::LIST_CONJUNCTION != 0);
         if comma_only { 1 } else { 2 }
     };
     let links: Vec<u8> = (0..actors.len()).map(|i| if i == 0 { 0 } else { link(i) }).collect();
@@ -225,8 +231,8 @@ pub(super) fn groups(text: &str, tokens: &[Token], actors: &[Actor]) -> Vec<Rang
 
 /// The groups of `actors` (see [`groups`]) with one actor per state in each ("Vladimir Putin's
 /// Russia" is Russia once), preferring a named, non-possessive one.
-pub(super) fn actor_groups(text: &str, tokens: &[Token], actors: &[Actor], gaz: &Gazetteer) -> Vec<Vec<Actor>> {
-    groups(text, tokens, actors)
+pub(super) fn actor_groups(text: &str, tokens: &[Token], actors: &[Actor], gaz: &Gazetteer, g: &Grammar) -> Vec<Vec<Actor>> {
+    groups(text, tokens, actors, g)
         .into_iter()
         .map(|r| {
             let members = &actors[r];

@@ -21,7 +21,7 @@ impl Lexicon {
         let Some(part) = parts.first() else { return Some(i) };
         match part {
             Part::Gap => {
-                for skip in 0..=4 {
+                for skip in 0..=self.grammar.distances.cue_gap {
                     if i + skip > limit {
                         break;
                     }
@@ -107,7 +107,7 @@ pub(super) fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize]
         }
         let w = &tokens[i].word;
         let phrase = g.negators.at(tokens, i);
-        let hit = w.ends_with("n't") || phrase.is_some();
+        let hit = g.negator_suffixes.iter().any(|s| w.ends_with(s.as_str())) || phrase.is_some();
         if !hit {
             continue;
         }
@@ -115,7 +115,7 @@ pub(super) fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize]
         let len = phrase.map_or(1, <[u32]>::len);
         if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
             // A cue may begin inside a negator phrase ("no sign of a treaty"): distance 0.
-            && cues[ci].tok.start.saturating_sub(i + len) <= 6
+            && cues[ci].tok.start.saturating_sub(i + len) <= g.distances.negation
         {
             out.insert(ci);
         }
@@ -125,7 +125,7 @@ pub(super) fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize]
 
 /// Modality from the words of the clause before the cue (up to eight).
 pub(super) fn modality(tokens: &[Token], cue_tok: usize, clause: usize, clause_of: &[usize], g: &Grammar) -> Modality {
-    let from = cue_tok.saturating_sub(8);
+    let from = cue_tok.saturating_sub(g.distances.modality);
     let mut result = Modality::Asserted;
     for (i, &of) in clause_of.iter().enumerate().take(cue_tok).skip(from) {
         if of != clause {

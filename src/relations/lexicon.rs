@@ -106,14 +106,23 @@ pub(super) struct Grammar {
     pub(super) hypothetical: Phrases,
     pub(super) clause_breaks: Phrases,
     pub(super) speech: Phrases,
+    /// Speech phrases whose speaker comes after them ("according to X").
+    pub(super) speaker_after: Vec<Vec<String>>,
+    /// Word endings that deny like a negator ("n't").
+    pub(super) negator_suffixes: Vec<String>,
+    /// What may follow the comma of an apposition ("the Iranians' professed enemy, notably
+    /// Israel"): a bare comma, or one of these.
+    pub(super) apposition_openers: Vec<String>,
+    /// How far apart the rules let words be.
+    pub(super) distances: Distances,
     /// Word to class bits, for the word lists and the phrases' first words: made by
     /// `Lexicon::parse`, and taken by `assemble` (which adds the cues' first words) into
     /// `words`; empty after.
-    pub(super) classes: HashMap<String, u16>,
+    pub(super) classes: HashMap<String, u32>,
     /// Every word of the grammar and the cues, with its class bits and its id (from 1; a
     /// token of no other word has id 0), made by `assemble`: the rules compare word ids, and
     /// a token's word is looked up once.
-    pub(super) words: HashMap<String, (u16, u32)>,
+    pub(super) words: HashMap<String, (u32, u32)>,
 }
 
 /// The relation lexicon and grammar.
@@ -133,7 +142,7 @@ pub struct Lexicon {
 pub(super) struct RawFile {
     #[serde(default)]
     pub(super) relation: Vec<Spanned<RawRelation>>,
-    pub(super) grammar: Option<RawGrammar>,
+    pub(super) grammar: Option<Spanned<toml::Table>>,
 }
 
 #[derive(Deserialize)]
@@ -161,33 +170,91 @@ pub(super) struct RawRelation {
     pub(super) speaker_cues: Vec<Spanned<String>>,
 }
 
-#[derive(Deserialize, Default)]
+/// The `[grammar]` table, every key present: a user's table missing some takes them from the
+/// built-in one (see [`with_builtin_keys`]).
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawGrammar {
-    #[serde(default)]
-    pub(super) negators: Vec<String>,
-    #[serde(default)]
-    pub(super) future: Vec<String>,
-    #[serde(default)]
-    pub(super) hypothetical: Vec<String>,
-    #[serde(default)]
-    pub(super) clause_breaks: Vec<String>,
-    #[serde(default)]
-    pub(super) locatives: Vec<String>,
-    #[serde(default)]
-    pub(super) prepositions: Vec<String>,
-    #[serde(default)]
-    pub(super) speech: Vec<String>,
-    #[serde(default)]
-    pub(super) actor_heads: Vec<String>,
-    #[serde(default)]
-    pub(super) group_words: Vec<String>,
-    #[serde(default)]
-    pub(super) first_person: Vec<String>,
-    #[serde(default)]
-    pub(super) person_pronouns: Vec<String>,
-    #[serde(default)]
-    pub(super) group_pronouns: Vec<String>,
+    negators: Vec<String>,
+    negator_suffixes: Vec<String>,
+    future: Vec<String>,
+    hypothetical: Vec<String>,
+    clause_breaks: Vec<String>,
+    locatives: Vec<String>,
+    prepositions: Vec<String>,
+    speech: Vec<String>,
+    speaker_after: Vec<String>,
+    complementizers: Vec<String>,
+    actor_heads: Vec<String>,
+    group_words: Vec<String>,
+    list_conjunctions: Vec<String>,
+    first_person: Vec<String>,
+    person_pronouns: Vec<String>,
+    group_pronouns: Vec<String>,
+    possessive_pronouns: Vec<String>,
+    plural_pronouns: Vec<String>,
+    articles: Vec<String>,
+    coordinators: Vec<String>,
+    agent_markers: Vec<String>,
+    reciprocals: Vec<String>,
+    apposition_openers: Vec<String>,
+    passive_auxiliaries: Vec<String>,
+    copulas: Vec<String>,
+    relatives: Vec<String>,
+    distances: Distances,
+}
+
+/// How far apart the rules let words be, in words unless named in bytes
+/// (`[grammar.distances]`; each is explained in `gazetteer/relations.toml`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Distances {
+    pub(super) subject: usize,
+    pub(super) object: usize,
+    pub(super) apposition: usize,
+    pub(super) modifier: usize,
+    pub(super) possessive_subject: usize,
+    pub(super) possessive_object: usize,
+    pub(super) objects: usize,
+    pub(super) group_before: usize,
+    pub(super) further_back: usize,
+    pub(super) group_after: usize,
+    pub(super) passive_agent: usize,
+    pub(super) demonym_before_cue: usize,
+    pub(super) demonym_after_cue: usize,
+    pub(super) locative: usize,
+    pub(super) group_link: usize,
+    pub(super) cue_gap: usize,
+    pub(super) negation: usize,
+    pub(super) modality: usize,
+    pub(super) attribution: usize,
+    pub(super) complementizer: usize,
+    pub(super) reported_speaker: usize,
+    pub(super) closing_speaker: usize,
+    pub(super) speaker_after: usize,
+    pub(super) speaker_bytes: usize,
+    pub(super) speaker_group_bytes: usize,
+}
+
+/// `table` with every key of the built-in `[grammar]` it lacks (and, inside `distances`, every
+/// distance it lacks), so that a lexicon written before a list existed keeps its meaning.
+fn with_builtin_keys(mut table: toml::Table) -> toml::Table {
+    let builtin: toml::Table = toml::from_str(DEFAULT_RELATIONS).expect("the built-in lexicon parses");
+    let Some(toml::Value::Table(defaults)) = builtin.get("grammar") else { return table };
+    for (key, value) in defaults {
+        match (table.get_mut(key), value) {
+            (None, _) => {
+                table.insert(key.clone(), value.clone());
+            }
+            (Some(toml::Value::Table(mine)), toml::Value::Table(theirs)) => {
+                for (k, v) in theirs {
+                    mine.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    table
 }
 
 pub(super) fn words(phrase: &str) -> Vec<String> {
@@ -354,8 +421,12 @@ impl Lexicon {
             }
         }
         if let Some(g) = raw.grammar {
-            let phrases = |l: Vec<String>, bit: u16| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
-            let mut classes: HashMap<String, u16> = HashMap::default();
+            let place = format!("{file}:{}", lines.line(g.span().start));
+            let g: RawGrammar = toml::Value::Table(with_builtin_keys(g.into_inner()))
+                .try_into()
+                .map_err(|e: toml::de::Error| Error::gazetteer(&place, format!("[grammar]: {}", e.message().trim())))?;
+            let phrases = |l: Vec<String>, bit: u32| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
+            let mut classes: HashMap<String, u32> = HashMap::default();
             for (list, bit) in [
                 (g.locatives, class::LOCATIVE),
                 (g.prepositions, class::PREPOSITION),
@@ -364,6 +435,17 @@ impl Lexicon {
                 (g.first_person, class::FIRST_PERSON),
                 (g.person_pronouns, class::PERSON_PRONOUN),
                 (g.group_pronouns, class::GROUP_PRONOUN),
+                (g.possessive_pronouns, class::POSSESSIVE_PRONOUN),
+                (g.plural_pronouns, class::PLURAL_PRONOUN),
+                (g.list_conjunctions, class::LIST_CONJUNCTION),
+                (g.complementizers, class::COMPLEMENTIZER),
+                (g.articles, class::ARTICLE),
+                (g.coordinators, class::COORDINATOR),
+                (g.agent_markers, class::AGENT_MARKER),
+                (g.reciprocals, class::RECIPROCAL),
+                (g.passive_auxiliaries, class::PASSIVE_AUXILIARY),
+                (g.copulas, class::COPULA),
+                (g.relatives, class::RELATIVE),
             ] {
                 for w in list {
                     *classes.entry(w.to_lowercase()).or_default() |= bit;
@@ -375,6 +457,10 @@ impl Lexicon {
                 hypothetical: phrases(g.hypothetical, class::HYPOTHETICAL),
                 clause_breaks: phrases(g.clause_breaks, class::CLAUSE_BREAK),
                 speech: phrases(g.speech, class::SPEECH),
+                speaker_after: g.speaker_after.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(),
+                negator_suffixes: g.negator_suffixes.iter().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect(),
+                apposition_openers: g.apposition_openers.iter().map(|w| w.to_lowercase()).collect(),
+                distances: g.distances,
                 classes,
                 words: HashMap::default(),
             };
@@ -420,7 +506,7 @@ impl Lexicon {
                 }
             }
         }
-        let words: HashMap<String, (u16, u32)> =
+        let words: HashMap<String, (u32, u32)> =
             all.into_iter().enumerate().map(|(i, w)| (w.to_string(), (classes.get(w).copied().unwrap_or(0), i as u32 + 1))).collect();
         let id = |w: &str| words[w].1;
         for p in grammar.phrase_lists_mut() {
@@ -465,21 +551,32 @@ impl Lexicon {
 /// Word classes of the grammar, as bits: a token's word is looked up once per sentence, not
 /// once per question asked of it.
 pub(super) mod class {
-    pub const LOCATIVE: u16 = 1;
-    pub const PREPOSITION: u16 = 1 << 1;
-    pub const FIRST_PERSON: u16 = 1 << 2;
-    pub const PERSON_PRONOUN: u16 = 1 << 3;
-    pub const GROUP_PRONOUN: u16 = 1 << 4;
-    pub const GROUP_WORD: u16 = 1 << 5;
+    pub const LOCATIVE: u32 = 1;
+    pub const PREPOSITION: u32 = 1 << 1;
+    pub const FIRST_PERSON: u32 = 1 << 2;
+    pub const PERSON_PRONOUN: u32 = 1 << 3;
+    pub const GROUP_PRONOUN: u32 = 1 << 4;
+    pub const GROUP_WORD: u32 = 1 << 5;
     /// Begins a phrase of the list named.
-    pub const NEGATOR: u16 = 1 << 6;
-    pub const FUTURE: u16 = 1 << 7;
-    pub const HYPOTHETICAL: u16 = 1 << 8;
-    pub const CLAUSE_BREAK: u16 = 1 << 9;
-    pub const SPEECH: u16 = 1 << 10;
+    pub const NEGATOR: u32 = 1 << 6;
+    pub const FUTURE: u32 = 1 << 7;
+    pub const HYPOTHETICAL: u32 = 1 << 8;
+    pub const CLAUSE_BREAK: u32 = 1 << 9;
+    pub const SPEECH: u32 = 1 << 10;
     /// Begins a cue (one whose first part is a word).
-    pub const CUE: u16 = 1 << 11;
-    pub const ACTOR_HEAD: u16 = 1 << 12;
+    pub const CUE: u32 = 1 << 11;
+    pub const ACTOR_HEAD: u32 = 1 << 12;
+    pub const POSSESSIVE_PRONOUN: u32 = 1 << 13;
+    pub const PLURAL_PRONOUN: u32 = 1 << 14;
+    pub const LIST_CONJUNCTION: u32 = 1 << 15;
+    pub const COMPLEMENTIZER: u32 = 1 << 16;
+    pub const ARTICLE: u32 = 1 << 17;
+    pub const COORDINATOR: u32 = 1 << 18;
+    pub const AGENT_MARKER: u32 = 1 << 19;
+    pub const RECIPROCAL: u32 = 1 << 20;
+    pub const PASSIVE_AUXILIARY: u32 = 1 << 21;
+    pub const COPULA: u32 = 1 << 22;
+    pub const RELATIVE: u32 = 1 << 23;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -489,7 +586,7 @@ pub(super) struct Phrases {
     /// The phrases as written (lowercased words), each non-empty.
     pub(super) list: Vec<Vec<String>>,
     /// The [`class`] bit of the phrases' first words.
-    pub(super) bit: u16,
+    pub(super) bit: u32,
     /// `list` as word ids, and the phrases by the id of their first word, in list order (set
     /// by [`Phrases::intern`]).
     pub(super) ids: Vec<Vec<u32>>,
@@ -497,7 +594,7 @@ pub(super) struct Phrases {
 }
 
 impl Phrases {
-    pub(super) fn new(list: Vec<Vec<String>>, bit: u16) -> Phrases {
+    pub(super) fn new(list: Vec<Vec<String>>, bit: u32) -> Phrases {
         Phrases { list, bit, ids: Vec::new(), by_first_id: HashMap::default() }
     }
 

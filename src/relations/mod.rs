@@ -165,7 +165,7 @@ pub fn extract_traced(
         sent_mentions.extend(mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end));
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
-        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, &quotes, &mut discourse);
+        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, g, &quotes, &mut discourse);
         // Without a cue, or (unless the trace wants each cue's reason) without an actor, the
         // sentence makes no claim, and the discourse has taken what it needs from it.
         if cues.is_empty() || (actors.is_empty() && trace.is_none()) {
@@ -215,10 +215,10 @@ pub fn extract_traced(
             let next_cue = cues.get(ci + 1).map(|n| n.tok.start);
             // Cues of one clause and quotation share their usable actors, and so their groups.
             if grouped.as_ref().is_none_or(|(of, _)| *of != usable) {
-                grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz)));
+                grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz, g)));
             }
             let cue_groups = &grouped.as_ref().expect("set above").1;
-            let around = Around::new(text, &tokens, m, cue, rel.symmetric, &usable, cue_groups, gaz, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            let around = Around::new(text, &tokens, m, cue, rel.symmetric, &usable, cue_groups, gaz, g, quote.and_then(|q| q.speaker), next_cue, &consumed);
             let Paired { rule, pairs, consumed: objects } = pair(&around);
             if pairs.is_empty() {
                 if let Some(t) = trace.as_deref_mut() {

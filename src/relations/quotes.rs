@@ -44,15 +44,16 @@ pub(super) fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], q
         if quote_containing(quotes, vstart..vstart + 1).is_some() {
             continue;
         }
-        let words: Vec<&str> = tokens[v.clone()].iter().map(|t| t.word.as_str()).collect();
-        if words == ["according", "to"] {
-            let who = actors.iter().find(|a| a.tok >= v.end && a.tok <= v.end + 3 && outside(a))?;
+        let d = &g.distances;
+        let words = &tokens[v.clone()];
+        if g.speaker_after.iter().any(|p| p.len() == words.len() && p.iter().zip(words).all(|(w, t)| *w == t.word)) {
+            let who = actors.iter().find(|a| a.tok >= v.end && a.tok <= v.end + d.speaker_after && outside(a))?;
             return Some((who.entity, 0));
         }
         // Reported speech: the verb introduces a clause ("said that …", "told Y that …", "said
         // Russia had …"), not a circumstance ("said during a press conference").
-        let that = tokens[v.end..tokens.len().min(v.end + 8)].iter().position(|t| t.word == "that").map(|k| v.end + k);
-        let article = tokens.get(v.end).is_some_and(|t| t.word == "the");
+        let that = tokens[v.end..tokens.len().min(v.end + d.complementizer)].iter().position(|t| t.class & class::COMPLEMENTIZER != 0).map(|k| v.end + k);
+        let article = tokens.get(v.end).is_some_and(|t| t.class & class::ARTICLE != 0);
         let subject_next = actors.iter().any(|a| (a.tok == v.end || (article && a.tok == v.end + 1)) && !a.possessive);
         // Or a closing attribution (", Iranian newspapers said."), which covers what precedes.
         let closing = v.end + 1 >= tokens.len();
@@ -64,14 +65,14 @@ pub(super) fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], q
         };
         if closing && that.is_none() && !subject_next {
             let comma = text[..tokens[v.start].start].rfind(',').unwrap_or(0);
-            let who = actors.iter().rev().find(|a| a.start > comma && a.tok_end <= v.start && v.start - a.tok_end <= 2 && outside(a));
+            let who = actors.iter().rev().find(|a| a.start > comma && a.tok_end <= v.start && v.start - a.tok_end <= d.closing_speaker && outside(a));
             match who {
                 Some(w) => return Some((w.entity, 0)),
                 None => continue,
             }
         }
         // The speaker is the nearest person before the verb (else the nearest actor).
-        let before: Vec<&Actor> = actors.iter().filter(|a| a.tok_end <= v.start && v.start - a.tok_end <= 12 && outside(a)).collect();
+        let before: Vec<&Actor> = actors.iter().filter(|a| a.tok_end <= v.start && v.start - a.tok_end <= d.reported_speaker && outside(a)).collect();
         let who = before.iter().rev().find(|a| is_person(gaz, a.entity)).or_else(|| before.last());
         if let Some(who) = who {
             let _ = text;
@@ -183,6 +184,7 @@ pub(super) fn quote_speaker(
     discourse: &mut Discourse,
 ) -> (Option<u32>, Vec<Range<usize>>) {
     let g = &lex.grammar;
+    let d = &g.distances;
     let speaker_kind = |e: u32| is_actor_type(gaz, e);
     // Attribution after the quotation, up to the end of its sentence.
     let after_end = sentences.iter().find(|s| s.span.start <= span.end && span.end <= s.span.end).map_or(para.end, |s| s.span.end);
@@ -190,7 +192,7 @@ pub(super) fn quote_speaker(
         if after_end <= span.end + 1 { sentences.iter().find(|s| s.span.start >= span.end).map_or(para.end, |s| s.span.end).min(para.end) } else { after_end };
     if span.end < after_end {
         let tokens = lex.tokens(text, span.end..after_end);
-        let limit = tokens.len().min(12);
+        let limit = tokens.len().min(d.attribution);
         for v in speech_verbs(&tokens, 0..limit, g) {
             // "…,” Araghchi said" / "…,” the Russian President told" / "…,” he said"
             let before: Vec<&Mention> = mentions.iter().filter(|m| m.start >= span.end && m.end <= tokens[v.start].start && speaker_kind(m.entity)).collect();
@@ -205,8 +207,9 @@ pub(super) fn quote_speaker(
             }
             // "…,” said Ali Vaez"
             let after_verb = tokens[v.end - 1].end;
-            if let Some(m) = mentions.iter().find(|m| m.start >= after_verb && m.start <= after_verb + 40 && is_person(gaz, m.entity)) {
-                let group_end = mentions.iter().filter(|x| x.start >= m.start && x.start <= m.end + 60).map(|x| x.end).max().unwrap_or(m.end);
+            if let Some(m) = mentions.iter().find(|m| m.start >= after_verb && m.start <= after_verb + d.speaker_bytes && is_person(gaz, m.entity)) {
+                let group_end =
+                    mentions.iter().filter(|x| x.start >= m.start && x.start <= m.end + d.speaker_group_bytes).map(|x| x.end).max().unwrap_or(m.end);
                 return (Some(m.entity), vec![m.start..group_end]);
             }
         }
@@ -221,7 +224,8 @@ pub(super) fn quote_speaker(
             let vstart = tokens[v.start].start;
             let before: Vec<&Mention> = mentions.iter().filter(|m| m.start >= sent_start && m.end <= vstart && speaker_kind(m.entity)).collect();
             if let Some(m) = before.iter().rev().find(|m| is_person(gaz, m.entity)) {
-                let own: Vec<Range<usize>> = before.iter().filter(|x| x.end + 40 >= m.start && x.start <= m.end + 40).map(|x| x.start..x.end).collect();
+                let own: Vec<Range<usize>> =
+                    before.iter().filter(|x| x.end + d.speaker_bytes >= m.start && x.start <= m.end + d.speaker_bytes).map(|x| x.start..x.end).collect();
                 return (Some(m.entity), own);
             }
             // "he said": a person pronoun before the verb stands for the last person named.

@@ -220,6 +220,43 @@ fn pairing_rules_table() {
     }
 }
 
+/// The grammar's words and distances are data: changing them in `relations.toml` changes what
+/// the rules do; a `[grammar]` without the newer keys takes them from the built-in lexicon; an
+/// unknown key is an error naming the file and line.
+#[test]
+fn grammar_words_and_distances_come_from_the_data() {
+    use super::lexicon::DEFAULT_RELATIONS;
+    let f = fixture();
+    let claims = |lex: &Lexicon, text: &str| -> Vec<String> {
+        let l = layout(text, &f.gaz.text);
+        let mentions = f.tagger.tag(text, &l.paragraphs, None);
+        extract(text, &l, &mentions, &f.gaz, lex).iter().map(|c| lex.relations[c.relation].id.clone()).collect()
+    };
+    let far = "Russia, after many weeks of long and very tedious deliberation, condemned Israel.";
+    let passive = "Iran was condemned by the United States.";
+    let builtin = Lexicon::from_toml("relations.toml", DEFAULT_RELATIONS).unwrap();
+    assert_eq!(claims(&builtin, far), ["disapproval"]);
+    let near = Lexicon::from_toml("relations.toml", &DEFAULT_RELATIONS.replace("\nsubject = 12\n", "\nsubject = 3\n")).unwrap();
+    assert_eq!(claims(&near, far), Vec::<String>::new(), "the subject is further than 3 words");
+    // Without "by" as an agent marker the passive reads the other way round.
+    let no_agent = Lexicon::from_toml("relations.toml", &DEFAULT_RELATIONS.replace("agent_markers = [\"by\"]", "agent_markers = []")).unwrap();
+    let id = |lex: &Lexicon, text: &str| {
+        let l = layout(text, &f.gaz.text);
+        let m = f.tagger.tag(text, &l.paragraphs, None);
+        extract(text, &l, &m, &f.gaz, lex).iter().map(|c| format!("{} {}", f.gaz.entities[c.subject as usize].id, c.pairing)).collect::<Vec<_>>()
+    };
+    assert_eq!(id(&builtin, passive), ["united-states passive"]);
+    assert_ne!(id(&no_agent, passive), ["united-states passive"]);
+    // An older grammar without the newer lists keeps the built-in ones.
+    let start = DEFAULT_RELATIONS.find("[grammar]").unwrap();
+    let old = format!("{}[grammar]\nnegators = [\"not\"]\n", &DEFAULT_RELATIONS[..start]);
+    assert_eq!(claims(&Lexicon::from_toml("old.toml", &old).unwrap(), far), ["disapproval"]);
+    let bad = format!("{}[grammar]\nnegatorz = [\"not\"]\n", &DEFAULT_RELATIONS[..start]);
+    let line = bad[..start].lines().count() + 1;
+    let e = Lexicon::from_toml("bad.toml", &bad).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("bad.toml:{line}:")) && e.contains("negatorz"), "{e}");
+}
+
 #[test]
 fn every_relation_family_is_covered() {
     let f = fixture();

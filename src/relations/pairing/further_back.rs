@@ -5,6 +5,7 @@
 
 use super::{Around, Pairs, Rule, cross, first_tok, last_tok_end};
 use crate::relations::actors::{Actor, rollup};
+use crate::relations::lexicon::class;
 
 pub(in crate::relations) const RULE: Rule = Rule {
     name: "object-further-back",
@@ -19,19 +20,18 @@ fn apply(a: &Around) -> Option<Pairs> {
     if !a.object_side.is_empty() {
         return None;
     }
-    let tokens = a.tokens;
+    let (tokens, d) = (a.tokens, a.distances());
     let last = l.last().expect("non-empty group");
     let dist = a.m.tok.start - last.tok_end;
-    let copula = last.pronoun
-        && last.tok.checked_sub(1).is_some_and(|i| matches!(tokens[i].word.as_str(), "is" | "was" | "are" | "were" | "remains" | "became" | "becomes"));
-    let modifier = dist <= 1 && (last.possessive || dist == 0) && !copula;
+    let copula = last.pronoun && last.tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::COPULA != 0);
+    let modifier = dist <= d.modifier && (last.possessive || dist == 0) && !copula;
     let mine = |state: u32| a.has_state(l, state);
     let further = a.left_all().rev().find(|grp| last_tok_end(grp) <= first_tok(l) && grp.iter().any(|x| !mine(rollup(a.gaz, x.entity))));
     let ok = |f: &Vec<Actor>| {
         let fa = f.last().expect("non-empty group");
         let between = &tokens[fa.tok_end..first_tok(l)];
-        let relative = between.iter().any(|t| matches!(t.word.as_str(), "where" | "which" | "whose" | "whom"));
-        !fa.pronoun && first_tok(l) - fa.tok_end <= 8 && (a.symmetric || relative || copula)
+        let relative = between.iter().any(|t| t.class & class::RELATIVE != 0);
+        !fa.pronoun && first_tok(l) - fa.tok_end <= d.further_back && (a.symmetric || relative || copula)
     };
     Some(match further {
         Some(f) if !modifier && ok(f) => {

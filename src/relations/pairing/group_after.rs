@@ -16,7 +16,7 @@ fn apply(a: &Around) -> Option<Pairs> {
         return None;
     }
     Some(match a.near_right {
-        Some(r) if a.symmetric && a.distinct(r) >= 2 && first_tok(r) - a.m.tok.end <= 3 => all_pairs(r),
+        Some(r) if a.symmetric && a.distinct(r) >= 2 && first_tok(r) - a.m.tok.end <= a.distances().group_after => all_pairs(r),
         _ => Vec::new(),
     })
 }

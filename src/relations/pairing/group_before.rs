@@ -12,5 +12,5 @@ fn apply(a: &Around) -> Option<Pairs> {
         return None;
     }
     let dist = a.m.tok.start - l.last().expect("non-empty group").tok_end;
-    (a.distinct(l) >= 2 && dist <= 6).then(|| all_pairs(l))
+    (a.distinct(l) >= 2 && dist <= a.distances().group_before).then(|| all_pairs(l))
 }

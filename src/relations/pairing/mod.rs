@@ -21,7 +21,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::actors::{Actor, rollup};
 use super::cues::CueMatch;
-use super::lexicon::{Cue, CueRole, class};
+use super::lexicon::{Cue, CueRole, Distances, Grammar, class};
 use super::tokens::Token;
 use crate::gazetteer::Gazetteer;
 
@@ -94,6 +94,8 @@ pub(super) struct Around<'a> {
     pub(super) cue: &'a Cue,
     pub(super) symmetric: bool,
     pub(super) gaz: &'a Gazetteer,
+    /// The grammar's word lists (as token classes) and distances.
+    pub(super) g: &'a Grammar,
     /// The speaker of the quotation the cue is in.
     pub(super) quote_speaker: Option<u32>,
     /// The groups of the actors the cue may pair (in its clause and quotation), in text order.
@@ -102,12 +104,13 @@ pub(super) struct Around<'a> {
     /// group before it is a subject.
     definite: bool,
     /// The subject side: the last group before the cue with a possible subject (not an earlier
-    /// cue's object, not a place), with only those; `None` when it is over 12 words away.
+    /// cue's object, not a place), with only those; `None` when it is further away than the
+    /// `subject` distance.
     pub(super) near_left: Option<Vec<Actor>>,
     /// The first group after the cue that is before the next cue, and is neither coordinated
     /// with the cue nor an agent ("brokered by China").
     pub(super) right_first: Option<&'a Vec<Actor>>,
-    /// `right_first` if within 12 words, or an apposition after a possessive ("the Iranians'
+    /// `right_first` if within the `object` distance, or an apposition after a possessive ("the Iranians'
     /// professed enemy, Israel").
     pub(super) near_right: Option<&'a Vec<Actor>>,
     /// The object side: the actors inside the cue's gaps ("giving Iran the cold shoulder"), else
@@ -133,11 +136,13 @@ impl<'a> Around<'a> {
         actors: &[Actor],
         grouped: &'a [Vec<Actor>],
         gaz: &'a Gazetteer,
+        g: &'a Grammar,
         quote_speaker: Option<u32>,
         next_cue: Option<usize>,
         consumed: &HashSet<usize>,
     ) -> Around<'a> {
-        let definite = m.tok.start > 0 && tokens[m.tok.start - 1].word == "the";
+        let d = &g.distances;
+        let definite = m.tok.start > 0 && tokens[m.tok.start - 1].class & class::ARTICLE != 0;
         let mut around = Around {
             text,
             tokens,
@@ -145,6 +150,7 @@ impl<'a> Around<'a> {
             cue,
             symmetric,
             gaz,
+            g,
             quote_speaker,
             grouped,
             definite,
@@ -157,27 +163,27 @@ impl<'a> Around<'a> {
         let subject_ok = |a: &Actor| {
             let placed = a.tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0);
             // An earlier cue's object can still modify this one ("another key Russian ally").
-            let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= 1;
+            let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= d.modifier;
             (symmetric || !consumed.contains(&a.start) || adjacent) && !placed
         };
         let left_last: Option<Vec<Actor>> =
             around.left_all().rev().map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>()).find(|grp| !grp.is_empty());
-        around.near_left = left_last.filter(|grp| m.tok.start - last_tok_end(grp) <= 12);
-        let coordinated = |grp: &Vec<Actor>| tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| matches!(t.word.as_str(), "and" | "or" | "but" | "nor"));
+        around.near_left = left_last.filter(|grp| m.tok.start - last_tok_end(grp) <= d.subject);
+        let coordinated = |grp: &Vec<Actor>| tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| t.class & class::COORDINATOR != 0);
         // "a deal brokered by China": an agent, not an object.
-        let agent = |grp: &Vec<Actor>| first_tok(grp) > m.tok.end && tokens[first_tok(grp) - 1].word == "by";
+        let agent = |grp: &Vec<Actor>| first_tok(grp) > m.tok.end && tokens[first_tok(grp) - 1].class & class::AGENT_MARKER != 0;
         around.right_first = around.right_all().filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n)).find(|grp| !coordinated(grp) && !agent(grp));
-        around.near_right = around.right_first.filter(|grp| first_tok(grp) - m.tok.end <= 12);
+        around.near_right = around.right_first.filter(|grp| first_tok(grp) - m.tok.end <= d.object);
         // A possessive followed by an apposition: "the Iranians' professed enemy, Israel" (seen
         // past the next cue, which is the apposition's head noun).
-        if let Some(grp) = around.right_all().next().filter(|grp| first_tok(grp) - m.tok.end <= 12)
+        if let Some(grp) = around.right_all().next().filter(|grp| first_tok(grp) - m.tok.end <= d.apposition)
             && grp.last().is_some_and(|a| a.possessive)
             && let Some(next) = around.right_all().nth(1)
         {
             let from = grp.iter().map(|a| a.end).max().unwrap_or(0);
             let between = text.get(from..next[0].start).unwrap_or("");
             let after_comma = between.rsplit(',').next().unwrap_or("").trim().to_lowercase();
-            if between.contains(',') && ["", "including", "such as", "namely", "notably"].contains(&after_comma.as_str()) {
+            if between.contains(',') && (after_comma.is_empty() || g.apposition_openers.contains(&after_comma)) {
                 around.near_right = Some(next);
             }
         }
@@ -193,7 +199,7 @@ impl<'a> Around<'a> {
 
     /// The object side seen from subject group `l`.
     fn objects_after(&self, l: &[Actor]) -> Vec<Actor> {
-        let (tokens, m) = (self.tokens, self.m);
+        let (tokens, m, d) = (self.tokens, self.m, self.distances());
         // A pronoun object naming the subject's own state: with a single subject, the next
         // candidate ("U.S. strikes on its nuclear sites"); with a group, reflexive ("damaging
         // both of their economies"), so no object.
@@ -214,13 +220,13 @@ impl<'a> Around<'a> {
         // "Russia's invasion of Ukraine": after a possessive subject, the object follows a
         // preposition close by.
         let last = l.last().expect("non-empty group");
-        if last.possessive && m.tok.start - last.tok_end <= 2 && first_tok(&objects) >= m.tok.end {
+        if last.possessive && m.tok.start - last.tok_end <= d.possessive_subject && first_tok(&objects) >= m.tok.end {
             let gap = &tokens[m.tok.end..first_tok(&objects).max(m.tok.end)];
             let cue_ends_linked = tokens[m.tok.end - 1].class & class::PREPOSITION != 0;
             let apposition = gap.is_empty() && self.text.get(tokens[m.tok.end - 1].end..objects[0].start).is_some_and(|t| t.trim() == ",");
             let linked = apposition
                 || (gap.is_empty() && cue_ends_linked)
-                || (gap.len() <= 6 && (cue_ends_linked || gap.first().is_some_and(|t| t.class & class::PREPOSITION != 0)));
+                || (gap.len() <= d.possessive_object && (cue_ends_linked || gap.first().is_some_and(|t| t.class & class::PREPOSITION != 0)));
             if !linked {
                 objects.clear();
             }
@@ -251,9 +257,14 @@ impl<'a> Around<'a> {
         grp.iter().any(|a| rollup(self.gaz, a.entity) == state)
     }
 
-    /// The word right before the cue, or "".
-    pub(super) fn word_before(&self) -> &'a str {
-        self.m.tok.start.checked_sub(1).map(|i| self.tokens[i].word.as_str()).unwrap_or("")
+    /// Whether the word right before the cue is of grammar class `bit`.
+    pub(super) fn before_is(&self, bit: u32) -> bool {
+        self.m.tok.start.checked_sub(1).is_some_and(|i| self.tokens[i].class & bit != 0)
+    }
+
+    /// The grammar's distances.
+    pub(super) fn distances(&self) -> &'a Distances {
+        &self.g.distances
     }
 }
 

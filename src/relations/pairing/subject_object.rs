@@ -8,5 +8,5 @@ pub(in crate::relations) const RULE: Rule =
 
 fn apply(a: &Around) -> Option<Pairs> {
     let l = a.near_left.as_ref()?;
-    (!a.object_side.is_empty()).then(|| cross(l, &a.object_side[..a.object_side.len().min(4)]))
+    (!a.object_side.is_empty()).then(|| cross(l, &a.object_side[..a.object_side.len().min(a.distances().objects)]))
 }
