@@ -1,0 +1,332 @@
+//! The claims of a graph document: parsed records, or the built graph's compact records made
+//! into records one at a time from the evidence file.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::{ClaimRec, DocKey, Spans};
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::graph::{ClaimRecord, Evidence, Graph};
+use crate::relations::Lexicon;
+
+/// The claims of a graph document. Read from a `graph.json`, they are held in memory; taken
+/// from a built [`Graph`], they stay in its compact records and evidence file, and each
+/// [`ClaimRec`] is made when it is needed, so writing a graph with millions of claims takes
+/// memory for the records, not for their text.
+#[derive(Debug, Clone)]
+pub struct Claims(pub(super) Source);
+
+#[derive(Debug, Clone)]
+pub(super) enum Source {
+    Owned(Vec<ClaimRec>),
+    Built { built: Arc<Built>, keep: Option<Arc<Vec<bool>>> },
+}
+
+/// What it takes to make claim records from a graph's, without the gazetteer.
+#[derive(Debug)]
+pub(super) struct Built {
+    pub(super) records: Vec<ClaimRecord>,
+    pub(super) evidence: Evidence,
+    pub(super) documents: Vec<DocKey>,
+    pub(super) entities: Vec<String>,
+    pub(super) relations: Vec<crate::relations::RelationType>,
+    pub(super) cues: Vec<(String, String)>,
+    /// The first failure to read evidence back, reported when the claims are written.
+    pub(super) error: std::sync::Mutex<Option<Error>>,
+}
+
+impl Default for Claims {
+    fn default() -> Self {
+        Claims(Source::Owned(Vec::new()))
+    }
+}
+
+impl From<Vec<ClaimRec>> for Claims {
+    fn from(v: Vec<ClaimRec>) -> Self {
+        Claims(Source::Owned(v))
+    }
+}
+
+impl Claims {
+    pub(super) fn from_graph(graph: Graph, documents: Vec<DocKey>, gaz: &Gazetteer, lex: &Lexicon) -> Claims {
+        let built = Built {
+            documents,
+            entities: gaz.entities.iter().map(|e| e.id.clone()).collect(),
+            relations: lex.relations.clone(),
+            cues: lex.cues.iter().map(|c| (c.text.clone(), c.origin.to_string())).collect(),
+            records: graph.claims,
+            evidence: graph.evidence,
+            error: std::sync::Mutex::new(None),
+        };
+        Claims(Source::Built { built: Arc::new(built), keep: None })
+    }
+
+    /// How many claims there are.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Source::Owned(v) => v.len(),
+            Source::Built { built, keep: None } => built.records.len(),
+            Source::Built { keep: Some(k), .. } => k.iter().filter(|&&k| k).count(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every claim without its sentence and cue text (left empty): enough for ids, actors,
+    /// relations, modality and documents. Built claims are read back without their text; one
+    /// that cannot be read is skipped and fails [`Claims::check`].
+    pub fn iter_light(&self) -> impl Iterator<Item = ClaimRec> + '_ {
+        self.records().map(|(r, _)| r)
+    }
+
+    /// The claims whose light record (see [`Claims::iter_light`]) passes `want`, with their
+    /// sentence and cue.
+    pub fn select<'a>(&'a self, want: impl Fn(&ClaimRec) -> bool + 'a) -> impl Iterator<Item = Result<ClaimRec>> + 'a {
+        self.records().filter(move |(r, _)| want(r)).map(move |(r, i)| match (&self.0, i) {
+            (Source::Built { built, .. }, Some(i)) => built.whole(i).map(ClaimView::into_rec),
+            _ => Ok(r),
+        })
+    }
+
+    /// Light records, with the index of the graph record they came from (built claims).
+    pub(super) fn records(&self) -> Box<dyn Iterator<Item = (ClaimRec, Option<usize>)> + '_> {
+        match &self.0 {
+            Source::Owned(v) => Box::new(v.iter().map(|c| (c.clone(), None))),
+            Source::Built { built, keep } => Box::new(
+                (0..built.records.len()).filter(move |&i| keep.as_ref().is_none_or(|k| k[i])).filter_map(move |i| built.light(i).map(|c| (c, Some(i)))),
+            ),
+        }
+    }
+
+    /// Keeps the claims whose light record passes `keep`; returns the ids kept.
+    pub(super) fn retain(&mut self, keep: impl Fn(&ClaimRec) -> bool) -> BTreeSet<String> {
+        let mut kept = BTreeSet::new();
+        match &mut self.0 {
+            Source::Owned(v) => {
+                v.retain(|c| keep(c));
+                kept.extend(v.iter().map(|c| c.id.clone()));
+            }
+            Source::Built { built, keep: mask } => {
+                let mut next = vec![false; built.records.len()];
+                for (i, slot) in next.iter_mut().enumerate() {
+                    if mask.as_ref().is_none_or(|m| m[i])
+                        && let Some(c) = built.light(i)
+                        && keep(&c)
+                    {
+                        *slot = true;
+                        kept.insert(c.id);
+                    }
+                }
+                *mask = Some(Arc::new(next));
+            }
+        }
+        kept
+    }
+
+    /// Fails if claim evidence could not be read back while these claims were used (renderers
+    /// skip such claims; the run must not write their output).
+    pub fn check(&self) -> Result<()> {
+        self.take_error().map_or(Ok(()), Err)
+    }
+
+    /// The first failure to read claim evidence back, if any (it ends a write).
+    pub(super) fn take_error(&self) -> Option<Error> {
+        match &self.0 {
+            Source::Built { built, .. } => built.error.lock().unwrap_or_else(|p| p.into_inner()).take(),
+            Source::Owned(_) => None,
+        }
+    }
+}
+
+/// A built claim as `graph.json` writes it: [`ClaimRec`]'s fields in its order, borrowed from
+/// the graph's tables rather than copied (a million claims are a million times fifteen strings).
+/// The one mapping from a graph claim to its record: [`ClaimView::into_rec`] makes the owned form.
+#[derive(Serialize)]
+pub(super) struct ClaimView<'a> {
+    pub(super) id: ClaimId,
+    pub(super) document: &'a str,
+    pub(super) subject: &'a str,
+    pub(super) object: &'a str,
+    pub(super) subject_state: &'a str,
+    pub(super) object_state: &'a str,
+    pub(super) directed: bool,
+    pub(super) relation: &'a str,
+    pub(super) polarity: &'a str,
+    pub(super) negated: bool,
+    pub(super) modality: &'a str,
+    pub(super) speaker: Option<&'a str>,
+    pub(super) cameo: &'a str,
+    pub(super) plover: Option<&'a str>,
+    pub(super) goldstein: f64,
+    pub(super) quad_class: &'a str,
+    pub(super) state: bool,
+    pub(super) sentence: std::borrow::Cow<'a, str>,
+    pub(super) spans: Spans,
+    pub(super) cue: std::borrow::Cow<'a, str>,
+    pub(super) cue_phrase: &'a str,
+    pub(super) rule: &'a str,
+    pub(super) pairing: &'a str,
+    pub(super) copy_of: Option<ClaimId>,
+}
+
+/// A claim's id, `c-` and its number from 1, at least six digits: serialised without an
+/// allocation of its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct ClaimId(usize);
+
+impl std::fmt::Display for ClaimId {
+    /// As [`claim_id`] makes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "c-{:06}", self.0 + 1)
+    }
+}
+
+impl Serialize for ClaimId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl ClaimView<'_> {
+    pub(super) fn into_rec(self) -> ClaimRec {
+        ClaimRec {
+            id: self.id.to_string(),
+            document: self.document.into(),
+            subject: self.subject.into(),
+            object: self.object.into(),
+            subject_state: self.subject_state.into(),
+            object_state: self.object_state.into(),
+            directed: self.directed,
+            relation: self.relation.into(),
+            polarity: self.polarity.into(),
+            negated: self.negated,
+            modality: self.modality.into(),
+            speaker: self.speaker.map(String::from),
+            cameo: self.cameo.into(),
+            plover: self.plover.map(String::from),
+            goldstein: self.goldstein,
+            quad_class: self.quad_class.into(),
+            state: self.state,
+            sentence: self.sentence.into_owned(),
+            spans: self.spans,
+            cue: self.cue.into_owned(),
+            cue_phrase: self.cue_phrase.into(),
+            rule: self.rule.into(),
+            pairing: self.pairing.into(),
+            copy_of: self.copy_of.map(|id| id.to_string()),
+        }
+    }
+}
+
+impl Built {
+    /// Claim `i` without its text; a failure to read it is kept for [`Claims::check`].
+    pub(super) fn light(&self, i: usize) -> Option<ClaimRec> {
+        match self.evidence.claim_only(&self.records[i]) {
+            Ok(c) => Some(self.view(i, &c, "".into(), "".into()).into_rec()),
+            Err(e) => {
+                self.error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// Claim `i`, whole, read from the evidence file.
+    pub(super) fn whole(&self, i: usize) -> Result<ClaimView<'_>> {
+        let (c, sentence, cue) = self.evidence.claim(&self.records[i])?;
+        Ok(self.view(i, &c, sentence.into(), cue.into()))
+    }
+
+    pub(super) fn view<'a>(
+        &'a self,
+        i: usize,
+        c: &crate::relations::Claim,
+        sentence: std::borrow::Cow<'a, str>,
+        cue: std::borrow::Cow<'a, str>,
+    ) -> ClaimView<'a> {
+        let r = &self.records[i];
+        let rel = &self.relations[c.relation];
+        let (cue_phrase, rule) = &self.cues[c.cue];
+        let id = |e: u32| self.entities[e as usize].as_str();
+        let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
+        ClaimView {
+            id: ClaimId(i),
+            document: &self.documents[r.document as usize],
+            subject: id(c.subject),
+            object: id(c.object),
+            subject_state: id(r.subject_state),
+            object_state: id(r.object_state),
+            directed: !rel.symmetric,
+            relation: &rel.id,
+            polarity: rel.polarity.as_str(),
+            negated: c.negated,
+            modality: c.modality.as_str(),
+            speaker: c.speaker.map(id),
+            cameo: &rel.cameo,
+            plover: rel.plover.as_deref(),
+            goldstein: rel.goldstein,
+            quad_class: &rel.quad,
+            state: rel.state,
+            sentence,
+            spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
+            cue,
+            cue_phrase,
+            rule,
+            pairing: c.pairing,
+            copy_of: r.copy_of.map(ClaimId),
+        }
+    }
+}
+
+impl Serialize for Claims {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        match &self.0 {
+            Source::Owned(v) => {
+                for c in v {
+                    seq.serialize_element(c)?;
+                }
+            }
+            Source::Built { built, keep } => {
+                for i in (0..built.records.len()).filter(|&i| keep.as_ref().is_none_or(|k| k[i])) {
+                    match built.whole(i) {
+                        Ok(v) => seq.serialize_element(&v)?,
+                        Err(e) => {
+                            let message = e.to_string();
+                            *built.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                            return Err(S::Error::custom(message));
+                        }
+                    }
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Vec::<ClaimRec>::deserialize(d).map(Claims::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::claim_id;
+
+    /// A claim id is `claim_id`'s string, through serde too.
+    #[test]
+    fn claim_ids_serialise_as_claim_id_makes_them() {
+        for i in [0, 8, 99_998, 999_999, 1_000_000, usize::MAX - 1] {
+            assert_eq!(ClaimId(i).to_string(), claim_id(i));
+            assert_eq!(serde_json::to_string(&ClaimId(i)).unwrap(), format!("{:?}", claim_id(i)));
+        }
+    }
+}
