@@ -4,6 +4,13 @@
 //! is ordered by entity id, so the same documents always give the same graph, whatever order
 //! or thread they were analysed in (the builder sorts what it is given by document id).
 
+mod copies;
+mod evidence;
+
+pub use evidence::{Evidence, ReadAhead};
+
+use copies::{COPY_CHUNK, mark_copies};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
@@ -12,9 +19,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 
 use crate::date::Date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::gazetteer::{Gazetteer, How};
-use crate::relations::{Claim, Lexicon, Modality};
+use crate::relations::{Claim, Lexicon};
 use crate::tagger::Mention;
 use crate::text::{Document, Layout};
 
@@ -164,190 +171,6 @@ impl Analysis {
             .collect();
         Analysis { info, counts, windows, entity_windows, pairs, claims }
     }
-}
-
-/// Every claim, whole (actors, relation, cue, modality, speaker, spans, sentence and cue
-/// text), in an unnamed temporary file (deleted by the system when the process ends, however
-/// it ends) rather than in memory: a claim-dense corpus has about one claim per 200 bytes of
-/// text, and the graph must not grow with the corpus. The graph keeps a small [`ClaimRecord`]
-/// per claim with the record's place in this file.
-#[derive(Debug, Default)]
-pub struct Evidence {
-    file: Option<std::fs::File>,
-    buffer: Vec<u8>,
-    written: u64,
-    /// A window of the file read ahead: claims are mostly read back in the order they were
-    /// written (copy detection, `graph.json`), so one read serves hundreds of them.
-    window: std::sync::Mutex<ReadAhead>,
-}
-
-/// A window of the evidence file read ahead, for a reader that goes through claims in order.
-#[derive(Debug, Default)]
-pub struct ReadAhead {
-    start: u64,
-    bytes: Vec<u8>,
-}
-
-/// The fixed part of a claim's record: actors, relation, cue, denial, modality, speaker, the
-/// four spans, the pairing rule, and the lengths of the two texts that follow.
-const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 1 + 4 + 4;
-const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question];
-
-impl Evidence {
-    const FLUSH_AT: usize = 1 << 20;
-    const WINDOW: usize = 1 << 18;
-
-    fn push(&mut self, c: &Claim, sentence: &str, cue: &str) -> Result<u64> {
-        let at = self.written + self.buffer.len() as u64;
-        let b = &mut self.buffer;
-        for v in [c.subject, c.object, c.relation as u32, c.cue as u32] {
-            b.extend_from_slice(&v.to_le_bytes());
-        }
-        b.push(u8::from(c.negated));
-        b.push(MODALITIES.iter().position(|m| *m == c.modality).unwrap_or(0) as u8);
-        b.extend_from_slice(&c.speaker.unwrap_or(u32::MAX).to_le_bytes());
-        for r in [&c.sentence, &c.subject_span, &c.object_span, &c.cue_span] {
-            b.extend_from_slice(&(r.start as u64).to_le_bytes());
-            b.extend_from_slice(&(r.end as u64).to_le_bytes());
-        }
-        b.push(crate::relations::pairing_rules().position(|(name, _)| name == c.pairing).ok_or_else(|| damaged("a pairing rule"))? as u8);
-        b.extend_from_slice(&len32(sentence)?.to_le_bytes());
-        b.extend_from_slice(&len32(cue)?.to_le_bytes());
-        b.extend_from_slice(sentence.as_bytes());
-        b.extend_from_slice(cue.as_bytes());
-        if self.buffer.len() >= Self::FLUSH_AT {
-            self.flush()?;
-        }
-        Ok(at)
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        use std::io::Write;
-        if self.buffer.is_empty() {
-            return Ok(());
-        }
-        if self.file.is_none() {
-            let f =
-                tempfile::tempfile().map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot create a temporary file for claim evidence: {e}")))?;
-            self.file = Some(f);
-        }
-        let file = self.file.as_mut().expect("created above");
-        file.write_all(&self.buffer).map_err(|e| Error::output(&std::env::temp_dir(), format!("cannot write claim evidence: {e}")))?;
-        self.written += self.buffer.len() as u64;
-        self.buffer.clear();
-        Ok(())
-    }
-
-    /// `n` bytes at `at`, from the buffer or the file, through the window `w`: borrowed from
-    /// the one or the other.
-    fn slice_with<'a>(&'a self, at: u64, n: usize, w: &'a mut ReadAhead) -> Result<&'a [u8]> {
-        if at >= self.written {
-            let from = (at - self.written) as usize;
-            return self.buffer.get(from..from + n).ok_or_else(|| damaged("a record beyond the end"));
-        }
-        let io = |e: std::io::Error| Error::input(std::env::temp_dir().display(), format!("cannot read claim evidence back: {e}"));
-        let file = self.file.as_ref().ok_or_else(|| io(std::io::ErrorKind::NotFound.into()))?;
-        let end = at.checked_add(n as u64).filter(|&e| e <= self.written).ok_or_else(|| damaged("a record beyond the end"))?;
-        if at < w.start || end > w.start + w.bytes.len() as u64 {
-            // Refill from `at`: the window's size, or the record's if it is larger.
-            let len = (self.written - at).min(n.max(Self::WINDOW) as u64) as usize;
-            w.bytes.resize(len, 0);
-            read_exact_at(file, &mut w.bytes, at).map_err(io)?;
-            w.start = at;
-        }
-        let from = (at - w.start) as usize;
-        Ok(&w.bytes[from..from + n])
-    }
-
-    /// The claim stored at `at`, with its sentence and cue text.
-    fn read(&self, at: u64) -> Result<(Claim, String, String)> {
-        let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
-        let (claim, sentence, cue) = self.read_ref(at, &mut w)?;
-        Ok((claim, sentence.to_string(), cue.to_string()))
-    }
-
-    /// [`Evidence::read`] through the window `w`, the texts borrowed from it (or the buffer).
-    fn read_ref<'a>(&'a self, at: u64, w: &'a mut ReadAhead) -> Result<(Claim, &'a str, &'a str)> {
-        let (claim, ls, lc) = self.read_header_with(at, w)?;
-        let text = self.slice_with(at + HEADER as u64, ls + lc, w)?;
-        let (sentence, cue) = text.split_at(ls);
-        let utf8 = |b| std::str::from_utf8(b).map_err(|_| damaged("text"));
-        Ok((claim, utf8(sentence)?, utf8(cue)?))
-    }
-
-    /// The claim stored at `at`, and the lengths of its sentence and cue text.
-    fn read_header(&self, at: u64) -> Result<(Claim, usize, usize)> {
-        let mut w = self.window.lock().unwrap_or_else(|p| p.into_inner());
-        self.read_header_with(at, &mut w)
-    }
-
-    fn read_header_with(&self, at: u64, w: &mut ReadAhead) -> Result<(Claim, usize, usize)> {
-        let h = self.slice_with(at, HEADER, w)?;
-        let u32_at = |i: usize| u32::from_le_bytes(h[i..i + 4].try_into().expect("four bytes"));
-        let u64_at = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("eight bytes")) as usize;
-        let span = |k: usize| u64_at(22 + 16 * k)..u64_at(30 + 16 * k);
-        let speaker = u32_at(18);
-        let claim = Claim {
-            subject: u32_at(0),
-            object: u32_at(4),
-            relation: u32_at(8) as usize,
-            cue: u32_at(12) as usize,
-            negated: h[16] != 0,
-            modality: *MODALITIES.get(h[17] as usize).ok_or_else(|| damaged("a modality"))?,
-            speaker: (speaker != u32::MAX).then_some(speaker),
-            sentence: span(0),
-            subject_span: span(1),
-            object_span: span(2),
-            cue_span: span(3),
-            pairing: crate::relations::pairing_rules().nth(usize::from(h[86])).ok_or_else(|| damaged("a pairing rule"))?.0,
-        };
-        Ok((claim, u32_at(HEADER - 8) as usize, u32_at(HEADER - 4) as usize))
-    }
-
-    /// A claim of the graph, whole: the claim, its sentence and its cue text.
-    pub fn claim(&self, r: &ClaimRecord) -> Result<(Claim, String, String)> {
-        self.read(r.at)
-    }
-
-    /// [`Evidence::claim`] through a reader's own window, the sentence and cue borrowed from
-    /// it: for readers in parallel, each going through its share of the claims in order.
-    pub fn claim_ref<'a>(&'a self, r: &ClaimRecord, ahead: &'a mut ReadAhead) -> Result<(Claim, &'a str, &'a str)> {
-        self.read_ref(r.at, ahead)
-    }
-
-    /// A claim of the graph without its text.
-    pub fn claim_only(&self, r: &ClaimRecord) -> Result<Claim> {
-        Ok(self.read_header(r.at)?.0)
-    }
-}
-
-/// A positional read, which leaves the file's cursor alone.
-#[cfg(unix)]
-fn read_exact_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
-}
-
-#[cfg(windows)]
-fn read_exact_at(f: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !buf.is_empty() {
-        match f.seek_read(buf, at)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            k => {
-                buf = &mut buf[k..];
-                at += k as u64;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn damaged(what: &str) -> Error {
-    Error::input(std::env::temp_dir().display(), format!("claim evidence is damaged ({what})"))
-}
-
-fn len32(s: &str) -> Result<u32> {
-    u32::try_from(s.len()).map_err(|_| Error::input("claim", "a claim's sentence is longer than 4 GiB"))
 }
 
 /// A node: one entity that was mentioned.
@@ -648,173 +471,6 @@ pub fn rollup(gaz: &Gazetteer, e: u32, present: &BTreeMap<u32, NodeIndex>) -> u3
     if present.contains_key(&s) { s } else { e }
 }
 
-/// The distinct words of a sentence (lowercased, split at anything not alphanumeric), as
-/// sorted hashes, each with whether the word is long enough to index (four bytes or more).
-fn word_set(sentence: &str) -> Vec<(u64, bool)> {
-    let b = sentence.as_bytes();
-    // The char at byte `i`, whether it is alphanumeric, and its length (ASCII without decoding).
-    let at = |i: usize| -> (bool, usize) {
-        if b[i] < 0x80 {
-            (b[i].is_ascii_alphanumeric(), 1)
-        } else {
-            let c = crate::norm::char_at(sentence, i).unwrap_or('\u{FFFD}');
-            (c.is_alphanumeric(), c.len_utf8())
-        }
-    };
-    let mut words: Vec<(u64, bool)> = Vec::with_capacity(b.len() / 6 + 1);
-    let mut i = 0;
-    while i < b.len() {
-        let (alnum, n) = at(i);
-        if !alnum {
-            i += n;
-            continue;
-        }
-        let start = i;
-        let mut ascii = true;
-        while i < b.len() {
-            let (alnum, n) = at(i);
-            if !alnum {
-                break;
-            }
-            ascii &= n == 1;
-            i += n;
-        }
-        let w = &sentence[start..i];
-        words.push(if ascii {
-            (fnv1a(w.bytes().map(|c| c.to_ascii_lowercase())), w.len() >= 4)
-        } else {
-            let lower = w.to_lowercase();
-            (fnv1a(lower.bytes()), lower.len() >= 4)
-        });
-    }
-    words.sort_unstable();
-    words.dedup_by_key(|w| w.0);
-    words
-}
-
-/// FNV-1a, 64 bits: a hash that is the same on every machine and every build.
-fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// Copy detection prepares this many claims' word sets at a time.
-const COPY_CHUNK: usize = 1 << 14;
-
-/// Marks copies across documents: the same pair, relation and denial in a sentence sharing at
-/// least eight words and 40% of all its words with an earlier-published document's. Undated
-/// documents come last. Identical sentences are found by a hash of their words; near-copies
-/// through an index of their longer words, a bounded number of candidates per word, so the
-/// search stays linear on corpora full of syndicated copies. Sentences are read back from the
-/// evidence file one at a time; only the originals' words are kept. Word sets are prepared
-/// `chunk_len` claims at a time.
-fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence: &Evidence, chunk_len: usize) -> Result<()> {
-    type Key = (u32, u32, usize, bool);
-    const CANDIDATES_PER_WORD: usize = 32;
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    let date_of = |r: &ClaimRecord| documents[r.document as usize].published;
-    order.par_sort_unstable_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
-    let key = |r: &ClaimRecord| -> Key {
-        let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
-        (a, b, r.relation, r.negated)
-    };
-    let mut exact: HashMap<(Key, u64), usize> = HashMap::default();
-    let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::default();
-    let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::default();
-    let mut mark_one = |records: &mut [ClaimRecord], j: usize, h: u64, words: Vec<(u64, bool)>| {
-        let k = key(&records[j]);
-        let doc = records[j].document;
-        if let Some(&i) = exact.get(&(k, h))
-            && records[i].document != doc
-        {
-            records[j].copy_of = Some(i);
-            return;
-        }
-        let mut shared: HashMap<usize, usize> = HashMap::default();
-        for w in words.iter().filter(|w| w.1) {
-            if let Some(list) = postings.get(&(k, w.0)) {
-                for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {
-                    *shared.entry(i).or_default() += 1;
-                }
-            }
-        }
-        let found = shared
-            .into_iter()
-            .filter(|&(i, _)| records[i].document != doc)
-            .filter(|&(i, _)| {
-                let x = &originals[&i];
-                let common = crate::relations::common_count(x, &words, |w| w.0);
-                let union = x.len() + words.len() - common;
-                common >= 8 && common as f64 / union.max(1) as f64 >= 0.4
-            })
-            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
-            .map(|(i, _)| i);
-        match found {
-            Some(i) => records[j].copy_of = Some(i),
-            None => {
-                exact.entry((k, h)).or_insert(j);
-                for w in words.iter().filter(|w| w.1) {
-                    postings.entry((k, w.0)).or_default().push(j);
-                }
-                originals.insert(j, words);
-            }
-        }
-    };
-    // The word sets are read and made in parallel, a chunk of claims at a time (bounded
-    // memory); the search itself is sequential, in publication order. While the calling thread
-    // searches one chunk, the pool prepares the next (with one worker, they take turns).
-    /// A claim's sentence hash and word set (see [`word_set`]).
-    type Prepared = (u64, Vec<(u64, bool)>);
-    let at: Vec<u64> = order.iter().map(|&j| records[j].at).collect();
-    let prepare = |chunk: usize| -> Result<Vec<Prepared>> {
-        let part = &at[(chunk * chunk_len).min(at.len())..((chunk + 1) * chunk_len).min(at.len())];
-        let prepared: Vec<Vec<Prepared>> = part
-            .par_chunks(256)
-            .map(|part| {
-                let mut ahead = ReadAhead::default();
-                // The claims of one sentence come together: its words are made once.
-                let mut last: Option<SentenceWords> = None;
-                part.iter()
-                    .map(|&at| {
-                        let (_, sentence, _) = evidence.read_ref(at, &mut ahead)?;
-                        if let Some((s, h, words)) = &last
-                            && s == sentence
-                        {
-                            return Ok((*h, words.clone()));
-                        }
-                        let words = word_set(sentence);
-                        let h = fnv1a(words.iter().flat_map(|w| w.0.to_le_bytes()));
-                        last = Some((sentence.to_string(), h, words.clone()));
-                        Ok((h, words))
-                    })
-                    .collect::<Result<_>>()
-            })
-            .collect::<Result<_>>()?;
-        Ok(prepared.into_iter().flatten().collect())
-    };
-    let chunks = order.len().div_ceil(chunk_len);
-    let mut prepared = prepare(0)?;
-    for (k, chunk) in order.chunks(chunk_len).enumerate() {
-        let mut next: Option<Result<Vec<Prepared>>> = None;
-        rayon::in_place_scope(|scope| {
-            if k + 1 < chunks {
-                scope.spawn(|_| next = Some(prepare(k + 1)));
-            }
-            for (&j, (h, words)) in chunk.iter().zip(std::mem::take(&mut prepared)) {
-                mark_one(records, j, h, words);
-            }
-        });
-        if let Some(n) = next {
-            prepared = n?;
-        }
-    }
-    Ok(())
-}
-
 type RelationEdges<'g> = Vec<((&'g str, &'g str), u32, u32, Edge)>;
 
 /// Folds the claims into relation edges per (source, target, relation, denial).
@@ -881,7 +537,10 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
 
 #[cfg(test)]
 mod tests {
+    use super::copies::{fnv1a, word_set};
+    use super::evidence::MODALITIES;
     use super::*;
+    use crate::relations::Modality;
 
     proptest::proptest! {
         /// The byte scan of [`word_set`] agrees with splitting at every char that is not

@@ -1,0 +1,175 @@
+//! Copy detection: a claim whose sentence nearly repeats an earlier document's claim of the
+//! same pair and relation is marked as a copy of it.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+use super::{ClaimRecord, DocumentInfo, Evidence, ReadAhead, SentenceWords};
+use crate::error::Result;
+
+/// The distinct words of a sentence (lowercased, split at anything not alphanumeric), as
+/// sorted hashes, each with whether the word is long enough to index (four bytes or more).
+pub(super) fn word_set(sentence: &str) -> Vec<(u64, bool)> {
+    let b = sentence.as_bytes();
+    // The char at byte `i`, whether it is alphanumeric, and its length (ASCII without decoding).
+    let at = |i: usize| -> (bool, usize) {
+        if b[i] < 0x80 {
+            (b[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = crate::norm::char_at(sentence, i).unwrap_or('\u{FFFD}');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut words: Vec<(u64, bool)> = Vec::with_capacity(b.len() / 6 + 1);
+    let mut i = 0;
+    while i < b.len() {
+        let (alnum, n) = at(i);
+        if !alnum {
+            i += n;
+            continue;
+        }
+        let start = i;
+        let mut ascii = true;
+        while i < b.len() {
+            let (alnum, n) = at(i);
+            if !alnum {
+                break;
+            }
+            ascii &= n == 1;
+            i += n;
+        }
+        let w = &sentence[start..i];
+        words.push(if ascii {
+            (fnv1a(w.bytes().map(|c| c.to_ascii_lowercase())), w.len() >= 4)
+        } else {
+            let lower = w.to_lowercase();
+            (fnv1a(lower.bytes()), lower.len() >= 4)
+        });
+    }
+    words.sort_unstable();
+    words.dedup_by_key(|w| w.0);
+    words
+}
+
+/// FNV-1a, 64 bits: a hash that is the same on every machine and every build.
+pub(super) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Copy detection prepares this many claims' word sets at a time.
+pub(super) const COPY_CHUNK: usize = 1 << 14;
+
+/// Marks copies across documents: the same pair, relation and denial in a sentence sharing at
+/// least eight words and 40% of all its words with an earlier-published document's. Undated
+/// documents come last. Identical sentences are found by a hash of their words; near-copies
+/// through an index of their longer words, a bounded number of candidates per word, so the
+/// search stays linear on corpora full of syndicated copies. Sentences are read back from the
+/// evidence file one at a time; only the originals' words are kept. Word sets are prepared
+/// `chunk_len` claims at a time.
+pub(super) fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence: &Evidence, chunk_len: usize) -> Result<()> {
+    type Key = (u32, u32, usize, bool);
+    const CANDIDATES_PER_WORD: usize = 32;
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    let date_of = |r: &ClaimRecord| documents[r.document as usize].published;
+    order.par_sort_unstable_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
+    let key = |r: &ClaimRecord| -> Key {
+        let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
+        (a, b, r.relation, r.negated)
+    };
+    let mut exact: HashMap<(Key, u64), usize> = HashMap::default();
+    let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::default();
+    let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::default();
+    let mut mark_one = |records: &mut [ClaimRecord], j: usize, h: u64, words: Vec<(u64, bool)>| {
+        let k = key(&records[j]);
+        let doc = records[j].document;
+        if let Some(&i) = exact.get(&(k, h))
+            && records[i].document != doc
+        {
+            records[j].copy_of = Some(i);
+            return;
+        }
+        let mut shared: HashMap<usize, usize> = HashMap::default();
+        for w in words.iter().filter(|w| w.1) {
+            if let Some(list) = postings.get(&(k, w.0)) {
+                for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {
+                    *shared.entry(i).or_default() += 1;
+                }
+            }
+        }
+        let found = shared
+            .into_iter()
+            .filter(|&(i, _)| records[i].document != doc)
+            .filter(|&(i, _)| {
+                let x = &originals[&i];
+                let common = crate::relations::common_count(x, &words, |w| w.0);
+                let union = x.len() + words.len() - common;
+                common >= 8 && common as f64 / union.max(1) as f64 >= 0.4
+            })
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+            .map(|(i, _)| i);
+        match found {
+            Some(i) => records[j].copy_of = Some(i),
+            None => {
+                exact.entry((k, h)).or_insert(j);
+                for w in words.iter().filter(|w| w.1) {
+                    postings.entry((k, w.0)).or_default().push(j);
+                }
+                originals.insert(j, words);
+            }
+        }
+    };
+    // The word sets are read and made in parallel, a chunk of claims at a time (bounded
+    // memory); the search itself is sequential, in publication order. While the calling thread
+    // searches one chunk, the pool prepares the next (with one worker, they take turns).
+    /// A claim's sentence hash and word set (see [`word_set`]).
+    type Prepared = (u64, Vec<(u64, bool)>);
+    let at: Vec<u64> = order.iter().map(|&j| records[j].at).collect();
+    let prepare = |chunk: usize| -> Result<Vec<Prepared>> {
+        let part = &at[(chunk * chunk_len).min(at.len())..((chunk + 1) * chunk_len).min(at.len())];
+        let prepared: Vec<Vec<Prepared>> = part
+            .par_chunks(256)
+            .map(|part| {
+                let mut ahead = ReadAhead::default();
+                // The claims of one sentence come together: its words are made once.
+                let mut last: Option<SentenceWords> = None;
+                part.iter()
+                    .map(|&at| {
+                        let (_, sentence, _) = evidence.read_ref(at, &mut ahead)?;
+                        if let Some((s, h, words)) = &last
+                            && s == sentence
+                        {
+                            return Ok((*h, words.clone()));
+                        }
+                        let words = word_set(sentence);
+                        let h = fnv1a(words.iter().flat_map(|w| w.0.to_le_bytes()));
+                        last = Some((sentence.to_string(), h, words.clone()));
+                        Ok((h, words))
+                    })
+                    .collect::<Result<_>>()
+            })
+            .collect::<Result<_>>()?;
+        Ok(prepared.into_iter().flatten().collect())
+    };
+    let chunks = order.len().div_ceil(chunk_len);
+    let mut prepared = prepare(0)?;
+    for (k, chunk) in order.chunks(chunk_len).enumerate() {
+        let mut next: Option<Result<Vec<Prepared>>> = None;
+        rayon::in_place_scope(|scope| {
+            if k + 1 < chunks {
+                scope.spawn(|_| next = Some(prepare(k + 1)));
+            }
+            for (&j, (h, words)) in chunk.iter().zip(std::mem::take(&mut prepared)) {
+                mark_one(records, j, h, words);
+            }
+        });
+        if let Some(n) = next {
+            prepared = n?;
+        }
+    }
+    Ok(())
+}
