@@ -558,7 +558,7 @@ fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::export::Filters,
 /// the earlier outputs. `graph.json` is written as it is made, claim by claim.
 pub fn write_outputs(
     doc: &crate::export::GraphDoc,
-    style: &crate::gazetteer::Style,
+    style: &crate::export::Style,
     opts: &OutputOptions,
     out_dir: &std::path::Path,
     report: &mut BuildReport,
@@ -577,7 +577,7 @@ fn commit_all(staged: Vec<crate::export::Staged>) -> Result<Vec<PathBuf>> {
 /// committed by the caller (all of them, or none when something failed).
 fn stage_outputs(
     doc: &crate::export::GraphDoc,
-    style: &crate::gazetteer::Style,
+    style: &crate::export::Style,
     opts: &OutputOptions,
     out_dir: &std::path::Path,
     report: &mut BuildReport,

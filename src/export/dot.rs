@@ -7,7 +7,7 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
 use super::doc::GraphDoc;
 use super::dot_quote;
-use crate::gazetteer::Style;
+use crate::export::Style;
 
 /// Graphviz layout engines offered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -13,8 +13,10 @@ pub mod dot;
 pub mod formats;
 pub mod part;
 pub mod report;
+mod style;
 
 pub use doc::{Filters, GraphDoc, SCHEMA};
+pub use style::{Style, StyleTable, TypeStyle};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

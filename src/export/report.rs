@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::doc::{ClaimRec, GraphDoc};
 use super::dot::relation_edge_id;
-use crate::gazetteer::Style;
+use crate::export::Style;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")

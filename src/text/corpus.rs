@@ -1,0 +1,347 @@
+//! Reading the inputs as documents, one at a time: files, folders, JSON Lines, standard input
+//! and `manifest.json`, with the damaged-input policies.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{Document, Meta};
+use crate::date::Date;
+use crate::error::{Error, Result};
+
+/// How to treat damaged input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Reject invalid UTF-8 (exit 2) instead of decoding it lossily with a warning.
+    pub strict: bool,
+    /// Skip malformed JSON Lines records (counted and reported) instead of stopping.
+    pub keep_going: bool,
+    /// Read standard input (`-`) as JSON Lines records rather than as one document.
+    pub stdin_jsonl: bool,
+}
+
+pub(super) enum Source {
+    Stdin,
+    StdinJsonl,
+    Text { path: PathBuf, meta: Meta },
+    Jsonl(PathBuf),
+}
+
+pub(super) struct JsonlReader {
+    pub(super) path: PathBuf,
+    pub(super) reader: Box<dyn std::io::BufRead + Send>,
+    pub(super) line: usize,
+}
+
+/// The documents of a set of inputs, read one at a time: files and folders (recursively,
+/// `.txt`, `.md` and `.jsonl`), and `-` for standard input.
+///
+/// Memory holds one document (or one JSON Lines record) at a time, not the corpus. Damaged
+/// input follows [`ReadOptions`]: binary files (a NUL byte in the first 8 KiB) and empty files
+/// are skipped with a warning; a byte-order mark is dropped; invalid UTF-8 is decoded lossily
+/// with a warning naming the byte offset (an error under `strict`); a malformed JSON Lines
+/// record is an error naming file and line (skipped and counted under `keep_going`). Two
+/// documents with one id are an error naming both places.
+pub struct Corpus {
+    pub(super) sources: std::vec::IntoIter<Source>,
+    pub(super) jsonl: Option<JsonlReader>,
+    pub(super) options: ReadOptions,
+    pub(super) ids: std::collections::HashMap<String, String>,
+    pub(super) warnings: Vec<String>,
+    pub(super) skipped_records: usize,
+}
+
+impl Corpus {
+    /// Finds the documents of `inputs` (nothing is read yet but manifests). Fails on a
+    /// missing or unreadable path.
+    pub fn open(inputs: &[PathBuf], options: ReadOptions) -> Result<Corpus> {
+        let mut sources = Vec::new();
+        let mut warnings = Vec::new();
+        for input in inputs {
+            if input.as_os_str() == "-" {
+                sources.push(if options.stdin_jsonl { Source::StdinJsonl } else { Source::Stdin });
+                continue;
+            }
+            let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
+            if meta.is_dir() {
+                let files = walk(input)?;
+                if files.is_empty() {
+                    warnings.push(format!("warning: {}: no .txt, .md or .jsonl files in this folder", input.display()));
+                }
+                let mut manifests: BTreeMap<PathBuf, BTreeMap<String, Meta>> = BTreeMap::new();
+                for f in files {
+                    let parent = f.parent().unwrap_or(Path::new(".")).to_path_buf();
+                    if !manifests.contains_key(&parent) {
+                        let m = parent.join("manifest.json");
+                        manifests.insert(parent.clone(), if m.is_file() { read_manifest(&m)? } else { BTreeMap::new() });
+                    }
+                    sources.push(source_for(f, &manifests[&parent]));
+                }
+            } else {
+                let manifest = input.parent().map(|p| p.join("manifest.json")).filter(|m| m.is_file());
+                let entries = match manifest {
+                    Some(m) => read_manifest(&m)?,
+                    None => BTreeMap::new(),
+                };
+                sources.push(source_for(input.clone(), &entries));
+            }
+        }
+        Ok(Corpus { sources: sources.into_iter(), jsonl: None, options, ids: Default::default(), warnings, skipped_records: 0 })
+    }
+
+    /// Warnings so far (skipped files, lossy decoding, skipped records).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = self.warnings.clone();
+        if self.skipped_records > 0 {
+            w.push(format!("warning: skipped {} malformed JSON Lines records (--keep-going)", self.skipped_records));
+        }
+        w
+    }
+
+    pub(super) fn claim_id(&mut self, doc: Document) -> Result<Document> {
+        if let Some(first) = self.ids.insert(doc.id.clone(), doc.path.clone()) {
+            return Err(Error::input(&doc.path, format!("document id {:?} is also used by {first}", doc.id)));
+        }
+        Ok(doc)
+    }
+
+    pub(super) fn next_record(&mut self) -> Option<Result<Document>> {
+        loop {
+            let r = self.jsonl.as_mut()?;
+            let mut buf = Vec::new();
+            match std::io::BufRead::read_until(&mut r.reader, b'\n', &mut buf) {
+                Err(e) => return Some(Err(Error::input(r.path.display(), e))),
+                Ok(0) => {
+                    self.jsonl = None;
+                    return None;
+                }
+                Ok(_) => {}
+            }
+            r.line += 1;
+            let place = format!("{}:{}", r.path.display(), r.line);
+            if r.line == 1 && buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+            let line = match String::from_utf8(buf) {
+                Ok(s) => s,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    if self.options.strict {
+                        return Some(Err(Error::input(&place, format!("invalid UTF-8 at byte {at} of the line"))));
+                    }
+                    self.warnings.push(format!("warning: {place}: invalid UTF-8 at byte {at} of the line, decoded lossily"));
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match parse_record(&line, &place) {
+                Ok(doc) => return Some(self.claim_id(doc)),
+                Err(e) if self.options.keep_going => {
+                    if self.skipped_records < 5 {
+                        self.warnings.push(format!("warning: skipped {e}"));
+                    }
+                    self.skipped_records += 1;
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Text of a file: `None` (with a warning) for binary files, and for empty ones unless
+    /// `allow_empty` (standard input: one record per run, even an empty one).
+    pub(super) fn decode(&mut self, name: &str, mut bytes: Vec<u8>, allow_empty: bool) -> Result<Option<String>> {
+        if bytes[..bytes.len().min(8192)].contains(&0) {
+            self.warnings.push(format!("warning: {name}: binary file (NUL bytes), skipped"));
+            return Ok(None);
+        }
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        if !allow_empty && bytes.iter().all(u8::is_ascii_whitespace) {
+            self.warnings.push(format!("warning: {name}: empty, skipped"));
+            return Ok(None);
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                if self.options.strict {
+                    return Err(Error::input(name, format!("invalid UTF-8 at byte {at}")));
+                }
+                self.warnings.push(format!("warning: {name}: invalid UTF-8 at byte {at}, decoded lossily"));
+                Ok(Some(String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            }
+        }
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Result<Document>;
+
+    fn next(&mut self) -> Option<Result<Document>> {
+        loop {
+            if self.jsonl.is_some() {
+                if let Some(r) = self.next_record() {
+                    return Some(r);
+                }
+                continue;
+            }
+            match self.sources.next()? {
+                Source::Stdin => {
+                    let mut bytes = Vec::new();
+                    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                        return Some(Err(Error::input("-", e)));
+                    }
+                    match self.decode("-", bytes, true) {
+                        Ok(Some(text)) => {
+                            let mut meta = Meta::default();
+                            meta_from_text(&text, &mut meta);
+                            return Some(self.claim_id(Document { id: "stdin".into(), path: "-".into(), text, meta }));
+                        }
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                Source::Text { path, mut meta } => {
+                    let bytes = match std::fs::read(&path) {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                    };
+                    match self.decode(&path.display().to_string(), bytes, false) {
+                        Ok(Some(text)) => {
+                            meta_from_text(&text, &mut meta);
+                            let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            return Some(self.claim_id(Document { id, path: path.display().to_string(), text, meta }));
+                        }
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                Source::StdinJsonl => {
+                    let reader = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+                    self.jsonl = Some(JsonlReader { path: PathBuf::from("-"), reader, line: 0 });
+                }
+                Source::Jsonl(path) => match std::fs::File::open(&path) {
+                    Ok(f) => self.jsonl = Some(JsonlReader { path, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, f)), line: 0 }),
+                    Err(e) => return Some(Err(Error::input(path.display(), e))),
+                },
+            }
+        }
+    }
+}
+
+pub(super) fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> Source {
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        return Source::Jsonl(path);
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let meta = manifest.get(&name).cloned().unwrap_or_default();
+    Source::Text { path, meta }
+}
+
+/// The `.txt`, `.md` and `.jsonl` files below a folder, sorted; symlink loops are followed once.
+pub(super) fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
+    let keep = |p: &Path, is_dir: bool| is_dir || p.extension().is_some_and(|e| e == "txt" || e == "md" || e == "jsonl");
+    crate::files::walk(dir, keep, |d, e| Error::input(d.display(), e))
+}
+
+/// Reads every input into memory, sorted by id (small corpora, tests and `explain`).
+pub fn read_inputs(inputs: &[PathBuf]) -> Result<Vec<Document>> {
+    let mut docs = Corpus::open(inputs, ReadOptions::default())?.collect::<Result<Vec<_>>>()?;
+    docs.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(docs)
+}
+
+pub(super) fn opt_string(v: Option<&serde_json::Value>) -> Option<String> {
+    v.and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+/// Reads a `manifest.json`: `{"documents": [{"file", "title", "outlet", "url", "published"}]}`.
+pub(super) fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
+    let src = std::fs::read_to_string(path).map_err(|e| Error::input(path.display(), e))?;
+    let v: serde_json::Value = serde_json::from_str(&src).map_err(|e| Error::input(format!("{}:{}:{}", path.display(), e.line(), e.column()), e))?;
+    let mut out = BTreeMap::new();
+    let Some(list) = v.get("documents").and_then(|d| d.as_array()) else {
+        return Err(Error::input(path.display(), "manifest has no \"documents\" list"));
+    };
+    for (i, d) in list.iter().enumerate() {
+        let Some(file) = opt_string(d.get("file")) else {
+            return Err(Error::input(path.display(), format!("documents[{i}] has no \"file\"")));
+        };
+        let published = match opt_string(d.get("published")) {
+            Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(path.display(), format!("documents[{i}]: {e}")))?),
+            None => None,
+        };
+        out.insert(file, Meta { title: opt_string(d.get("title")), outlet: opt_string(d.get("outlet")), url: opt_string(d.get("url")), published });
+    }
+    Ok(out)
+}
+
+/// Parses one JSON Lines record: `{"id","text","title","outlet","url","published"}`; `place`
+/// (`file:line`) names it in errors.
+pub fn parse_record(line: &str, place: &str) -> Result<Document> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::input(place, e))?;
+    let serde_json::Value::Object(mut v) = v else {
+        return Err(Error::input(place, "record is not a JSON object"));
+    };
+    let id = match v.get("id") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => return Err(Error::input(place, "record has no \"id\" (a string or number)")),
+    };
+    // Taken out of the record, not copied: it is most of the record's bytes.
+    let Some(serde_json::Value::String(mut text)) = v.remove("text") else {
+        return Err(Error::input(place, "record has no \"text\" string"));
+    };
+    let published = match opt_string(v.get("published")) {
+        Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(place, e))?),
+        None => None,
+    };
+    let mut meta = Meta { title: opt_string(v.get("title")), outlet: opt_string(v.get("outlet")), url: opt_string(v.get("url")), published };
+    meta_from_text(&text, &mut meta);
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    // A record may say where it came from (a sharded job keeps the original file and line).
+    let path = opt_string(v.get("path")).unwrap_or_else(|| place.to_string());
+    Ok(Document { id, path, text, meta })
+}
+
+/// Fills metadata the text states itself, where nothing better is known: "Original URL:",
+/// "Source:", "originally appeared in ...", and the first line as the title.
+pub fn meta_from_text(text: &str, meta: &mut Meta) {
+    // Most texts say none of these: a search of the whole text for each marker spares a look
+    // at every line.
+    let appeared = text.contains("originally appeared");
+    let url_marked = meta.url.is_none() && (text.contains("Original URL:") || text.contains("Source URL:"));
+    let outlet_marked = meta.outlet.is_none() && (appeared || text.contains("Source:"));
+    if url_marked || outlet_marked {
+        for line in text.lines().map(str::trim) {
+            if meta.url.is_none()
+                && let Some(rest) = line.strip_prefix("Original URL:").or_else(|| line.strip_prefix("Source URL:"))
+            {
+                let url = rest.trim();
+                if url.starts_with("http") {
+                    meta.url = Some(url.to_string());
+                }
+            }
+            if meta.outlet.is_none() {
+                let found = line
+                    .strip_prefix("Source:")
+                    .or_else(|| appeared.then(|| line.find("originally appeared in")).flatten().map(|i| &line[i + "originally appeared in".len()..]))
+                    .or_else(|| appeared.then(|| line.find("originally appeared on")).flatten().map(|i| &line[i + "originally appeared on".len()..]));
+                if let Some(rest) = found {
+                    let outlet = rest.trim().trim_end_matches('.').trim();
+                    if !outlet.is_empty() && outlet.len() < 80 {
+                        meta.outlet = Some(outlet.to_string());
+                    }
+                }
+            }
+        }
+    }
+    if meta.title.is_none() {
+        meta.title = text.lines().map(str::trim).find(|l| !l.is_empty()).filter(|l| l.len() <= 200).map(String::from);
+    }
+}
