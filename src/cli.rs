@@ -251,11 +251,27 @@ fn common(args: &CommonArgs) -> Common {
     } else {
         CaseMode::Default
     };
+    let timings = if std::env::var_os("NEWSGRAPH_TIMINGS").is_some() { pipeline::Timings::on() } else { pipeline::Timings::default() };
     Common {
         gazetteer: args.gazetteer.clone(),
         case,
         read: crate::text::ReadOptions { strict: args.strict, keep_going: args.keep_going, ..Default::default() },
+        cache: cache_dir(),
+        timings,
     }
+}
+
+/// Where compiled gazetteers are cached: `$NEWSGRAPH_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/newsgraph`, else `~/.cache/newsgraph`. `None` when `NEWSGRAPH_CACHE` is
+/// `off` (or `0`), or no folder can be named.
+fn cache_dir() -> Option<PathBuf> {
+    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if std::env::var("NEWSGRAPH_CACHE").is_ok_and(|v| v == "off" || v == "0") {
+        return None;
+    }
+    var("NEWSGRAPH_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("newsgraph")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("newsgraph")))
 }
 
 fn report_written(report: &pipeline::BuildReport) {
@@ -289,7 +305,17 @@ fn threads_of(threads: Option<usize>) -> Result<usize, Error> {
 
 fn run(cli: Cli) -> Result<i32, Error> {
     let common = common(&cli.common);
-    match cli.command {
+    let timings = common.timings.clone();
+    let code = run_command(cli.command, common);
+    // With NEWSGRAPH_TIMINGS set, each phase's time (for benchmarks), whatever the outcome.
+    for (phase, seconds) in timings.take() {
+        eprintln!("timing: {phase}: {seconds:.3} s");
+    }
+    code
+}
+
+fn run_command(command: Command, common: Common) -> Result<i32, Error> {
+    match command {
         Command::Build { inputs, window, threads, output } => {
             let config = BuildConfig {
                 common,

@@ -208,3 +208,19 @@ fn large_gazetteers_are_cached_by_digest_and_a_bad_cache_entry_is_rebuilt() {
     assert!(o.status.success());
     assert!(!other.exists());
 }
+
+/// NEWSGRAPH_TIMINGS makes the command line print each phase's time to stderr (for the
+/// benchmark); without it, none.
+#[test]
+fn timings_are_printed_only_when_asked() {
+    let dir = tempdir();
+    let out = dir.path().to_str().unwrap();
+    let o = run_env(&["build", "seeds", "-o", out, "--format", "json"], "", &[("NEWSGRAPH_TIMINGS", "1")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let phases: Vec<String> = stderr(&o).lines().filter_map(|l| l.strip_prefix("timing: ")).map(|l| l.rsplit_once(": ").unwrap().0.to_string()).collect();
+    for want in ["load: gazetteer read", "load: tagger compiled", "load", "analysis and finish", "graph.json", "write"] {
+        assert!(phases.iter().any(|p| p == want), "{want} not in {phases:?}");
+    }
+    let o = run(&["build", "seeds", "-o", out, "--format", "json"], "");
+    assert!(o.status.success() && !stderr(&o).contains("timing:"), "{}", stderr(&o));
+}
