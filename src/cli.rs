@@ -193,8 +193,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
         /// Files, folders or - for standard input.
-        #[arg(long = "input", short = 'i', value_name = "INPUT", default_value = "seeds")]
+        #[arg(long = "input", short = 'i', value_name = "INPUT", default_value = "seeds", conflicts_with = "graph")]
         inputs: Vec<PathBuf>,
+        /// Compare from a saved graph.json instead of reading the corpus.
+        #[arg(long, value_name = "GRAPH_JSON")]
+        graph: Option<PathBuf>,
     },
     /// Explain the claims of one document: why each was made, and why sentences with two
     /// actors gave none.
@@ -364,7 +367,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             }
             Ok(0)
         }
-        Command::Compare { a, b, all, min_claims, format, inputs } => {
+        Command::Compare { a, b, all, min_claims, format, inputs, graph } => {
             let request = match (all, a, b) {
                 (true, _, _) => pipeline::CompareRequest::All(min_claims),
                 (false, Some(a), Some(b)) => pipeline::CompareRequest::Pair(a, b),
@@ -377,7 +380,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
                 CompareFormat::Html => crate::compare::Format::Html,
             };
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let text = pipeline::compare(&common, &inputs, &request, format, threads)?;
+            let text = pipeline::compare(&common, &inputs, graph.as_deref(), &request, format, threads)?;
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;

@@ -7,6 +7,9 @@
 //! sign). Then a timeline ordered by date, where sources agree and where they contradict each
 //! other, and which claims copy another source's. `--all` ranks every pair by claims.
 //!
+//! It reads a [`GraphDoc`] only: the one `build` makes in memory, or a saved `graph.json`
+//! (`compare --graph`), so both give the same answer.
+//!
 //! The report types here are output types: they carry serde derives for `--format json`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,9 +18,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::export::GraphDoc;
+use crate::export::doc::{ClaimRec, DocumentRec};
 use crate::gazetteer::Gazetteer;
-use crate::graph::{ClaimRecord, Graph, claim_id};
-use crate::relations::{Lexicon, Polarity};
+use crate::norm::normalize_alias;
+use crate::relations::{Modality, Polarity};
 
 /// One claim as a comparison lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -132,62 +137,79 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-/// Resolves a user's name for an actor to its state-level entity index.
-pub fn resolve(gaz: &Gazetteer, name: &str) -> Result<u32> {
+/// An actor as a comparison names it: state-level id and label.
+pub type Actor = (String, String);
+
+/// Resolves a user's name for an actor (id, name or alias) in the gazetteer, at state level.
+pub fn resolve(gaz: &Gazetteer, name: &str) -> Result<Actor> {
     let e = gaz.find(name).ok_or_else(|| Error::usage(format!("no entity is called {name:?} (try an id, a name or an alias)")))?;
-    Ok(gaz.state_of(gaz.index_of(&e.id).expect("found entity") as u32))
+    let state = &gaz.entities[gaz.state_of(gaz.index_of(&e.id).expect("found entity") as u32) as usize];
+    Ok((state.id.clone(), state.name.clone()))
 }
 
-fn pair_key(gaz: &Gazetteer, r: &ClaimRecord) -> (u32, u32) {
-    let (x, y) = (gaz.state_of(r.subject), gaz.state_of(r.object));
-    if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
-}
-
-/// Compares what the sources of `graph` claim about `a` and `b` (state-level entity indexes).
-pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) -> Result<Comparison> {
-    let label = |e: u32| (gaz.entities[e as usize].id.clone(), gaz.entities[e as usize].name.clone());
-    let want = {
-        let (x, y) = (a, b);
-        if gaz.entities[x as usize].id <= gaz.entities[y as usize].id { (x, y) } else { (y, x) }
+/// Resolves a user's name for an actor (id, label or alias) among the nodes of a saved graph,
+/// at state level: a node's affiliation, when it has one, as the gazetteer rolls it up.
+pub fn resolve_in(doc: &GraphDoc, name: &str) -> Result<Actor> {
+    let q = normalize_alias(name, true);
+    let node = doc
+        .node(name)
+        .or_else(|| doc.nodes.iter().find(|n| normalize_alias(&n.label, true) == q))
+        .or_else(|| doc.nodes.iter().find(|n| n.aliases.iter().any(|a| normalize_alias(a, true) == q)))
+        .ok_or_else(|| Error::usage(format!("no node of the graph is called {name:?} (try an id, a label or an alias)")))?;
+    let id = match (node.kind.as_str(), &node.affiliation) {
+        ("state", _) | (_, None) => node.id.clone(),
+        (_, Some(a)) => a.clone(),
     };
-    let mut per_doc: BTreeMap<u32, Vec<(usize, &ClaimRecord)>> = BTreeMap::new();
-    for (i, r) in graph.claims.iter().enumerate() {
-        if pair_key(gaz, r) == want {
-            per_doc.entry(r.document).or_default().push((i, r));
-        }
+    let label = doc.node(&id).map_or_else(|| id.clone(), |n| n.label.clone());
+    Ok((id, label))
+}
+
+/// The state-level pair of a claim, in id order.
+fn pair_key(c: &ClaimRec) -> (&str, &str) {
+    let (x, y) = (c.subject_state.as_str(), c.object_state.as_str());
+    if x <= y { (x, y) } else { (y, x) }
+}
+
+/// Compares what the sources of a graph document claim about actors `a` and `b` (see
+/// [`resolve`], [`resolve_in`]).
+pub fn compare(doc: &GraphDoc, a: Actor, b: Actor) -> Result<Comparison> {
+    let want = if a.0 <= b.0 { (a.0.as_str(), b.0.as_str()) } else { (b.0.as_str(), a.0.as_str()) };
+    let mut per_doc: BTreeMap<String, Vec<ClaimRec>> = BTreeMap::new();
+    for c in doc.claims.select(|c| pair_key(c) == want) {
+        let c = c?;
+        per_doc.entry(c.document.clone()).or_default().push(c);
     }
+    let labels: BTreeMap<&str, &str> = doc.nodes.iter().map(|n| (n.id.as_str(), n.label.as_str())).collect();
+    let documents: BTreeMap<&str, &DocumentRec> = doc.documents.iter().map(|d| (d.id.as_str(), d)).collect();
+    let polarity = |p: &str| [Polarity::Cooperative, Polarity::Conflictual, Polarity::Neutral].into_iter().find(|x| x.as_str() == p);
+    let modality = |m: &str| [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question].into_iter().find(|x| x.as_str() == m);
     let mut sources: Vec<SourceRow> = Vec::new();
-    for (d, records) in &per_doc {
-        let info = &graph.documents[*d as usize];
+    for (d, records) in per_doc {
+        let info = documents.get(d.as_str()).copied();
         let claims: Vec<ClaimRow> = records
             .iter()
-            .map(|&(i, r)| {
-                let rel = &lex.relations[r.relation];
-                let (claim, sentence, cue) = graph.claim(i)?;
-                Ok(ClaimRow {
-                    id: claim_id(i),
-                    subject: gaz.entities[r.subject as usize].id.clone(),
-                    object: gaz.entities[r.object as usize].id.clone(),
-                    relation: rel.id.clone(),
-                    polarity: rel.polarity.as_str(),
-                    negated: r.negated,
-                    modality: claim.modality.as_str(),
-                    speaker: claim.speaker.map(|s| gaz.entities[s as usize].name.clone()),
-                    sentence: sentence.split_whitespace().collect::<Vec<_>>().join(" "),
-                    cue,
-                    goldstein: rel.goldstein,
-                    copy_of: r.copy_of.map(claim_id),
-                })
+            .map(|r| ClaimRow {
+                id: r.id.clone(),
+                subject: r.subject.clone(),
+                object: r.object.clone(),
+                relation: r.relation.clone(),
+                polarity: polarity(&r.polarity).map_or("neutral", Polarity::as_str),
+                negated: r.negated,
+                modality: modality(&r.modality).map_or("asserted", Modality::as_str),
+                speaker: r.speaker.as_deref().map(|s| labels.get(s).map_or(s, |l| *l).to_string()),
+                sentence: r.sentence.split_whitespace().collect::<Vec<_>>().join(" "),
+                cue: r.cue.clone(),
+                goldstein: r.goldstein,
+                copy_of: r.copy_of.clone(),
             })
-            .collect::<Result<_>>()?;
-        let records: Vec<&ClaimRecord> = records.iter().map(|(_, r)| *r).collect();
+            .collect();
         let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();
-        let count = |p: Polarity| records.iter().filter(|r| !r.negated && lex.relations[r.relation].polarity == p).count();
-        let stance = records.iter().map(|r| signed(lex.relations[r.relation].goldstein, r.negated)).sum::<f64>() / records.len() as f64;
+        let count = |p: Polarity| records.iter().filter(|r| !r.negated && r.polarity == p.as_str()).count();
+        let stance = records.iter().map(|r| signed(r.goldstein, r.negated)).sum::<f64>() / records.len() as f64;
         sources.push(SourceRow {
-            document: info.id.clone(),
-            outlet: info.outlet.clone(),
-            published: info.published.map(|p| p.to_string()),
+            document: d.clone(),
+            outlet: info.and_then(|i| i.outlet.clone()),
+            published: info.and_then(|i| i.published.clone()),
             speakers,
             cooperative: count(Polarity::Cooperative),
             conflictual: count(Polarity::Conflictual),
@@ -201,7 +223,7 @@ pub fn compare(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, a: u32, b: u32) ->
     let findings = findings(&sources);
     let claims = sources.iter().map(|s| s.claims.len()).sum();
     let copies = sources.iter().flat_map(|s| &s.claims).filter(|c| c.copy_of.is_some()).count();
-    Ok(Comparison { a: label(a), b: label(b), sources, findings, claims, copies })
+    Ok(Comparison { a, b, sources, findings, claims, copies })
 }
 
 fn findings(sources: &[SourceRow]) -> Vec<Finding> {
@@ -250,23 +272,24 @@ fn findings(sources: &[SourceRow]) -> Vec<Finding> {
 }
 
 /// Ranks every pair of states (or unaffiliated actors) by claims, with at least `min_claims`.
-pub fn rank_pairs(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, min_claims: usize) -> Vec<PairRow> {
-    let mut by_pair: BTreeMap<(String, String), Vec<&ClaimRecord>> = BTreeMap::new();
-    for r in &graph.claims {
-        let (x, y) = pair_key(gaz, r);
-        by_pair.entry((gaz.entities[x as usize].id.clone(), gaz.entities[y as usize].id.clone())).or_default().push(r);
+pub fn rank_pairs(doc: &GraphDoc, min_claims: usize) -> Result<Vec<PairRow>> {
+    let mut by_pair: BTreeMap<(String, String), Vec<ClaimRec>> = BTreeMap::new();
+    for c in doc.claims.iter_light() {
+        let (x, y) = pair_key(&c);
+        by_pair.entry((x.to_string(), y.to_string())).or_default().push(c);
     }
+    doc.claims.check()?;
     let mut rows: Vec<PairRow> = by_pair
         .into_iter()
         .map(|((a, b), rs)| {
-            let originals: Vec<&&ClaimRecord> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
-            let count = |p: Polarity| originals.iter().filter(|r| !r.negated && lex.relations[r.relation].polarity == p).count();
-            let stance = originals.iter().map(|r| signed(lex.relations[r.relation].goldstein, r.negated)).sum::<f64>() / originals.len().max(1) as f64;
+            let originals: Vec<&ClaimRec> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
+            let count = |p: Polarity| originals.iter().filter(|r| !r.negated && r.polarity == p.as_str()).count();
+            let stance = originals.iter().map(|r| signed(r.goldstein, r.negated)).sum::<f64>() / originals.len().max(1) as f64;
             PairRow {
                 a,
                 b,
                 claims: originals.len(),
-                sources: rs.iter().map(|r| r.document).collect::<BTreeSet<_>>().len(),
+                sources: rs.iter().map(|r| r.document.as_str()).collect::<BTreeSet<_>>().len(),
                 cooperative: count(Polarity::Cooperative),
                 conflictual: count(Polarity::Conflictual),
                 denied: originals.iter().filter(|r| r.negated).count(),
@@ -276,7 +299,7 @@ pub fn rank_pairs(graph: &Graph, gaz: &Gazetteer, lex: &Lexicon, min_claims: usi
         .filter(|r| r.claims >= min_claims.max(1))
         .collect();
     rows.sort_by(|x, y| y.claims.cmp(&x.claims).then(y.sources.cmp(&x.sources)).then((&x.a, &x.b).cmp(&(&y.a, &y.b))));
-    rows
+    Ok(rows)
 }
 
 /// Output formats of `compare`.
@@ -442,8 +465,8 @@ pub fn render(c: &Comparison, format: Format) -> String {
 }
 
 /// Renders the ranking of `compare --all`.
-pub fn render_ranking(rows: &[PairRow], gaz: &Gazetteer, format: Format) -> String {
-    let name = |id: &str| gaz.get(id).map_or(id.to_string(), |e| e.name.clone());
+pub fn render_ranking(rows: &[PairRow], doc: &GraphDoc, format: Format) -> String {
+    let name = |id: &str| doc.node(id).map_or(id.to_string(), |n| n.label.clone());
     let mut out = String::new();
     match format {
         Format::Json => {

@@ -97,3 +97,26 @@ fn explain_says_why_not() {
     assert!(sentence(3).contains("no actor on one side") && !sentence(3).contains("two or more"), "{out}");
     assert!(sentence(4).contains("russia —disapproval→ iran"), "{out}");
 }
+
+/// `compare --graph` reads a saved graph.json and answers as the corpus does, in every format
+/// and for --all; names resolve among the graph's nodes (ids, labels, aliases, rolled up to
+/// the state), and an unknown one is an error, exit 2.
+#[test]
+fn compare_from_a_saved_graph_equals_compare_from_the_corpus() {
+    let dir = tempdir();
+    let out = dir.path().to_str().unwrap();
+    let o = run(&["build", "-o", out, "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph = dir.path().join("graph.json");
+    let graph = graph.to_str().unwrap();
+    for args in [&["Russia", "Iran", "--format", "json"][..], &["Putin", "Araghchi", "--format", "markdown"], &["--all"], &["--all", "--format", "json"]] {
+        let corpus = run(&[&["compare"][..], args].concat(), "");
+        let saved = run(&[&["compare"][..], args, &["--graph", graph]].concat(), "");
+        assert!(corpus.status.success() && saved.status.success(), "{args:?}: {}", stderr(&saved));
+        assert!(!stdout(&corpus).is_empty());
+        assert_eq!(stdout(&saved), stdout(&corpus), "{args:?}");
+    }
+    let o = run(&["compare", "Russia", "Nowhereland", "--graph", graph], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Nowhereland"), "{}", stderr(&o));
+}

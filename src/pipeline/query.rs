@@ -58,38 +58,61 @@ pub enum CompareRequest {
     All(usize),
 }
 
-/// `newsgraph compare`: reads the inputs, builds the graph and renders the comparison.
-pub fn compare(common: &Common, inputs: &[PathBuf], request: &CompareRequest, format: crate::compare::Format, threads: usize) -> Result<String> {
-    let loaded = load_on(common, threads)?;
-    // Resolve names before reading the corpus, so a typo fails fast.
-    let pair = match request {
-        CompareRequest::Pair(a, b) => {
-            let (x, y) = (crate::compare::resolve(&loaded.gazetteer, a)?, crate::compare::resolve(&loaded.gazetteer, b)?);
-            if x == y {
-                return Err(Error::usage(format!("{a:?} and {b:?} are the same actor at state level")));
+/// `newsgraph compare`: renders the comparison from a saved `graph.json` (`graph`), or else
+/// reads the inputs and builds the graph document first. Both go through the same
+/// [`GraphDoc`](crate::export::GraphDoc), so they give the same answer.
+pub fn compare(
+    common: &Common,
+    inputs: &[PathBuf],
+    graph: Option<&std::path::Path>,
+    request: &CompareRequest,
+    format: crate::compare::Format,
+    threads: usize,
+) -> Result<String> {
+    use crate::compare::{resolve, resolve_in};
+    let same = |a: &str, b: &str| Error::usage(format!("{a:?} and {b:?} are the same actor at state level"));
+    let (doc, pair) = match graph {
+        Some(path) => {
+            let src = std::fs::read_to_string(path).map_err(|e| Error::input(path.display(), e))?;
+            let doc = crate::export::GraphDoc::parse(&path.display().to_string(), &src)?;
+            let pair = match request {
+                CompareRequest::Pair(a, b) => Some((resolve_in(&doc, a)?, resolve_in(&doc, b)?)),
+                CompareRequest::All(_) => None,
+            };
+            (doc, pair)
+        }
+        None => {
+            let loaded = load_on(common, threads)?;
+            // Resolve names before reading the corpus, so a typo fails fast.
+            let pair = match request {
+                CompareRequest::Pair(a, b) => Some((resolve(&loaded.gazetteer, a)?, resolve(&loaded.gazetteer, b)?)),
+                CompareRequest::All(_) => None,
+            };
+            if let (Some((x, y)), CompareRequest::Pair(a, b)) = (&pair, request)
+                && x.0 == y.0
+            {
+                return Err(same(a, b));
             }
-            Some((x, y))
+            let config = BuildConfig {
+                common: common.clone(),
+                inputs: inputs.to_vec(),
+                out_dir: PathBuf::new(),
+                window: Window::Sentence,
+                output: OutputOptions::default(),
+                threads,
+            };
+            let (graph, _) = analyse(&config, &loaded, &|| {})?;
+            (crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon), pair)
         }
-        CompareRequest::All(_) => None,
     };
-    let config = BuildConfig {
-        common: common.clone(),
-        inputs: inputs.to_vec(),
-        out_dir: PathBuf::new(),
-        window: Window::Sentence,
-        output: OutputOptions::default(),
-        threads,
-    };
-    let (graph, _) = analyse(&config, &loaded, &|| {})?;
     Ok(match (request, pair) {
-        (CompareRequest::Pair(..), Some((x, y))) => {
-            let c = crate::compare::compare(&graph, &loaded.gazetteer, &loaded.lexicon, x, y)?;
-            crate::compare::render(&c, format)
+        (CompareRequest::Pair(a, b), Some((x, y))) => {
+            if x.0 == y.0 {
+                return Err(same(a, b));
+            }
+            crate::compare::render(&crate::compare::compare(&doc, x, y)?, format)
         }
-        (CompareRequest::All(min), _) => {
-            let rows = crate::compare::rank_pairs(&graph, &loaded.gazetteer, &loaded.lexicon, *min);
-            crate::compare::render_ranking(&rows, &loaded.gazetteer, format)
-        }
+        (CompareRequest::All(min), _) => crate::compare::render_ranking(&crate::compare::rank_pairs(&doc, *min)?, &doc, format),
         (CompareRequest::Pair(..), None) => unreachable!("a pair request resolves to a pair"),
     })
 }
