@@ -8,28 +8,48 @@
 //! `directed` attribute and in source → target order, because networkx rejects a GEXF or
 //! GraphML file that mixes directed and undirected edges.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
+use std::io;
+
+use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::name::QName;
 
 use serde_json::{Map, Value, json};
 
 use super::doc::{EdgeRec, GraphDoc, NodeRec};
 
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// `s` without the characters XML 1.0 forbids (control characters other than tab and line
+/// breaks); escaping is quick-xml's.
+fn xml_chars(s: &str) -> Cow<'_, str> {
+    let forbidden = |c: char| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r');
+    if s.contains(forbidden) { s.chars().filter(|&c| !forbidden(c)).collect::<String>().into() } else { s.into() }
+}
+
+/// An attribute whose value is escaped as quick-xml escapes it, and whose line breaks and tabs
+/// are character references, so that a reader normalising attribute values (as XML 1.0 says
+/// it must) gives them back rather than spaces.
+fn attr<'a>(key: &'a str, value: &str) -> Attribute<'a> {
+    let escaped = quick_xml::escape::escape(xml_chars(value).into_owned());
+    let value =
+        if escaped.contains(['\n', '\r', '\t']) { escaped.replace('\n', "&#10;").replace('\r', "&#13;").replace('\t', "&#9;") } else { escaped.into_owned() };
+    Attribute { key: QName(key), value: Cow::Owned(value) }
+}
+
+/// An XML document being written, two spaces an indent level.
+type Xml = Writer<Vec<u8>>;
+
+fn xml_writer() -> Xml {
+    Writer::new_with_indent(Vec::new(), b' ', 2)
+}
+
+/// The document written, with a final line break.
+fn xml_finish(w: Xml) -> String {
+    let mut s = String::from_utf8(w.into_inner()).expect("quick-xml writes the UTF-8 it is given");
+    s.push('\n');
+    s
 }
 
 /// Typed attributes of a node, for GEXF and GraphML.
@@ -91,7 +111,7 @@ impl AttrValue {
 
     fn text(&self) -> String {
         match self {
-            AttrValue::Str(s) => xml(s),
+            AttrValue::Str(s) => xml_chars(s).into_owned(),
             AttrValue::Int(i) => i.to_string(),
             AttrValue::Float(f) => format!("{f}"),
             AttrValue::Bool(b) => b.to_string(),
@@ -139,102 +159,140 @@ impl<'d> Dates<'d> {
 /// GEXF 1.3 for Gephi: typed attributes, and time spells from document dates so Gephi's
 /// timeline shows when an actor was mentioned and a relation claimed.
 pub fn gexf(doc: &GraphDoc) -> String {
+    let mut w = xml_writer();
+    write_gexf(&mut w, doc).expect("writing into memory does not fail");
+    xml_finish(w)
+}
+
+fn write_gexf(w: &mut Xml, doc: &GraphDoc) -> io::Result<()> {
     let dates = Dates::new(doc);
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n");
-    let _ = writeln!(
-        out,
-        "  <meta>\n    <creator>newsgraph {}</creator>\n    <description>{} documents, schema {}</description>\n  </meta>",
-        xml(&doc.generator.version),
-        doc.documents.len(),
-        xml(&doc.schema)
-    );
-    out.push_str("  <graph defaultedgetype=\"undirected\" mode=\"dynamic\" timeformat=\"date\">\n");
-    // Attribute types do not depend on the values: declare them from an empty node.
-    out.push_str("    <attributes class=\"node\" mode=\"static\">\n");
-    for (k, v) in &node_attrs(&NodeRec::default()) {
-        let _ = writeln!(out, "      <attribute id=\"{k}\" title=\"{k}\" type=\"{}\"/>", v.gexf_type());
-    }
-    out.push_str("    </attributes>\n    <attributes class=\"edge\" mode=\"static\">\n");
-    for (k, v) in edge_attrs(&EdgeRec::default()) {
-        let _ = writeln!(out, "      <attribute id=\"{k}\" title=\"{k}\" type=\"{}\"/>", v.gexf_type());
-    }
-    out.push_str("    </attributes>\n    <nodes>\n");
-    let spells = |out: &mut String, dates: &[String]| {
-        if !dates.is_empty() {
-            out.push_str("        <spells>\n");
-            for d in dates {
-                let _ = writeln!(out, "          <spell start=\"{d}\" end=\"{d}\"/>");
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let root = [
+        ("xmlns", "http://gexf.net/1.3"),
+        ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+        ("xsi:schemaLocation", "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"),
+        ("version", "1.3"),
+    ];
+    w.create_element("gexf").with_attributes(root).write_inner_content(|w| {
+        w.create_element("meta").write_inner_content(|w| {
+            w.create_element("creator").write_text_content(BytesText::new(&format!("newsgraph {}", xml_chars(&doc.generator.version))))?;
+            let description = format!("{} documents, schema {}", doc.documents.len(), xml_chars(&doc.schema));
+            w.create_element("description").write_text_content(BytesText::new(&description))?;
+            Ok(())
+        })?;
+        let graph = [("defaultedgetype", "undirected"), ("mode", "dynamic"), ("timeformat", "date")];
+        w.create_element("graph").with_attributes(graph).write_inner_content(|w| {
+            // Attribute types do not depend on the values: declare them from an empty record.
+            for (class, attrs) in [("node", node_attrs(&NodeRec::default())), ("edge", edge_attrs(&EdgeRec::default()))] {
+                w.create_element("attributes").with_attributes([("class", class), ("mode", "static")]).write_inner_content(|w| {
+                    for (k, v) in &attrs {
+                        w.create_element("attribute").with_attributes([("id", *k), ("title", *k), ("type", v.gexf_type())]).write_empty()?;
+                    }
+                    Ok(())
+                })?;
             }
-            out.push_str("        </spells>\n");
-        }
-    };
-    for n in &doc.nodes {
-        let _ = writeln!(out, "      <node id=\"{}\" label=\"{}\">", xml(&n.id), xml(&n.label));
-        out.push_str("        <attvalues>\n");
-        for (k, v) in node_attrs(n) {
-            let _ = writeln!(out, "          <attvalue for=\"{k}\" value=\"{}\"/>", v.text());
-        }
-        out.push_str("        </attvalues>\n");
-        spells(&mut out, &dates.of(n.documents.keys().map(|k| &**k)));
-        out.push_str("      </node>\n");
-    }
-    out.push_str("    </nodes>\n    <edges>\n");
-    for (i, e) in doc.edges.iter().enumerate() {
-        let label = e.relation.clone().unwrap_or_else(|| e.kind.clone());
-        let _ = writeln!(
-            out,
-            "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" label=\"{}\" weight=\"{}\">",
-            xml(&e.source),
-            xml(&e.target),
-            xml(&label),
-            e.weight.max(1)
-        );
-        out.push_str("        <attvalues>\n");
-        for (k, v) in edge_attrs(e) {
-            let _ = writeln!(out, "          <attvalue for=\"{k}\" value=\"{}\"/>", v.text());
-        }
-        out.push_str("        </attvalues>\n");
-        spells(&mut out, &dates.of_edge(e));
-        out.push_str("      </edge>\n");
-    }
-    out.push_str("    </edges>\n  </graph>\n</gexf>\n");
-    out
+            let values = |w: &mut Xml, attrs: Vec<(&str, AttrValue)>, dates: Vec<String>| -> io::Result<()> {
+                w.create_element("attvalues").write_inner_content(|w| {
+                    for (k, v) in attrs {
+                        w.create_element("attvalue").with_attributes([attr("for", k), attr("value", &v.text())]).write_empty()?;
+                    }
+                    Ok(())
+                })?;
+                if !dates.is_empty() {
+                    w.create_element("spells").write_inner_content(|w| {
+                        for d in &dates {
+                            w.create_element("spell").with_attributes([("start", d.as_str()), ("end", d.as_str())]).write_empty()?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            };
+            w.create_element("nodes").write_inner_content(|w| {
+                for n in &doc.nodes {
+                    w.create_element("node")
+                        .with_attributes([attr("id", &n.id), attr("label", &n.label)])
+                        .write_inner_content(|w| values(w, node_attrs(n), dates.of(n.documents.keys().map(|k| &**k))))?;
+                }
+                Ok(())
+            })?;
+            w.create_element("edges").write_inner_content(|w| {
+                for (i, e) in doc.edges.iter().enumerate() {
+                    let label = e.relation.as_deref().unwrap_or(&e.kind);
+                    let attrs = [
+                        attr("id", &format!("e{i}")),
+                        attr("source", &e.source),
+                        attr("target", &e.target),
+                        attr("label", label),
+                        attr("weight", &e.weight.max(1).to_string()),
+                    ];
+                    w.create_element("edge").with_attributes(attrs).write_inner_content(|w| values(w, edge_attrs(e), dates.of_edge(e)))?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// GraphML with typed keys.
 pub fn graphml(doc: &GraphDoc) -> String {
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-    out.push_str("  <key id=\"n_label\" for=\"node\" attr.name=\"label\" attr.type=\"string\"/>\n");
-    for (k, v) in node_attrs(&NodeRec::default()) {
-        let _ = writeln!(out, "  <key id=\"n_{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"{}\"/>", v.graphml_type());
-    }
-    out.push_str("  <key id=\"e_weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n");
-    for (k, v) in edge_attrs(&EdgeRec::default()) {
-        let _ = writeln!(out, "  <key id=\"e_{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"{}\"/>", v.graphml_type());
-    }
-    out.push_str("  <graph id=\"newsgraph\" edgedefault=\"undirected\">\n");
-    for n in &doc.nodes {
-        let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id));
-        let _ = writeln!(out, "      <data key=\"n_label\">{}</data>", xml(&n.label));
-        for (k, v) in node_attrs(n) {
-            let _ = writeln!(out, "      <data key=\"n_{k}\">{}</data>", v.text());
+    let mut w = xml_writer();
+    write_graphml(&mut w, doc).expect("writing into memory does not fail");
+    xml_finish(w)
+}
+
+fn write_graphml(w: &mut Xml, doc: &GraphDoc) -> io::Result<()> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let root = [
+        ("xmlns", "http://graphml.graphdrawing.org/xmlns"),
+        ("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+        ("xsi:schemaLocation", "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"),
+    ];
+    w.create_element("graphml").with_attributes(root).write_inner_content(|w| {
+        let key = |w: &mut Xml, id: &str, on: &str, name: &str, kind: &str| -> io::Result<()> {
+            w.create_element("key").with_attributes([("id", id), ("for", on), ("attr.name", name), ("attr.type", kind)]).write_empty()?;
+            Ok(())
+        };
+        key(w, "n_label", "node", "label", "string")?;
+        for (k, v) in node_attrs(&NodeRec::default()) {
+            key(w, &format!("n_{k}"), "node", k, v.graphml_type())?;
         }
-        out.push_str("    </node>\n");
-    }
-    for (i, e) in doc.edges.iter().enumerate() {
-        let _ = writeln!(out, "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\">", xml(&e.source), xml(&e.target));
-        let _ = writeln!(out, "      <data key=\"e_weight\">{}</data>", e.weight);
-        for (k, v) in edge_attrs(e) {
-            let _ = writeln!(out, "      <data key=\"e_{k}\">{}</data>", v.text());
+        key(w, "e_weight", "edge", "weight", "double")?;
+        for (k, v) in edge_attrs(&EdgeRec::default()) {
+            key(w, &format!("e_{k}"), "edge", k, v.graphml_type())?;
         }
-        out.push_str("    </edge>\n");
-    }
-    out.push_str("  </graph>\n</graphml>\n");
-    out
+        let data = |w: &mut Xml, key: &str, value: &str| -> io::Result<()> {
+            w.create_element("data").with_attribute(("key", key)).write_text_content(BytesText::new(value))?;
+            Ok(())
+        };
+        w.create_element("graph").with_attributes([("id", "newsgraph"), ("edgedefault", "undirected")]).write_inner_content(|w| {
+            for n in &doc.nodes {
+                w.create_element("node").with_attribute(attr("id", &n.id)).write_inner_content(|w| {
+                    data(w, "n_label", &xml_chars(&n.label))?;
+                    for (k, v) in node_attrs(n) {
+                        data(w, &format!("n_{k}"), &v.text())?;
+                    }
+                    Ok(())
+                })?;
+            }
+            for (i, e) in doc.edges.iter().enumerate() {
+                let attrs = [attr("id", &format!("e{i}")), attr("source", &e.source), attr("target", &e.target)];
+                w.create_element("edge").with_attributes(attrs).write_inner_content(|w| {
+                    data(w, "e_weight", &e.weight.to_string())?;
+                    for (k, v) in edge_attrs(e) {
+                        data(w, &format!("e_{k}"), &v.text())?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn node_json(n: &NodeRec) -> Map<String, Value> {
@@ -305,20 +363,32 @@ pub fn nodelink(doc: &GraphDoc) -> String {
     }))
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// A Neo4j array field: the items joined by `;` (a `;` inside an item becomes `,`).
+fn neo4j_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    items.into_iter().map(|s| s.replace(';', ",")).collect::<Vec<_>>().join(";")
 }
 
-fn csv_array(items: &[String]) -> String {
-    csv_field(&items.iter().map(|s| s.replace(';', ",")).collect::<Vec<_>>().join(";"))
+/// A CSV file in memory: fields quoted where they hold a comma, quote or line break (the
+/// `csv` crate's rules), one record a line.
+fn csv_file(header: &str, records: impl Iterator<Item = Vec<String>>) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>| -> csv::Result<()> {
+        w.write_record(header.split(','))?;
+        for r in records {
+            w.write_record(&r)?;
+        }
+        w.flush()?;
+        Ok(())
+    };
+    write(&mut w).expect("writing into memory does not fail");
+    String::from_utf8(w.into_inner().expect("flushed")).expect("the fields are UTF-8")
 }
 
 /// Neo4j bulk-import CSV: `nodes.csv` and `relationships.csv`, headers in the format of
 /// `neo4j-admin database import` (`:ID`, `:LABEL`, `:START_ID`, `:END_ID`, `:TYPE`, typed
 /// columns, `;`-separated arrays).
 pub fn neo4j(doc: &GraphDoc) -> (String, String) {
-    let mut nodes = String::from("id:ID,label,type,:LABEL,mentions:long,iso3,affiliation,aliases:string[],documents:string[]\n");
-    for n in &doc.nodes {
+    let nodes = doc.nodes.iter().map(|n| {
         let kind_label: String = n
             .kind
             .split(|c: char| !c.is_alphanumeric())
@@ -328,49 +398,105 @@ pub fn neo4j(doc: &GraphDoc) -> (String, String) {
                 cs.next().map(|c| c.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default()
             })
             .collect();
-        let _ = writeln!(
-            nodes,
-            "{},{},{},{},{},{},{},{},{}",
-            csv_field(&n.id),
-            csv_field(&n.label),
-            csv_field(&n.kind),
-            csv_field(&format!("Entity;{kind_label}")),
-            n.mentions,
-            csv_field(n.iso3.as_deref().unwrap_or("")),
-            csv_field(n.affiliation.as_deref().unwrap_or("")),
-            csv_array(&n.aliases),
-            csv_array(&n.documents.keys().map(|k| k.to_string()).collect::<Vec<_>>()),
-        );
-    }
-    let mut rels = String::from(
-        ":START_ID,:END_ID,:TYPE,kind,weight:long,relation,polarity,directed:boolean,negated:boolean,claims:long,copies:long,outlets:long,goldstein_mean:double,npmi:double,first,last,evidence:string[]\n",
-    );
-    for e in &doc.edges {
+        vec![
+            n.id.clone(),
+            n.label.clone(),
+            n.kind.clone(),
+            format!("Entity;{kind_label}"),
+            n.mentions.to_string(),
+            n.iso3.clone().unwrap_or_default(),
+            n.affiliation.clone().unwrap_or_default(),
+            neo4j_array(n.aliases.iter().map(String::as_str)),
+            neo4j_array(n.documents.keys().map(|k| &**k)),
+        ]
+    });
+    let nodes = csv_file("id:ID,label,type,:LABEL,mentions:long,iso3,affiliation,aliases:string[],documents:string[]", nodes);
+    let rels = doc.edges.iter().map(|e| {
         let kind = match e.kind.as_str() {
             "relation" => e.relation.clone().unwrap_or_else(|| "relation".into()),
             other => other.to_string(),
         };
-        let _ = writeln!(
-            rels,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&e.source),
-            csv_field(&e.target),
-            csv_field(&kind.to_uppercase()),
-            csv_field(&e.kind),
-            e.weight,
-            csv_field(e.relation.as_deref().unwrap_or("")),
-            csv_field(e.polarity.as_deref().unwrap_or("")),
-            e.directed.unwrap_or(false),
-            e.negated.unwrap_or(false),
-            e.claims.unwrap_or(0),
-            e.copies.unwrap_or(0),
-            e.outlets.unwrap_or(0),
-            e.goldstein_mean.unwrap_or(0.0),
-            e.npmi.unwrap_or(0.0),
-            csv_field(e.first.clone().flatten().as_deref().unwrap_or("")),
-            csv_field(e.last.clone().flatten().as_deref().unwrap_or("")),
-            csv_array(&e.evidence.clone().unwrap_or_default()),
-        );
-    }
+        vec![
+            e.source.clone(),
+            e.target.clone(),
+            kind.to_uppercase(),
+            e.kind.clone(),
+            e.weight.to_string(),
+            e.relation.clone().unwrap_or_default(),
+            e.polarity.clone().unwrap_or_default(),
+            e.directed.unwrap_or(false).to_string(),
+            e.negated.unwrap_or(false).to_string(),
+            e.claims.unwrap_or(0).to_string(),
+            e.copies.unwrap_or(0).to_string(),
+            e.outlets.unwrap_or(0).to_string(),
+            e.goldstein_mean.unwrap_or(0.0).to_string(),
+            e.npmi.unwrap_or(0.0).to_string(),
+            e.first.clone().flatten().unwrap_or_default(),
+            e.last.clone().flatten().unwrap_or_default(),
+            neo4j_array(e.evidence.iter().flatten().map(String::as_str)),
+        ]
+    });
+    let rels = csv_file(
+        ":START_ID,:END_ID,:TYPE,kind,weight:long,relation,polarity,directed:boolean,negated:boolean,claims:long,copies:long,outlets:long,goldstein_mean:double,npmi:double,first,last,evidence:string[]",
+        rels,
+    );
     (nodes, rels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hostile strings in ids, labels and fields come back whole from every XML and CSV file
+    /// (less the control characters XML 1.0 forbids), read by the crates' own readers.
+    #[test]
+    fn hostile_strings_round_trip() {
+        let cases = [
+            "plain",
+            "a & b < c > d",
+            "quote \" and 'apostrophe'",
+            "comma, and; semicolon",
+            "line\nbreak\r\nand tab\t",
+            "bell\u{7} and nul\u{0}",
+            "Россия’s “curly”",
+            "",
+        ];
+        for (i, s) in cases.iter().enumerate() {
+            let mut doc = GraphDoc::parse("t.json", r#"{"schema": "newsgraph.graph/1", "generator": {"name": "newsgraph", "version": "0"}, "gazetteer": {"entities": 0, "aliases": 0, "digest": ""}, "settings": {}, "documents": [], "nodes": [], "edges": [], "claims": []}"#).unwrap();
+            let id = format!("n{i}{s}");
+            doc.nodes.push(NodeRec { id: id.clone(), label: s.to_string(), kind: "person".into(), aliases: vec![s.to_string()], ..Default::default() });
+            let xml_clean: String = s.chars().filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r')).collect();
+            for (name, text) in [("gexf", gexf(&doc)), ("graphml", graphml(&doc))] {
+                let mut reader = quick_xml::Reader::from_str(&text);
+                let (mut ids, mut labels) = (Vec::new(), Vec::new());
+                loop {
+                    match reader.read_event().unwrap_or_else(|e| panic!("{name} {s:?}: {e}")) {
+                        Event::Eof => break,
+                        Event::Start(e) | Event::Empty(e) => {
+                            for a in e.attributes() {
+                                let a = a.unwrap();
+                                let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
+                                match (e.name().0, a.key.0) {
+                                    ("node", "id") => ids.push(v),
+                                    ("node", "label") => labels.push(v),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                assert_eq!(ids, [id.chars().filter(|c| xml_clean.contains(*c) || !s.contains(*c)).collect::<String>()], "{name} {s:?}");
+                if name == "gexf" {
+                    assert_eq!(labels, [xml_clean.clone()], "{name} {s:?}");
+                }
+            }
+            let (nodes, _) = neo4j(&doc);
+            let mut reader = csv::Reader::from_reader(nodes.as_bytes());
+            let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+            assert_eq!(rows.len(), 1, "{s:?}: {nodes}");
+            assert_eq!((&rows[0][0], &rows[0][1]), (id.as_str(), *s), "{s:?}");
+            assert_eq!(&rows[0][7], s.replace(';', ","), "{s:?}");
+        }
+    }
 }
