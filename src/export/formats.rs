@@ -488,7 +488,7 @@ mod tests {
                 }
                 assert_eq!(ids, [id.chars().filter(|c| xml_clean.contains(*c) || !s.contains(*c)).collect::<String>()], "{name} {s:?}");
                 if name == "gexf" {
-                    assert_eq!(labels, [xml_clean.clone()], "{name} {s:?}");
+                    assert_eq!(labels, std::slice::from_ref(&xml_clean), "{name} {s:?}");
                 }
             }
             let (nodes, _) = neo4j(&doc);
