@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use quick_xml::escape::escape as html_escape;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -332,10 +333,6 @@ fn claim_line(c: &ClaimRow) -> String {
         let _ = write!(t, " [copy of {o}]");
     }
     t
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Renders a comparison.

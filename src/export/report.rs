@@ -11,8 +11,10 @@ use super::doc::{ClaimRec, GraphDoc};
 use super::dot::relation_edge_id;
 use crate::export::Style;
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// HTML text or a quoted attribute value: quick-xml's escaping (`& < > " '`), as in the XML
+/// formats.
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(s)
 }
 
 /// How many pairs the report details.
