@@ -424,19 +424,19 @@ pub fn render(c: &Comparison, format: Format) -> String {
                 let _ = writeln!(
                     out,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td><td>{}</td></tr>",
-                    html_escape(&source_name(s)),
+                    html_escape(source_name(s)),
                     html_escape(&s.document),
                     s.claims.len(),
                     s.cooperative,
                     s.conflictual,
                     s.denied,
                     s.stance,
-                    html_escape(&s.speakers.join(", "))
+                    html_escape(s.speakers.join(", "))
                 );
             }
             let _ = writeln!(out, "</table><h2>Timeline</h2>");
             for s in &c.sources {
-                let _ = writeln!(out, "<h3>{} ({})</h3><ul>", html_escape(&source_name(s)), html_escape(&s.document));
+                let _ = writeln!(out, "<h3>{} ({})</h3><ul>", html_escape(source_name(s)), html_escape(&s.document));
                 for cl in &s.claims {
                     let class = match cl.polarity {
                         "cooperative" => "coop",
@@ -444,7 +444,7 @@ pub fn render(c: &Comparison, format: Format) -> String {
                         _ => "",
                     };
                     let neg = if cl.negated { " neg" } else { "" };
-                    let _ = writeln!(out, "<li class=\"{class}{neg}\">{}</li>", html_escape(&claim_line(cl)));
+                    let _ = writeln!(out, "<li class=\"{class}{neg}\">{}</li>", html_escape(claim_line(cl)));
                 }
                 let _ = writeln!(out, "</ul>");
             }
@@ -503,8 +503,8 @@ pub fn render_ranking(rows: &[PairRow], doc: &GraphDoc, format: Format) -> Strin
                 let _ = writeln!(
                     out,
                     "<tr><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td></tr>",
-                    html_escape(&name(&r.a)),
-                    html_escape(&name(&r.b)),
+                    html_escape(name(&r.a)),
+                    html_escape(name(&r.b)),
                     r.claims,
                     r.sources,
                     r.cooperative,
