@@ -1,9 +1,11 @@
 //! Writing the graph out, in every format its users' tools read.
 //!
-//! [`doc::GraphDoc`] is `graph.json` (the contract in `../shared/docs/graph-contract.md`) as
-//! owned data; every other format is rendered from it: DOT, SVG and PNG ([`dot`]), GEXF,
-//! GraphML, Cytoscape.js, node-link JSON and Neo4j CSV ([`formats`]), and a self-contained HTML
-//! report ([`report`]). Also the JSON Lines records of `newsgraph tag`.
+//! [`doc::GraphDoc`] is `graph.json` (the contract in `docs/graph-contract.md`) as owned
+//! data, written by serde_json; every other format is rendered from it: DOT, SVG and PNG
+//! ([`dot`], with graphviz-rust and Graphviz), GEXF and GraphML (quick-xml), Cytoscape.js and
+//! node-link JSON (serde_json), Neo4j CSV (csv) ([`formats`]), and a self-contained HTML report
+//! ([`report`]). Also the JSON Lines records of `newsgraph tag`, the partial records of
+//! `map` and `merge` ([`part`]), and the diagram [`Style`].
 //!
 //! Every file is rendered in memory first and then written under a temporary name and renamed,
 //! so a failed run never leaves a half-written file and never replaces a good one.

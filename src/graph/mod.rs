@@ -537,10 +537,11 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
 
 #[cfg(test)]
 mod tests {
-    use super::copies::{fnv1a, word_set};
+    use super::copies::word_set;
     use super::evidence::MODALITIES;
     use super::*;
     use crate::relations::Modality;
+    use crate::relations::word_hash;
 
     proptest::proptest! {
         /// The byte scan of [`word_set`] agrees with splitting at every char that is not
@@ -552,7 +553,7 @@ mod tests {
                 .filter(|w| !w.is_empty())
                 .map(|w| {
                     let lower = w.to_lowercase();
-                    (fnv1a(lower.bytes()), lower.len() >= 4)
+                    (word_hash(&lower), lower.len() >= 4)
                 })
                 .collect();
             want.sort_unstable();

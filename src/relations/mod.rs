@@ -40,6 +40,7 @@ mod quotes;
 mod tokens;
 
 pub use lexicon::{Cue, CueRole, Lexicon, Polarity, RelationType};
+pub use tokens::word_hash;
 
 use std::ops::Range;
 use std::rc::Rc;
@@ -295,8 +296,7 @@ pub fn extract_traced(
             let key = (claim.subject, claim.object, claim.relation, claim.negated);
             let words = words
                 .get_or_insert_with(|| {
-                    use std::hash::BuildHasher;
-                    let mut w: Vec<u64> = tokens.iter().map(|t| rustc_hash::FxBuildHasher.hash_one(t.word.as_str())).collect();
+                    let mut w: Vec<u64> = tokens.iter().map(|t| tokens::word_hash(&t.word)).collect();
                     w.sort_unstable();
                     w.dedup();
                     Rc::from(w)

@@ -108,3 +108,11 @@ pub(super) fn phrase_at(tokens: &[Token], i: usize, phrase: &[u32]) -> bool {
 pub(super) fn token_at(tokens: &[Token], at: usize) -> usize {
     tokens.partition_point(|t| t.start < at)
 }
+
+/// A word's hash: FxHash, the same on every machine and thread (no random seed). The one hash
+/// by which sentences are compared as sets of words, here (repeated claims) and in `graph`
+/// (copies).
+pub fn word_hash(word: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(word)
+}
