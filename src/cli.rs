@@ -398,8 +398,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             if Gazetteer::is_compiled(&common.gazetteer) {
                 return Err(Error::usage(format!("{} is already compiled; name the gazetteer folder or TOML file", common.gazetteer.display())));
             }
-            let g = Gazetteer::load(&common.gazetteer)?;
-            let sources = crate::relations::Lexicon::sources(&common.gazetteer)?;
+            let (g, sources) = Gazetteer::load_with_lexicon(&common.gazetteer)?;
             let lexicon = crate::relations::Lexicon::from_sources(&sources)?;
             let bytes = g.compile(sources)?;
             if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -421,7 +420,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             let (g, sources) = if Gazetteer::is_compiled(&common.gazetteer) {
                 Gazetteer::load_compiled(&common.gazetteer)?
             } else {
-                (Gazetteer::load(&common.gazetteer)?, crate::relations::Lexicon::sources(&common.gazetteer)?)
+                Gazetteer::load_with_lexicon(&common.gazetteer)?
             };
             for p in g.problems() {
                 println!("{p}");

@@ -38,3 +38,14 @@ fn problems_are_listed_with_file_and_line() {
     assert!(out.contains(&format!("{file}:9: error: empty alias")), "{out}");
     assert!(out.contains("ambiguous: alias \"Alpha\" is claimed by a"), "{out}");
 }
+
+/// The data folder is read once: the lexicon's sources come from the gazetteer's own read, and
+/// they are the files a separate read finds (relations.toml among them).
+#[test]
+fn the_lexicon_comes_from_the_gazetteers_own_read() {
+    let dir = root().join("gazetteer");
+    let (g, sources) = newsgraph::gazetteer::Gazetteer::load_with_lexicon(&dir).unwrap();
+    assert_eq!(sources, newsgraph::relations::Lexicon::sources(&dir).unwrap());
+    assert!(sources.iter().any(|(name, src)| name.ends_with("relations.toml") && src.contains("[grammar]")));
+    assert_eq!(g.digest, newsgraph::gazetteer::Gazetteer::load(&dir).unwrap().digest);
+}

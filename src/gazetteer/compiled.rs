@@ -132,7 +132,7 @@ impl Gazetteer {
     }
 
     /// The compiled form of this gazetteer with its lexicon's sources (see
-    /// [`crate::relations::Lexicon::sources`]): a JSON header line, then one line per entity.
+    /// [`Gazetteer::load_with_lexicon`]): a JSON header line, then one line per entity.
     /// Refuses a gazetteer with errors.
     pub fn compile(&self, lexicon: Vec<(String, String)>) -> Result<Vec<u8>> {
         if let Some(p) = self.errors().next() {

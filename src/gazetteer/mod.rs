@@ -13,7 +13,7 @@
 //!
 //! This module is the one loader of that folder: it reads every file once and hands the
 //! `[text]` and `[style]` tables to the types of the stages that use them (and the lexicon's
-//! tables to `relations`, through [`Lexicon::sources`](crate::relations::Lexicon::sources)).
+//! tables to `relations`, [`Gazetteer::load_with_lexicon`]).
 //!
 //! Loading never merges anything silently: [`Gazetteer::problems`] lists every duplicate id,
 //! alias claimed by two entities, dangling reference, empty alias and bad date, each with the
@@ -229,15 +229,28 @@ impl Gazetteer {
     /// Fails only when a file cannot be read or is not valid TOML of the expected shape; data
     /// problems are collected in [`Gazetteer::problems`].
     pub fn load(path: &Path) -> Result<Gazetteer> {
+        Ok(Self::load_with_lexicon(path)?.0)
+    }
+
+    /// [`Gazetteer::load`], and from the same read of each file, the relation lexicon's sources:
+    /// the files with `[[relation]]` or `[grammar]` tables, as (name, TOML text), for
+    /// [`Lexicon::from_sources`](crate::relations::Lexicon::from_sources). The data folder is
+    /// read once.
+    pub fn load_with_lexicon(path: &Path) -> Result<(Gazetteer, Vec<(String, String)>)> {
         let files = gazetteer_files(path)?;
         let mut hasher = Sha256::new();
         let mut loader = Loader { entities: Vec::new(), problems: Vec::new(), text: None, style: None, derive: Vec::new() };
+        let mut lexicon = Vec::new();
         for f in &files {
             let src = read_source(f, &mut hasher)?;
-            loader.file(&f.display().to_string(), &src)?;
+            let name = f.display().to_string();
+            loader.file(&name, &src)?;
+            if src.contains("[[relation]]") || src.contains("[grammar]") {
+                lexicon.push((name, src));
+            }
         }
         let digest = format!("sha256:{}", crate::hex(&hasher.finalize()));
-        Self::assemble(loader, digest, files)
+        Ok((Self::assemble(loader, digest, files)?, lexicon))
     }
 
     /// The digest [`Gazetteer::load`] would record for `path`, and the bytes it covers,

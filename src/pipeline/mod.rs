@@ -226,8 +226,7 @@ pub fn load_gazetteer(path: &std::path::Path, cache: Option<&std::path::Path>) -
     {
         return Ok(found);
     }
-    let gazetteer = Gazetteer::load(path)?;
-    let lexicon = Lexicon::sources(path)?;
+    let (gazetteer, lexicon) = Gazetteer::load_with_lexicon(path)?;
     if let Some(c) = &cached
         && gazetteer.errors().next().is_none()
     {

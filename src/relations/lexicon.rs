@@ -310,7 +310,9 @@ impl Lexicon {
         Self::from_sources(&Self::sources(gazetteer)?)
     }
 
-    /// The files of a gazetteer that hold lexicon tables, as (name, TOML text).
+    /// The files of a gazetteer that hold lexicon tables, as (name, TOML text), read apart
+    /// from the gazetteer (for a library user who wants the lexicon alone; the commands get
+    /// them from the gazetteer's own read, [`Gazetteer::load_with_lexicon`](crate::gazetteer::Gazetteer::load_with_lexicon)).
     pub fn sources(gazetteer: &Path) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         for f in gazetteer_files(gazetteer)? {
