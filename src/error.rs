@@ -84,7 +84,7 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> LineIndex {
-        LineIndex { newlines: memchr_newlines(text.as_bytes()) }
+        LineIndex { newlines: newline_offsets(text.as_bytes()) }
     }
 
     /// The 1-based line of a byte offset.
@@ -93,7 +93,7 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> Vec<usize> {
+fn newline_offsets(bytes: &[u8]) -> Vec<usize> {
     bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect()
 }
 

@@ -366,34 +366,6 @@ fn reference_tokenize(text: &str, span: Range<usize>) -> Vec<(usize, usize, Stri
     out
 }
 
-/// Quotation spans as first found (every char decoded): the reference for the memchr scan of
-/// [`quotation_spans`].
-fn reference_quotation_spans(p: &str, base: usize) -> Vec<Range<usize>> {
-    let (mut spans, mut open, mut straight_open) = (Vec::new(), None, None);
-    for (off, c) in p.char_indices() {
-        let at = base + off;
-        match c {
-            '\u{201C}' if open.is_none() => open = Some(at),
-            '\u{201D}' => {
-                if let Some(o) = open.take() {
-                    spans.push(o..at + c.len_utf8());
-                } else if spans.is_empty() {
-                    spans.push(base..at + c.len_utf8());
-                }
-            }
-            '"' => match straight_open.take() {
-                Some(o) => spans.push(o..at + 1),
-                None => straight_open = Some(at),
-            },
-            _ => {}
-        }
-    }
-    if let Some(o) = open.or(straight_open) {
-        spans.push(o..base + p.len());
-    }
-    spans
-}
-
 /// Every word of the grammar and the cues has one id, not 0; phrases and cue parts hold their
 /// words' ids; a token gets its word's id, 0 for a word of no rule.
 #[test]
@@ -449,19 +421,14 @@ fn quotation_table() {
     for (p, want) in cases {
         let got: Vec<&str> = quotation_spans(p, 0).into_iter().map(|r| &p[r]).collect();
         assert_eq!(&got, want, "{p}");
-        assert_eq!(quotation_spans(p, 7), reference_quotation_spans(p, 7), "{p}");
+        // Spans are offsets into the text: a paragraph at byte 7 gives the same spans, 7 on.
+        let shifted: Vec<Range<usize>> = quotation_spans(p, 0).into_iter().map(|r| r.start + 7..r.end + 7).collect();
+        assert_eq!(quotation_spans(p, 7), shifted, "{p}");
     }
 }
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-
-    /// The memchr scan finds the quotations the char-by-char reference finds, whatever the mix
-    /// of curly and straight marks and other three-byte chars that start with E2.
-    #[test]
-    fn quotation_spans_match_reference(p in "[a \"“”’–—…\u{2028}\u{2060}é]{0,40}", base in 0usize..1000) {
-        proptest::prop_assert_eq!(quotation_spans(&p, base), reference_quotation_spans(&p, base));
-    }
 
     /// The tokenizer agrees with the reference on text made of the characters that steer it
     /// (inner apostrophes, hyphens, initials' dots, `&`, combining marks, non-ASCII case).

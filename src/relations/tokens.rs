@@ -22,7 +22,10 @@ pub(super) struct Token {
 ///
 /// One pass over the bytes, decoding a `char` only where one is not ASCII; words are
 /// [`CompactString`]s, so the words of a sentence (nearly all under 24 bytes) cost no
-/// allocation of their own.
+/// allocation of their own. This hand-written fast path pays: with the first, char-vector
+/// version (the reference its proptest holds it to) the relation rules took 0.57 s against
+/// 0.49 s on the 20 MB bench corpus (`examples/stage_scan`, three interleaved runs each, the
+/// same 112,474 claims).
 pub(super) fn tokenize(text: &str, span: Range<usize>) -> Vec<Token> {
     let s = &text[span.clone()];
     let b = s.as_bytes();
