@@ -280,9 +280,10 @@ impl Tagger {
         // Standard semantics: every state knows every pattern that ends there, so a walk sees
         // a shorter valid match under a longer invalid one. A contiguous NFA: a DFA of a large
         // gazetteer would take gigabytes and seconds to build. (An NFA answers anchored and
-        // unanchored searches alike.) Anchored walks: a valid match starts at a word start, so the tagger walks the automaton from each one instead of
-        // stepping it at every byte (an unanchored overlapping scan made `tag` 1.4 times as
-        // slow at 200 MB, BENCHMARKS.md). The patterns are ASCII-lowercased, and the walk
+        // unanchored searches alike.) Anchored walks: a valid match starts at a word start, so
+        // the tagger walks the automaton from each one instead of stepping it at every byte
+        // (an unanchored overlapping scan made `tag` 1.4 times as slow at 200 MB,
+        // BENCHMARKS.md). The patterns are ASCII-lowercased, and the walk
         // lowercases the bytes it reads: the builder's own ASCII case folding takes 2.5 times
         // as long to build (0.97 s against 0.39 s).
         let matcher =
