@@ -15,42 +15,16 @@ use std::hash::BuildHasher;
 /// which is what makes a reworded copy recognisable: with the tokenizer's words, 5 of the 11
 /// copies among the seeds' claims fell under the overlap threshold.
 pub(super) fn word_set(sentence: &str) -> Vec<(u64, bool)> {
-    let b = sentence.as_bytes();
-    // The char at byte `i`, whether it is alphanumeric, and its length (ASCII without decoding).
-    let at = |i: usize| -> (bool, usize) {
-        if b[i] < 0x80 {
-            (b[i].is_ascii_alphanumeric(), 1)
-        } else {
-            let c = crate::norm::char_at(sentence, i).unwrap_or('\u{FFFD}');
-            (c.is_alphanumeric(), c.len_utf8())
-        }
-    };
-    let mut words: Vec<(u64, bool)> = Vec::with_capacity(b.len() / 6 + 1);
-    let mut i = 0;
-    while i < b.len() {
-        let (alnum, n) = at(i);
-        if !alnum {
-            i += n;
-            continue;
-        }
-        let start = i;
-        let mut ascii = true;
-        while i < b.len() {
-            let (alnum, n) = at(i);
-            if !alnum {
-                break;
-            }
-            ascii &= n == 1;
-            i += n;
-        }
-        let w = &sentence[start..i];
-        words.push(if ascii {
-            (word_hash(&w.to_ascii_lowercase()), w.len() >= 4)
-        } else {
+    // A plain split: a byte scan that decoded only non-ASCII chars measured no faster (copy
+    // detection's phase 0.194-0.209 s against 0.198-0.209 s on the 20 MB bench corpus).
+    let mut words: Vec<(u64, bool)> = sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
             let lower = w.to_lowercase();
             (word_hash(&lower), lower.len() >= 4)
-        });
-    }
+        })
+        .collect();
     words.sort_unstable();
     words.dedup_by_key(|w| w.0);
     words

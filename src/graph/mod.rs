@@ -537,30 +537,9 @@ fn relation_edges<'g>(records: &[ClaimRecord], documents: &[DocumentInfo], gaz: 
 
 #[cfg(test)]
 mod tests {
-    use super::copies::word_set;
     use super::evidence::MODALITIES;
     use super::*;
     use crate::relations::Modality;
-    use crate::relations::word_hash;
-
-    proptest::proptest! {
-        /// The byte scan of [`word_set`] agrees with splitting at every char that is not
-        /// alphanumeric and lowercasing each word (ASCII, accents, `İ`, `Σ`, digits, marks).
-        #[test]
-        fn word_set_matches_splitting_and_lowercasing(text in "[aZé É'’.\\-_0-9\u{301}İßΣς,;x\u{2013}]{0,40}") {
-            let mut want: Vec<(u64, bool)> = text
-                .split(|ch: char| !ch.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(|w| {
-                    let lower = w.to_lowercase();
-                    (word_hash(&lower), lower.len() >= 4)
-                })
-                .collect();
-            want.sort_unstable();
-            want.dedup_by_key(|w| w.0);
-            proptest::prop_assert_eq!(word_set(&text), want);
-        }
-    }
 
     #[test]
     fn evidence_gives_back_every_claim_whole_from_the_file_and_the_buffer() {
