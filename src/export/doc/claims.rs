@@ -1,6 +1,7 @@
 //! The claims of a graph document: parsed records, or the built graph's compact records made
 //! into records one at a time from the evidence file.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::{ClaimRec, DocKey, Spans};
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
-use crate::graph::{ClaimRecord, Evidence, Graph};
+use crate::graph::{ClaimRecord, Evidence, Graph, claim_id};
 use crate::relations::Lexicon;
 
 /// The claims of a graph document. Read from a `graph.json`, they are held in memory; taken
@@ -144,82 +145,39 @@ impl Claims {
     }
 }
 
-/// A built claim as `graph.json` writes it: [`ClaimRec`]'s fields in its order, borrowed from
-/// the graph's tables rather than copied (a million claims are a million times fifteen strings).
-/// The one mapping from a graph claim to its record: [`ClaimView::into_rec`] makes the owned form.
-#[derive(Serialize)]
-pub(super) struct ClaimView<'a> {
-    pub(super) id: ClaimId,
-    pub(super) document: &'a str,
-    pub(super) subject: &'a str,
-    pub(super) object: &'a str,
-    pub(super) subject_state: &'a str,
-    pub(super) object_state: &'a str,
-    pub(super) directed: bool,
-    pub(super) relation: &'a str,
-    pub(super) polarity: &'a str,
-    pub(super) negated: bool,
-    pub(super) modality: &'a str,
-    pub(super) speaker: Option<&'a str>,
-    pub(super) cameo: &'a str,
-    pub(super) plover: Option<&'a str>,
-    pub(super) goldstein: f64,
-    pub(super) quad_class: &'a str,
-    pub(super) state: bool,
-    pub(super) sentence: std::borrow::Cow<'a, str>,
-    pub(super) spans: Spans,
-    pub(super) cue: std::borrow::Cow<'a, str>,
-    pub(super) cue_phrase: &'a str,
-    pub(super) rule: &'a str,
-    pub(super) pairing: &'a str,
-    pub(super) copy_of: Option<ClaimId>,
-}
-
-/// A claim's id, `c-` and its number from 1, at least six digits: serialised without an
-/// allocation of its own.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct ClaimId(usize);
-
-impl std::fmt::Display for ClaimId {
-    /// As [`claim_id`] makes it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "c-{:06}", self.0 + 1)
-    }
-}
-
-impl Serialize for ClaimId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+/// A built claim as `graph.json` writes it, its strings borrowed from the graph's tables and
+/// the evidence file (the sentence and cue, and the ids, are made per claim).
+pub(super) type ClaimView<'a> = ClaimRec<Cow<'a, str>>;
 
 impl ClaimView<'_> {
+    /// The owned record.
     pub(super) fn into_rec(self) -> ClaimRec {
+        let own = |c: Cow<'_, str>| c.into_owned();
         ClaimRec {
-            id: self.id.to_string(),
-            document: self.document.into(),
-            subject: self.subject.into(),
-            object: self.object.into(),
-            subject_state: self.subject_state.into(),
-            object_state: self.object_state.into(),
+            id: own(self.id),
+            document: own(self.document),
+            subject: own(self.subject),
+            object: own(self.object),
+            subject_state: own(self.subject_state),
+            object_state: own(self.object_state),
             directed: self.directed,
-            relation: self.relation.into(),
-            polarity: self.polarity.into(),
+            relation: own(self.relation),
+            polarity: own(self.polarity),
             negated: self.negated,
-            modality: self.modality.into(),
-            speaker: self.speaker.map(String::from),
-            cameo: self.cameo.into(),
-            plover: self.plover.map(String::from),
+            modality: own(self.modality),
+            speaker: self.speaker.map(own),
+            cameo: own(self.cameo),
+            plover: self.plover.map(own),
             goldstein: self.goldstein,
-            quad_class: self.quad_class.into(),
+            quad_class: own(self.quad_class),
             state: self.state,
-            sentence: self.sentence.into_owned(),
+            sentence: own(self.sentence),
             spans: self.spans,
-            cue: self.cue.into_owned(),
-            cue_phrase: self.cue_phrase.into(),
-            rule: self.rule.into(),
-            pairing: self.pairing.into(),
-            copy_of: self.copy_of.map(|id| id.to_string()),
+            cue: own(self.cue),
+            cue_phrase: own(self.cue_phrase),
+            rule: own(self.rule),
+            pairing: own(self.pairing),
+            copy_of: self.copy_of.map(own),
         }
     }
 }
@@ -252,33 +210,34 @@ impl Built {
         let r = &self.records[i];
         let rel = &self.relations[c.relation];
         let (cue_phrase, rule) = &self.cues[c.cue];
-        let id = |e: u32| self.entities[e as usize].as_str();
+        let id = |e: u32| Cow::Borrowed(self.entities[e as usize].as_str());
+        let text = |t: &'a str| Cow::Borrowed(t);
         let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
         ClaimView {
-            id: ClaimId(i),
-            document: &self.documents[r.document as usize],
+            id: claim_id(i).into(),
+            document: text(&self.documents[r.document as usize]),
             subject: id(c.subject),
             object: id(c.object),
             subject_state: id(r.subject_state),
             object_state: id(r.object_state),
             directed: !rel.symmetric,
-            relation: &rel.id,
-            polarity: rel.polarity.as_str(),
+            relation: text(&rel.id),
+            polarity: text(rel.polarity.as_str()),
             negated: c.negated,
-            modality: c.modality.as_str(),
+            modality: text(c.modality.as_str()),
             speaker: c.speaker.map(id),
-            cameo: &rel.cameo,
-            plover: rel.plover.as_deref(),
+            cameo: text(&rel.cameo),
+            plover: rel.plover.as_deref().map(text),
             goldstein: rel.goldstein,
-            quad_class: &rel.quad,
+            quad_class: text(&rel.quad),
             state: rel.state,
             sentence,
             spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
             cue,
-            cue_phrase,
-            rule,
-            pairing: c.pairing,
-            copy_of: r.copy_of.map(ClaimId),
+            cue_phrase: text(cue_phrase),
+            rule: text(rule),
+            pairing: text(c.pairing),
+            copy_of: r.copy_of.map(|k| claim_id(k).into()),
         }
     }
 }
@@ -319,14 +278,40 @@ impl<'de> Deserialize<'de> for Claims {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::claim_id;
 
-    /// A claim id is `claim_id`'s string, through serde too.
+    /// The borrowed record and the owned one made from it are the same JSON: `into_rec` maps
+    /// every field to itself.
     #[test]
-    fn claim_ids_serialise_as_claim_id_makes_them() {
-        for i in [0, 8, 99_998, 999_999, 1_000_000, usize::MAX - 1] {
-            assert_eq!(ClaimId(i).to_string(), claim_id(i));
-            assert_eq!(serde_json::to_string(&ClaimId(i)).unwrap(), format!("{:?}", claim_id(i)));
-        }
+    fn a_view_and_its_owned_record_serialise_alike() {
+        let t = |s: &'static str| Cow::Borrowed(s);
+        let view: ClaimView<'_> = ClaimRec {
+            id: claim_id(41).into(),
+            document: t("d1"),
+            subject: t("russia"),
+            object: t("iran"),
+            subject_state: t("russia-state"),
+            object_state: t("iran-state"),
+            directed: true,
+            relation: t("partnership"),
+            polarity: t("cooperative"),
+            negated: true,
+            modality: t("future"),
+            speaker: Some(t("abbas-araghchi")),
+            cameo: t("05"),
+            plover: Some(t("COOPERATE")),
+            goldstein: 3.5,
+            quad_class: t("verbal_cooperation"),
+            state: true,
+            sentence: Cow::Owned("“Russia is a friend,” he said.".to_string()),
+            spans: Spans { sentence: [1, 2], subject: [3, 4], object: [5, 6], cue: [7, 8] },
+            cue: t("friend"),
+            cue_phrase: t("friend of"),
+            rule: t("relations.toml:42"),
+            pairing: t("subject-object"),
+            copy_of: Some(claim_id(7).into()),
+        };
+        let owned = view.clone().into_rec();
+        assert_eq!(serde_json::to_value(&view).unwrap(), serde_json::to_value(&owned).unwrap());
+        assert_eq!(owned.id, "c-000042");
     }
 }

@@ -374,64 +374,67 @@ pub struct Spans {
     pub cue: [usize; 2],
 }
 
-/// A claim.
+/// A claim as `graph.json` writes it: owned (`ClaimRec`, the default, as parsed or kept by
+/// the filters), or borrowed from the graph's tables and the evidence file while a built graph
+/// is written (`ClaimRec<Cow<str>>`, so a million claims are not a million times fifteen
+/// allocated strings). One shape, so the two cannot drift apart.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ClaimRec {
+pub struct ClaimRec<S = String> {
     /// Id.
-    pub id: String,
+    pub id: S,
     /// Document id.
-    pub document: String,
+    pub document: S,
     /// Subject entity id.
-    pub subject: String,
+    pub subject: S,
     /// Object entity id.
-    pub object: String,
+    pub object: S,
     /// Subject's state.
     #[serde(default)]
-    pub subject_state: String,
+    pub subject_state: S,
     /// Object's state.
     #[serde(default)]
-    pub object_state: String,
+    pub object_state: S,
     /// Directed.
     pub directed: bool,
     /// Relation type.
-    pub relation: String,
+    pub relation: S,
     /// Polarity.
-    pub polarity: String,
+    pub polarity: S,
     /// Denied.
     pub negated: bool,
     /// Modality.
-    pub modality: String,
+    pub modality: S,
     /// Speaker id.
-    pub speaker: Option<String>,
+    pub speaker: Option<S>,
     /// CAMEO code.
-    pub cameo: String,
+    pub cameo: S,
     /// PLOVER category.
-    pub plover: Option<String>,
+    pub plover: Option<S>,
     /// Goldstein value.
     pub goldstein: f64,
     /// Quad class.
-    pub quad_class: String,
+    pub quad_class: S,
     /// A relation state.
     #[serde(default)]
     pub state: bool,
     /// The sentence.
-    pub sentence: String,
+    pub sentence: S,
     /// Spans.
     pub spans: Spans,
     /// Cue text.
-    pub cue: String,
+    pub cue: S,
     /// Cue phrase of the lexicon.
     #[serde(default)]
-    pub cue_phrase: String,
+    pub cue_phrase: S,
     /// Lexicon line.
-    pub rule: String,
+    pub rule: S,
     /// The pairing rule that linked subject and object (`relations::pairing_rules`); empty in
     /// a graph written before claims recorded it.
     #[serde(default)]
-    pub pairing: String,
+    pub pairing: S,
     /// Claim this copies.
     #[serde(default)]
-    pub copy_of: Option<String>,
+    pub copy_of: Option<S>,
 }
 
 impl DocumentRec {
