@@ -52,7 +52,7 @@ fn shards_mapped_out_of_order_and_merged_in_any_grouping_equal_build() {
         assert_eq!(out.lines().count(), shard.len());
         for line in out.lines() {
             let v: Value = serde_json::from_str(line).expect("only records on stdout");
-            assert_eq!(v["schema"], "newsgraph.part/2");
+            assert_eq!(v["schema"], "newsgraph.part/3");
         }
         let p = d.join(format!("part-{i}.jsonl"));
         std::fs::write(&p, out).unwrap();
@@ -104,7 +104,7 @@ fn merge_refuses_a_document_twice_and_parts_of_another_gazetteer() {
     assert!(stderr(&o).contains("p.jsonl:1: mapped with gazetteer sha256:"), "{}", stderr(&o));
     assert!(!dir.path().join("o/graph.json").exists());
     // A broken record is named by file and line.
-    std::fs::write(&part, format!("{}\n{{\"schema\": \"newsgraph.part/2\"\n", map(&[&recs[1]]).trim())).unwrap();
+    std::fs::write(&part, format!("{}\n{{\"schema\": \"newsgraph.part/3\"\n", map(&[&recs[1]]).trim())).unwrap();
     let o = run(&["merge", "-o", dir.path().join("o").to_str().unwrap(), p], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("p.jsonl:2: not a partial record"), "{}", stderr(&o));

@@ -11,18 +11,23 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::doc::DocumentRec;
+use std::borrow::Cow;
+
+use super::doc::{ClaimRec, DocumentRec, Filed, Names, record};
 use crate::error::{Error, Result};
 use crate::gazetteer::{Gazetteer, How};
 use crate::graph::{Analysis, Window};
 use crate::relations::{Claim, Lexicon, Modality};
 
 /// The schema name of a partial record.
-pub const PART_SCHEMA: &str = "newsgraph.part/2";
+pub const PART_SCHEMA: &str = "newsgraph.part/3";
 
+/// A partial record; its claims are [`ClaimRec`]s, as `graph.json` writes them, borrowed when
+/// written (over borrowed strings) and owned when read, with no id or copy yet (those come when
+/// the graph is finished).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PartRecord {
+struct PartRecord<C> {
     schema: String,
     /// Digest of the gazetteer (and lexicon) files that analysed the document.
     gazetteer: String,
@@ -37,26 +42,26 @@ struct PartRecord {
     entity_windows: BTreeMap<String, u32>,
     /// Co-mentions: [entity, entity, shared windows].
     pairs: Vec<(String, String, u32)>,
-    claims: Vec<PartClaim>,
+    claims: Vec<C>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartClaim {
-    subject: String,
-    object: String,
-    relation: String,
-    /// Index of the cue in the lexicon, and the lexicon line it is at (checked on merge).
-    cue: usize,
-    rule: String,
-    /// The pairing rule that linked the actors.
-    pairing: String,
-    negated: bool,
-    modality: String,
-    speaker: Option<String>,
-    sentence: String,
-    cue_text: String,
-    spans: [[usize; 2]; 4],
+/// The gazetteer and lexicon, as the [`Names`] a claim record gives a claim's indices.
+struct Lookup<'g> {
+    gaz: &'g Gazetteer,
+    lex: &'g Lexicon,
+}
+
+impl Names for Lookup<'_> {
+    fn entity(&self, e: u32) -> &str {
+        &self.gaz.entities[e as usize].id
+    }
+    fn relation(&self, r: usize) -> &crate::relations::RelationType {
+        &self.lex.relations[r]
+    }
+    fn cue(&self, c: usize) -> (&str, Cow<'_, str>) {
+        let cue = &self.lex.cues[c];
+        (&cue.text, Cow::Owned(cue.origin.to_string()))
+    }
 }
 
 const HOWS: [How; 5] = [How::Name, How::Alias, How::Demonym, How::Metonym, How::Role];
@@ -71,6 +76,7 @@ pub fn window_named(name: &str) -> Option<Window> {
 /// One analysed document as a line of JSON (no newline).
 pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> String {
     let id = |e: u32| gaz.entities[e as usize].id.clone();
+    let names = Lookup { gaz, lex };
     let rec = PartRecord {
         schema: PART_SCHEMA.into(),
         gazetteer: gaz.digest.clone(),
@@ -83,22 +89,9 @@ pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> 
         claims: a
             .claims
             .iter()
-            .map(|(c, sentence, cue_text)| {
-                let pair = |r: &std::ops::Range<usize>| [r.start, r.end];
-                PartClaim {
-                    subject: id(c.subject),
-                    object: id(c.object),
-                    relation: lex.relations[c.relation].id.clone(),
-                    cue: c.cue,
-                    rule: lex.cues[c.cue].origin.to_string(),
-                    pairing: c.pairing.into(),
-                    negated: c.negated,
-                    modality: c.modality.as_str().into(),
-                    speaker: c.speaker.map(id),
-                    sentence: sentence.clone(),
-                    cue_text: cue_text.clone(),
-                    spans: [pair(&c.sentence), pair(&c.subject_span), pair(&c.object_span), pair(&c.cue_span)],
-                }
+            .map(|(c, sentence, cue)| {
+                let filed = Filed { id: Cow::Borrowed(""), document: &a.info.id, states: (gaz.state_of(c.subject), gaz.state_of(c.object)), copy_of: None };
+                record(&names, c, filed, Cow::Borrowed(sentence), Cow::Borrowed(cue))
             })
             .collect(),
     };
@@ -109,7 +102,7 @@ pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> 
 /// been made with the same gazetteer.
 pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Result<(Analysis, Window)> {
     let bad = |m: String| Error::input(place, m);
-    let rec: PartRecord = serde_json::from_str(line).map_err(|e| bad(format!("not a partial record: {e}")))?;
+    let rec: PartRecord<ClaimRec> = serde_json::from_str(line).map_err(|e| bad(format!("not a partial record: {e}")))?;
     if rec.schema != PART_SCHEMA {
         return Err(bad(format!("schema {:?} is not {PART_SCHEMA}", rec.schema)));
     }
@@ -140,10 +133,11 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
     let mut claims = Vec::with_capacity(rec.claims.len());
     for c in rec.claims {
         let relation = lex.relations.iter().position(|r| r.id == c.relation).ok_or_else(|| bad(format!("unknown relation {:?}", c.relation)))?;
-        let cue = lex.cues.get(c.cue).filter(|q| q.relation == relation && q.origin.to_string() == c.rule);
-        if cue.is_none() {
-            return Err(bad(format!("cue {} ({}) is not in this relation lexicon", c.cue, c.rule)));
-        }
+        let cue = lex
+            .cues
+            .iter()
+            .position(|q| q.relation == relation && q.text == c.cue_phrase && q.origin.to_string() == c.rule)
+            .ok_or_else(|| bad(format!("cue {:?} ({}) is not in this relation lexicon", c.cue_phrase, c.rule)))?;
         let modality = MODALITIES.into_iter().find(|m| m.as_str() == c.modality).ok_or_else(|| bad(format!("unknown modality {:?}", c.modality)))?;
         let pairing = crate::relations::pairing_rule(&c.pairing).ok_or_else(|| bad(format!("unknown pairing rule {:?}", c.pairing)))?;
         let range = |p: [usize; 2]| p[0]..p[1];
@@ -151,17 +145,17 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
             subject: entity(&c.subject)?,
             object: entity(&c.object)?,
             relation,
-            cue: c.cue,
+            cue,
             negated: c.negated,
             modality,
             speaker: c.speaker.as_deref().map(entity).transpose()?,
-            sentence: range(c.spans[0]),
-            subject_span: range(c.spans[1]),
-            object_span: range(c.spans[2]),
-            cue_span: range(c.spans[3]),
+            sentence: range(c.spans.sentence),
+            subject_span: range(c.spans.subject),
+            object_span: range(c.spans.object),
+            cue_span: range(c.spans.cue),
             pairing,
         };
-        claims.push((claim, c.sentence, c.cue_text));
+        claims.push((claim, c.sentence, c.cue));
     }
     Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims }, window))
 }

@@ -147,7 +147,77 @@ impl Claims {
 
 /// A built claim as `graph.json` writes it, its strings borrowed from the graph's tables and
 /// the evidence file (the sentence and cue, and the ids, are made per claim).
-pub(super) type ClaimView<'a> = ClaimRec<Cow<'a, str>>;
+pub(crate) type ClaimView<'a> = ClaimRec<Cow<'a, str>>;
+
+/// The names a claim record gives a claim's indices: entity ids, relation types, and each cue's
+/// phrase and lexicon line. The built graph keeps them as tables; a partial record asks the
+/// gazetteer and the lexicon.
+pub(crate) trait Names {
+    /// An entity's id.
+    fn entity(&self, e: u32) -> &str;
+    /// A relation type.
+    fn relation(&self, r: usize) -> &crate::relations::RelationType;
+    /// A cue's phrase and lexicon line.
+    fn cue(&self, c: usize) -> (&str, Cow<'_, str>);
+}
+
+impl Names for Built {
+    fn entity(&self, e: u32) -> &str {
+        &self.entities[e as usize]
+    }
+    fn relation(&self, r: usize) -> &crate::relations::RelationType {
+        &self.relations[r]
+    }
+    fn cue(&self, c: usize) -> (&str, Cow<'_, str>) {
+        let (phrase, rule) = &self.cues[c];
+        (phrase, Cow::Borrowed(rule))
+    }
+}
+
+/// Where a claim is filed: its id, document, the actors' states (entity indexes) and the claim
+/// it copies. A partial record has no id or copy yet (they come with the whole graph).
+pub(crate) struct Filed<'a> {
+    pub(crate) id: Cow<'a, str>,
+    pub(crate) document: &'a str,
+    pub(crate) states: (u32, u32),
+    pub(crate) copy_of: Option<Cow<'a, str>>,
+}
+
+/// The one mapping from a claim of the analysis to its record, for `graph.json` and for
+/// partial records alike.
+pub(crate) fn record<'a>(names: &'a impl Names, c: &crate::relations::Claim, filed: Filed<'a>, sentence: Cow<'a, str>, cue: Cow<'a, str>) -> ClaimView<'a> {
+    let rel = names.relation(c.relation);
+    let (cue_phrase, rule) = names.cue(c.cue);
+    let id = |e: u32| Cow::Borrowed(names.entity(e));
+    let text = |t: &'a str| Cow::Borrowed(t);
+    let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
+    ClaimRec {
+        id: filed.id,
+        document: text(filed.document),
+        subject: id(c.subject),
+        object: id(c.object),
+        subject_state: id(filed.states.0),
+        object_state: id(filed.states.1),
+        directed: !rel.symmetric,
+        relation: text(&rel.id),
+        polarity: text(rel.polarity.as_str()),
+        negated: c.negated,
+        modality: text(c.modality.as_str()),
+        speaker: c.speaker.map(id),
+        cameo: text(&rel.cameo),
+        plover: rel.plover.as_deref().map(text),
+        goldstein: rel.goldstein,
+        quad_class: text(&rel.quad),
+        state: rel.state,
+        sentence,
+        spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
+        cue,
+        cue_phrase: text(cue_phrase),
+        rule,
+        pairing: text(c.pairing),
+        copy_of: filed.copy_of,
+    }
+}
 
 impl ClaimView<'_> {
     /// The owned record.
@@ -208,37 +278,13 @@ impl Built {
         cue: std::borrow::Cow<'a, str>,
     ) -> ClaimView<'a> {
         let r = &self.records[i];
-        let rel = &self.relations[c.relation];
-        let (cue_phrase, rule) = &self.cues[c.cue];
-        let id = |e: u32| Cow::Borrowed(self.entities[e as usize].as_str());
-        let text = |t: &'a str| Cow::Borrowed(t);
-        let pair = |x: &std::ops::Range<usize>| [x.start, x.end];
-        ClaimView {
+        let filed = Filed {
             id: claim_id(i).into(),
-            document: text(&self.documents[r.document as usize]),
-            subject: id(c.subject),
-            object: id(c.object),
-            subject_state: id(r.subject_state),
-            object_state: id(r.object_state),
-            directed: !rel.symmetric,
-            relation: text(&rel.id),
-            polarity: text(rel.polarity.as_str()),
-            negated: c.negated,
-            modality: text(c.modality.as_str()),
-            speaker: c.speaker.map(id),
-            cameo: text(&rel.cameo),
-            plover: rel.plover.as_deref().map(text),
-            goldstein: rel.goldstein,
-            quad_class: text(&rel.quad),
-            state: rel.state,
-            sentence,
-            spans: Spans { sentence: pair(&c.sentence), subject: pair(&c.subject_span), object: pair(&c.object_span), cue: pair(&c.cue_span) },
-            cue,
-            cue_phrase: text(cue_phrase),
-            rule: text(rule),
-            pairing: text(c.pairing),
+            document: &self.documents[r.document as usize],
+            states: (r.subject_state, r.object_state),
             copy_of: r.copy_of.map(|k| claim_id(k).into()),
-        }
+        };
+        record(self, c, filed, sentence, cue)
     }
 }
 

@@ -13,6 +13,7 @@ pub use claims::Claims;
 pub use filters::Filters;
 
 use claims::{Built, Source};
+pub(crate) use claims::{Filed, Names, record};
 use json::{Lines, to_line, write_array};
 
 use std::collections::{BTreeMap, BTreeSet};
