@@ -119,4 +119,9 @@ fn compare_from_a_saved_graph_equals_compare_from_the_corpus() {
     let o = run(&["compare", "Russia", "Nowhereland", "--graph", graph], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Nowhereland"), "{}", stderr(&o));
+    // A person and their state are one actor at state level, on either route.
+    for o in [run(&["compare", "Putin", "Russia"], ""), run(&["compare", "Putin", "Russia", "--graph", graph], "")] {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("same actor at state level"), "{}", stderr(&o));
+    }
 }

@@ -70,29 +70,17 @@ pub fn compare(
     threads: usize,
 ) -> Result<String> {
     use crate::compare::{resolve, resolve_in};
-    let same = |a: &str, b: &str| Error::usage(format!("{a:?} and {b:?} are the same actor at state level"));
     let (doc, pair) = match graph {
         Some(path) => {
             let src = std::fs::read_to_string(path).map_err(|e| Error::input(path.display(), e))?;
             let doc = crate::export::GraphDoc::parse(&path.display().to_string(), &src)?;
-            let pair = match request {
-                CompareRequest::Pair(a, b) => Some((resolve_in(&doc, a)?, resolve_in(&doc, b)?)),
-                CompareRequest::All(_) => None,
-            };
+            let pair = resolve_pair(request, |name| resolve_in(&doc, name))?;
             (doc, pair)
         }
         None => {
             let loaded = load_on(common, threads)?;
             // Resolve names before reading the corpus, so a typo fails fast.
-            let pair = match request {
-                CompareRequest::Pair(a, b) => Some((resolve(&loaded.gazetteer, a)?, resolve(&loaded.gazetteer, b)?)),
-                CompareRequest::All(_) => None,
-            };
-            if let (Some((x, y)), CompareRequest::Pair(a, b)) = (&pair, request)
-                && x.0 == y.0
-            {
-                return Err(same(a, b));
-            }
+            let pair = resolve_pair(request, |name| resolve(&loaded.gazetteer, name))?;
             let config = BuildConfig {
                 common: common.clone(),
                 inputs: inputs.to_vec(),
@@ -106,13 +94,22 @@ pub fn compare(
         }
     };
     Ok(match (request, pair) {
-        (CompareRequest::Pair(a, b), Some((x, y))) => {
-            if x.0 == y.0 {
-                return Err(same(a, b));
-            }
-            crate::compare::render(&crate::compare::compare(&doc, x, y)?, format)
-        }
+        (CompareRequest::Pair(..), Some((x, y))) => crate::compare::render(&crate::compare::compare(&doc, x, y)?, format),
         (CompareRequest::All(min), _) => crate::compare::render_ranking(&crate::compare::rank_pairs(&doc, *min)?, &doc, format),
         (CompareRequest::Pair(..), None) => unreachable!("a pair request resolves to a pair"),
     })
+}
+
+/// The two actors of a pair request, each resolved by `resolve`; an error when both are one
+/// actor at state level. `None` for `--all`.
+fn resolve_pair(
+    request: &CompareRequest,
+    resolve: impl Fn(&str) -> Result<crate::compare::Actor>,
+) -> Result<Option<(crate::compare::Actor, crate::compare::Actor)>> {
+    let CompareRequest::Pair(a, b) = request else { return Ok(None) };
+    let (x, y) = (resolve(a)?, resolve(b)?);
+    if x.0 == y.0 {
+        return Err(Error::usage(format!("{a:?} and {b:?} are the same actor at state level")));
+    }
+    Ok(Some((x, y)))
 }
