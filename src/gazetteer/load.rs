@@ -27,6 +27,9 @@ pub(super) struct RawFile {
     /// Grammar word lists, read by `relations::Lexicon`.
     #[serde(default, rename = "grammar")]
     pub(super) _grammar: Option<toml::Value>,
+    /// Flips of relation cues, read by `relations::Lexicon`.
+    #[serde(default, rename = "flip")]
+    pub(super) _flip: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

@@ -52,6 +52,32 @@ pub(super) fn is_person(gaz: &Gazetteer, e: u32) -> bool {
 pub(super) struct Discourse {
     pub(super) last_person: Option<u32>,
     pub(super) last_group: Option<u32>,
+    /// The pairs of states the document's claims have linked so far.
+    pairs: Vec<LinkedPair>,
+}
+
+/// A pair of states linked by claims: (smaller state, larger state, claims, sentence of the
+/// latest, the entities that latest claim named for them).
+type LinkedPair = (u32, u32, u32, usize, (u32, u32));
+
+impl Discourse {
+    /// Records a claim between entities `a` and `b` (of states `sa`, `sb`) in sentence `si`.
+    pub(super) fn paired(&mut self, (a, sa): (u32, u32), (b, sb): (u32, u32), si: usize) {
+        let (lo, hi, named) = if sa <= sb { (sa, sb, (a, b)) } else { (sb, sa, (b, a)) };
+        match self.pairs.iter_mut().find(|p| p.0 == lo && p.1 == hi) {
+            Some(p) => {
+                p.2 += 1;
+                p.3 = si;
+                p.4 = named;
+            }
+            None => self.pairs.push((lo, hi, 1, si, named)),
+        }
+    }
+
+    /// The entities of the pair of states the document has linked most (ties: most recently).
+    pub(super) fn salient_pair(&self) -> Option<(u32, u32)> {
+        self.pairs.iter().max_by_key(|p| (p.2, p.3)).map(|p| p.4)
+    }
 }
 
 pub(super) fn is_possessive(text: &str, end: usize) -> bool {
@@ -99,6 +125,10 @@ pub(super) fn actors_of(
                 continue;
             }
         }
+        // An organisation before an event noun names the event ("the BRICS summit").
+        if gaz.entities[m.entity as usize].kind == "organisation" && tokens.get(tok_end).is_some_and(|t| t.class & class::EVENT_NOUN != 0) {
+            continue;
+        }
         // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
         if m.how == How::Metonym && after_locative(tok) {
             continue;
@@ -131,8 +161,11 @@ pub(super) fn actors_of(
         } else if t.class & class::GROUP_PRONOUN != 0 {
             // A possessive ("its forces") points to the nearest state or organisation before
             // it; a subject ("it prioritised") to the sentence's first.
+            // Pronouns resolved before it count ("it prioritized its own war").
+            let mut near: Vec<&Actor> = out.iter().chain(pronouns.iter()).filter(|a| a.end <= t.start && !is_person(gaz, a.entity) && !a.demonym).collect();
+            near.sort_by_key(|a| a.end);
             let mut before: Vec<u32> = Vec::new();
-            for a in out.iter().rev().filter(|a| a.end <= t.start && !is_person(gaz, a.entity) && !a.demonym) {
+            for a in near.into_iter().rev() {
                 if !before.iter().any(|b| rollup(gaz, *b) == rollup(gaz, a.entity)) {
                     before.push(a.entity);
                 }
@@ -178,6 +211,35 @@ pub(super) fn actors_of(
                 .find(|&x| rollup(gaz, x) != rollup(gaz, e));
             pronouns.push(Actor::pronoun(e, t, i, possessive, alt));
         }
+    }
+    // "the two countries", "both sides": the two states named before them in the sentence when
+    // there are exactly two, else the pair the document has linked most.
+    let mut i = 0;
+    while i < tokens.len() {
+        let Some(p) = g.pair_references.at(tokens, i) else {
+            i += 1;
+            continue;
+        };
+        let (t, end) = (&tokens[i], tokens[i + p.len() - 1].end);
+        let covered = out.iter().chain(&pronouns).any(|a| a.start < end && t.start < a.end);
+        if !covered && !after_locative(i) {
+            // (state, an entity named for it), in text order.
+            let mut before: Vec<(u32, u32)> = Vec::new();
+            for a in out.iter().filter(|a| a.end <= t.start) {
+                let st = rollup(gaz, a.entity);
+                if !before.iter().any(|b| b.0 == st) {
+                    before.push((st, a.entity));
+                }
+            }
+            let two = if before.len() == 2 { Some((before[0].1, before[1].1)) } else { discourse.salient_pair() };
+            if let Some((a, b)) = two {
+                let possessive = is_possessive(text, end);
+                for e in [a, b] {
+                    pronouns.push(Actor { entity: e, start: t.start, end, tok: i, tok_end: i + p.len(), possessive, demonym: false, pronoun: true, alt: None });
+                }
+            }
+        }
+        i += p.len();
     }
     out.extend(pronouns);
     out.sort_by_key(|a| (a.start, a.end));
@@ -246,6 +308,15 @@ pub(super) fn actor_groups(text: &str, tokens: &[Token], actors: &[Actor], gaz: 
                 kept.push(*best);
             }
             kept.sort_by_key(|a| a.start);
+            // "the United States and its allies": a group that ends in a possessive pronoun
+            // ends in a possessive, whichever of its actors stands for that state.
+            if let (Some(raw), Some(k)) = (members.last(), kept.last_mut())
+                && raw.possessive
+                && rollup(gaz, raw.entity) == rollup(gaz, k.entity)
+            {
+                k.possessive = true;
+                k.tok_end = k.tok_end.max(raw.tok_end);
+            }
             kept
         })
         .collect()

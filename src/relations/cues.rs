@@ -33,6 +33,17 @@ impl Lexicon {
                 }
                 None
             }
+            Part::Skip => {
+                for skip in 0..=self.grammar.distances.cue_gap {
+                    if i + skip > limit {
+                        break;
+                    }
+                    if let Some(end) = self.match_parts(&parts[1..], tokens, i + skip, limit, gaps) {
+                        return Some(end);
+                    }
+                }
+                None
+            }
             Part::Any(_, ids) => {
                 let t = tokens.get(i).filter(|_| i < limit)?;
                 if ids.contains(&t.id) { self.match_parts(&parts[1..], tokens, i + 1, limit, gaps) } else { None }
@@ -53,7 +64,12 @@ impl Lexicon {
             let t = &tokens[i];
             let by_word = if t.class & class::CUE != 0 { self.by_word.get(&t.id) } else { None };
             let cands = by_word.into_iter().flatten().chain(self.by_prefix.iter());
+            // A flip word is a verb: not after a determiner ("at the end of his visit").
+            let determined = i > 0 && tokens[i - 1].class & class::DETERMINER != 0;
             for &c in cands {
+                if determined && self.cues[c].flip {
+                    continue;
+                }
                 let mut gaps = Vec::new();
                 if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
                     let better = match &best {
@@ -82,8 +98,13 @@ pub(super) fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut clause = 0;
     let mut skip: usize = 0;
+    // An opening subordinate clause ends at its first comma.
+    let mut subordinate = g.subordinators.at(tokens, 0).is_some();
     for (i, t) in tokens.iter().enumerate() {
-        let semicolon = i > 0 && text[tokens[i - 1].end..t.start].contains(';');
+        let gap = if i > 0 { &text[tokens[i - 1].end..t.start] } else { "" };
+        let comma = subordinate && gap.contains(',');
+        subordinate &= !comma;
+        let semicolon = comma || gap.contains(';');
         let brk = if skip == 0 { g.clause_breaks.at(tokens, i) } else { None };
         if semicolon || brk.is_some() {
             clause += 1;

@@ -54,6 +54,9 @@ pub struct RelationType {
     pub polarity: Polarity,
     /// One undirected claim when true.
     pub symmetric: bool,
+    /// Directed, but a group of two or more with no object does it to each other ("Ukraine
+    /// and Russia exchanged prisoners", "Ecuador and Mexico broke off relations").
+    pub mutual: bool,
     /// A standing relation (partnership, rift) rather than an event.
     pub state: bool,
     /// Where it was defined.
@@ -81,6 +84,9 @@ pub(super) enum Part {
     Any(Vec<String>, Vec<u32>),
     Prefix(String),
     Gap,
+    /// Like a gap, but what it skips is not the cue's object (between a flip word and the cue
+    /// it flips: "pulled the United States out of the nuclear deal").
+    Skip,
 }
 
 /// A cue phrase.
@@ -95,6 +101,8 @@ pub struct Cue {
     /// Where it was written.
     pub origin: Origin,
     pub(super) parts: Vec<Part>,
+    /// Made from a `[[flip]]`: a flip word followed by a cue of another relation.
+    pub(super) flip: bool,
 }
 
 /// Word lists of the grammar section: the phrase lists, and every listed word with its
@@ -106,6 +114,10 @@ pub(super) struct Grammar {
     pub(super) hypothetical: Phrases,
     pub(super) clause_breaks: Phrases,
     pub(super) speech: Phrases,
+    /// Definite descriptions of two actors named earlier ("the two countries", "both sides").
+    pub(super) pair_references: Phrases,
+    /// Words that open a subordinate clause ("as", "even though").
+    pub(super) subordinators: Phrases,
     /// Speech phrases whose speaker comes after them ("according to X").
     pub(super) speaker_after: Vec<Vec<String>>,
     /// Word endings that deny like a negator ("n't").
@@ -143,6 +155,21 @@ pub(super) struct RawFile {
     #[serde(default)]
     pub(super) relation: Vec<Spanned<RawRelation>>,
     pub(super) grammar: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    pub(super) flip: Vec<Spanned<RawFlip>>,
+}
+
+/// A `[[flip]]` table: words that turn the cues of some relations into another relation
+/// ("suspended aid" is a sanction, "lifted sanctions" a concession).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFlip {
+    /// Cue-syntax phrases that come before the flipped cue.
+    words: Vec<String>,
+    /// The relations flipped: ids, or a polarity (`cooperative`, `conflictual`).
+    from: Vec<String>,
+    /// The relation they become.
+    to: String,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +183,8 @@ pub(super) struct RawRelation {
     pub(super) polarity: String,
     #[serde(default)]
     pub(super) symmetric: bool,
+    #[serde(default)]
+    pub(super) mutual: bool,
     #[serde(default)]
     pub(super) state: bool,
     #[serde(default)]
@@ -183,6 +212,8 @@ pub(super) struct RawGrammar {
     locatives: Vec<String>,
     prepositions: Vec<String>,
     speech: Vec<String>,
+    pair_references: Vec<String>,
+    subordinators: Vec<String>,
     speaker_after: Vec<String>,
     complementizers: Vec<String>,
     actor_heads: Vec<String>,
@@ -201,6 +232,9 @@ pub(super) struct RawGrammar {
     passive_auxiliaries: Vec<String>,
     copulas: Vec<String>,
     relatives: Vec<String>,
+    third_party_markers: Vec<String>,
+    event_nouns: Vec<String>,
+    determiners: Vec<String>,
     distances: Distances,
 }
 
@@ -364,7 +398,7 @@ impl Lexicon {
             Error::gazetteer(place, e.message().trim())
         })?;
         let mut own = toml::Table::new();
-        for key in ["relation", "grammar"] {
+        for key in ["relation", "grammar", "flip"] {
             if let Some(v) = value.get(key) {
                 own.insert(key.to_string(), v.clone());
             }
@@ -404,6 +438,7 @@ impl Lexicon {
                 quad: r.quad,
                 polarity,
                 symmetric: r.symmetric,
+                mutual: r.mutual,
                 state: r.state,
                 origin,
             });
@@ -418,7 +453,35 @@ impl Lexicon {
                     let origin = at(c.span());
                     let text = c.into_inner();
                     let parts = parse_cue(&text).map_err(|m| Error::gazetteer(&origin, format!("cue {text:?}: {m}")))?;
-                    cues.push(Cue { relation: idx, text, role, origin, parts });
+                    cues.push(Cue { relation: idx, text, role, origin, parts, flip: false });
+                }
+            }
+        }
+        // Flips: every flip phrase before every cue of a relation it flips, as a cue of its own
+        // (the longest cue wins at a place, so "suspended military aid" beats "military aid").
+        for f in raw.flip {
+            let origin = at(f.span());
+            let f = f.into_inner();
+            let to = relations.iter().position(|r| r.id == f.to).ok_or_else(|| Error::gazetteer(&origin, format!("flip to unknown relation {:?}", f.to)))?;
+            let mut from = Vec::new();
+            for name in &f.from {
+                let hits: Vec<usize> =
+                    relations.iter().enumerate().filter(|(_, r)| r.id == *name || r.polarity.as_str() == name.as_str()).map(|(i, _)| i).collect();
+                if hits.is_empty() {
+                    return Err(Error::gazetteer(&origin, format!("flip from unknown relation or polarity {name:?}")));
+                }
+                from.extend(hits);
+            }
+            let base: Vec<Cue> = cues.iter().filter(|c| !c.flip && from.contains(&c.relation) && c.role != CueRole::Speaker).cloned().collect();
+            for w in &f.words {
+                let head = parse_cue(w).map_err(|m| Error::gazetteer(&origin, format!("flip word {w:?}: {m}")))?;
+                let head: Vec<Part> = head.into_iter().map(|p| if p == Part::Gap { Part::Skip } else { p }).collect();
+                for c in &base {
+                    let mut parts = head.clone();
+                    parts.push(Part::Skip);
+                    parts.extend(c.parts.iter().cloned());
+                    let role = if c.role == CueRole::Weak { CueRole::Plain } else { c.role };
+                    cues.push(Cue { relation: to, text: format!("{w} ... {}", c.text), role, origin: origin.clone(), parts, flip: true });
                 }
             }
         }
@@ -448,6 +511,9 @@ impl Lexicon {
                 (g.passive_auxiliaries, class::PASSIVE_AUXILIARY),
                 (g.copulas, class::COPULA),
                 (g.relatives, class::RELATIVE),
+                (g.third_party_markers, class::THIRD_PARTY),
+                (g.event_nouns, class::EVENT_NOUN),
+                (g.determiners, class::DETERMINER),
             ] {
                 for w in list {
                     *classes.entry(w.to_lowercase()).or_default() |= bit;
@@ -459,6 +525,8 @@ impl Lexicon {
                 hypothetical: phrases(g.hypothetical, class::HYPOTHETICAL),
                 clause_breaks: phrases(g.clause_breaks, class::CLAUSE_BREAK),
                 speech: phrases(g.speech, class::SPEECH),
+                pair_references: phrases(g.pair_references, class::PAIR_REFERENCE),
+                subordinators: phrases(g.subordinators, class::SUBORDINATOR),
                 speaker_after: g.speaker_after.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(),
                 negator_suffixes: g.negator_suffixes.iter().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect(),
                 apposition_openers: g.apposition_openers.iter().map(|w| w.to_lowercase()).collect(),
@@ -466,7 +534,7 @@ impl Lexicon {
                 classes,
                 words: HashMap::default(),
             };
-            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech] {
+            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech, &gr.pair_references, &gr.subordinators] {
                 for w in p.first_words() {
                     *gr.classes.entry(w.to_string()).or_default() |= p.bit;
                 }
@@ -525,7 +593,7 @@ impl Lexicon {
             match &c.parts[0] {
                 Part::Any(_, ids) => ids.iter().for_each(|&w| by_word.entry(w).or_default().push(i)),
                 Part::Prefix(_) => by_prefix.push(i),
-                Part::Gap => unreachable!("parse_cue rejects a leading gap"),
+                Part::Gap | Part::Skip => unreachable!("parse_cue rejects a leading gap"),
             }
         }
         grammar.words = words;
@@ -579,6 +647,11 @@ pub(super) mod class {
     pub const PASSIVE_AUXILIARY: u32 = 1 << 21;
     pub const COPULA: u32 = 1 << 22;
     pub const RELATIVE: u32 = 1 << 23;
+    pub const PAIR_REFERENCE: u32 = 1 << 24;
+    pub const THIRD_PARTY: u32 = 1 << 25;
+    pub const EVENT_NOUN: u32 = 1 << 26;
+    pub const SUBORDINATOR: u32 = 1 << 27;
+    pub const DETERMINER: u32 = 1 << 28;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -629,11 +702,19 @@ impl Phrases {
 
 impl Grammar {
     /// The phrase lists.
-    pub(super) fn phrase_lists(&self) -> [&Phrases; 5] {
-        [&self.negators, &self.future, &self.hypothetical, &self.clause_breaks, &self.speech]
+    pub(super) fn phrase_lists(&self) -> [&Phrases; 7] {
+        [&self.negators, &self.future, &self.hypothetical, &self.clause_breaks, &self.speech, &self.pair_references, &self.subordinators]
     }
 
-    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 5] {
-        [&mut self.negators, &mut self.future, &mut self.hypothetical, &mut self.clause_breaks, &mut self.speech]
+    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 7] {
+        [
+            &mut self.negators,
+            &mut self.future,
+            &mut self.hypothetical,
+            &mut self.clause_breaks,
+            &mut self.speech,
+            &mut self.pair_references,
+            &mut self.subordinators,
+        ]
     }
 }

@@ -219,7 +219,8 @@ pub fn extract_traced(
                 grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz, g)));
             }
             let cue_groups = &grouped.as_ref().expect("set above").1;
-            let around = Around::new(text, &tokens, m, cue, rel.symmetric, &usable, cue_groups, gaz, g, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            let around =
+                Around::new(text, &tokens, m, cue, rel.symmetric, rel.mutual, &usable, cue_groups, gaz, g, quote.and_then(|q| q.speaker), next_cue, &consumed);
             let Paired { rule, pairs, consumed: objects } = pair(&around);
             if pairs.is_empty() {
                 if let Some(t) = trace.as_deref_mut() {
@@ -313,6 +314,7 @@ pub fn extract_traced(
                 continue;
             }
             seen.push((key, words));
+            discourse.paired((claim.subject, a), (claim.object, b), si);
             if let Some(t) = trace.as_deref_mut()
                 && let Some(why) = why
             {

@@ -103,7 +103,7 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Iran demanded that the United States lift sanctions.", D, &["iran demand united-states"]),
     ("Russia massed troops near Ukraine's border.", D, &["russia force_posture ukraine"]),
     ("Ukraine accused Russia of genocide.", D, &["ukraine disapproval russia"]),
-    ("Ecuador and Mexico broke off diplomatic relations.", D, &["ecuador sanctions mexico"]),
+    ("Ecuador and Mexico broke off diplomatic relations.", D, &["ecuador reduction mexico"]),
     ("Hungary has blocked EU aid to Ukraine.", D, &["european-union aid ukraine", "hungary rejection european-union"]),
     ("Trump threatened tariffs on Canada.", Some("2025-03-01"), &["united-states sanctions canada mod:future"]),
     ("Iranian-backed militias attacked US bases in Iraq.", D, &["iran assault united-states"]),
@@ -168,6 +168,43 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Russian oil exports to India rose in March.", D, &["india material_cooperation russia"]),
     ("Prices of Russian oil rose after the Indian announcement.", D, &[]),
     ("Iranian and Iraqi officials attended the ceremony.", D, &[]),
+    // The seeds' wrong claims, as general cases: a group's relation with a third party is not
+    // one inside it; "in his invasion" names the invader; "X and its allies" has no object.
+    ("Even as they shared an adversarial relationship with the United States, Russia and Iran cooperated.", D, &["iran cooperation russia"]),
+    ("Russia and Iran have an antagonistic relationship with the United States.", D, &["iran relations united-states", "russia relations united-states"]),
+    ("Iran has given Putin drones to use in his invasion of Ukraine.", D, &["iran arms_transfer russia", "russia war ukraine"]),
+    ("Russia shipped shells to Syria as it prioritized its own war against Ukraine.", D, &["russia arms_transfer syria", "russia war ukraine"]),
+    ("Khamenei said the United States and its allies in Europe had left the Kremlin no choice.", D, &[]),
+    // "the two countries", "both sides": the pair the document has linked, or the two states
+    // named before them in the sentence.
+    ("India and Pakistan exchanged fire on Monday. The United States urged both countries to show restraint.", D, &["india war pakistan", "united-states appeal india", "united-states appeal pakistan"]),
+    ("Egypt and Ethiopia held talks on the dam. Relations between the two countries have soured.", D, &["egypt consultation ethiopia", "egypt rift ethiopia"]),
+    ("Thai jets bombed Cambodian positions along the two countries' disputed border.", D, &["thailand assault cambodia"]),
+    ("Japan and South Korea signed a pact. Baseball fans in both countries celebrated.", D, &["japan agreement south-korea"]),
+    ("Serbia and Kosovo met in Brussels. The EU welcomed both sides.", D, &["european-union endorsement kosovo", "european-union endorsement serbia", "kosovo consultation serbia"]),
+    // Flips: halting cooperation is a sanction, lifting sanctions a concession, ending a war
+    // de-escalation; a flip word after a determiner is a noun and flips nothing.
+    ("The United States paused all military aid to Ukraine.", D, &["united-states reduction ukraine"]),
+    ("Turkey suspended all exports to Israel.", D, &["turkey reduction israel"]),
+    ("The United Arab Emirates downgraded its ties with Tehran.", D, &["united-arab-emirates reduction iran"]),
+    ("Trump pulled the United States out of the nuclear agreement with Iran.", D, &["united-states reduction iran"]),
+    ("Trump agreed to pause the tariffs on Mexico.", D, &["united-states yield mexico"]),
+    ("Japan said it would lift sanctions on South Korea.", D, &["japan yield south-korea mod:hypothetical by:japan"]),
+    ("Putin met Erdogan at the end of his visit to Turkey.", D, &["russia consultation turkey"]),
+    ("China banned seafood imports from Japan.", D, &["china reduction japan"]),
+    ("Thailand closed all border crossings with Cambodia.", D, &["thailand reduction cambodia"]),
+    // Retreat.
+    ("Israeli troops will withdraw from southern Lebanon.", D, &["israel retreat lebanon mod:future"]),
+    ("France will pull its troops out of Niger.", D, &["france retreat niger mod:future"]),
+    ("Rwanda agreed to withdraw its troops from Congolese territory.", D, &["rwanda retreat democratic-republic-of-the-congo"]),
+    // Conjuncts before a one-way cue are not related to each other; before a mutual one they are.
+    ("The United States, China and Britain urged restraint.", D, &[]),
+    ("Britain and France condemned the attack.", D, &[]),
+    ("Armenia and Azerbaijan agreed to a ceasefire.", D, &["armenia intent_to_cooperate azerbaijan"]),
+    // An opening subordinate clause ends at its comma; an organisation before "summit" is the
+    // event's name.
+    ("As Russia's relations with the West deteriorated, Iran courted China.", D, &["china cooperation iran"]),
+    ("The two leaders will meet on the sidelines of the BRICS summit.", D, &[]),
 ];
 
 #[test]

@@ -93,6 +93,8 @@ pub(super) struct Around<'a> {
     pub(super) m: &'a CueMatch,
     pub(super) cue: &'a Cue,
     pub(super) symmetric: bool,
+    /// Whether a group with no object does the cue to each other (symmetric or mutual).
+    pub(super) mutual: bool,
     pub(super) gaz: &'a Gazetteer,
     /// The grammar's word lists (as token classes) and distances.
     pub(super) g: &'a Grammar,
@@ -133,6 +135,7 @@ impl<'a> Around<'a> {
         m: &'a CueMatch,
         cue: &'a Cue,
         symmetric: bool,
+        mutual: bool,
         actors: &[Actor],
         grouped: &'a [Vec<Actor>],
         gaz: &'a Gazetteer,
@@ -149,6 +152,7 @@ impl<'a> Around<'a> {
             m,
             cue,
             symmetric,
+            mutual: mutual || symmetric,
             gaz,
             g,
             quote_speaker,
@@ -161,7 +165,9 @@ impl<'a> Around<'a> {
             plural_inside: Vec::new(),
         };
         let subject_ok = |a: &Actor| {
-            let placed = a.tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0);
+            // "in Tehran" is a place; "in his invasion of Ukraine" is not: the possessive
+            // belongs to the noun after it.
+            let placed = !a.possessive && a.tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0);
             // An earlier cue's object can still modify this one ("another key Russian ally").
             let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= d.modifier;
             (symmetric || !consumed.contains(&a.start) || adjacent) && !placed
@@ -226,7 +232,11 @@ impl<'a> Around<'a> {
             let apposition = gap.is_empty() && self.text.get(tokens[m.tok.end - 1].end..objects[0].start).is_some_and(|t| t.trim() == ",");
             let linked = apposition
                 || (gap.is_empty() && cue_ends_linked)
-                || (gap.len() <= d.possessive_object && (cue_ends_linked || gap.first().is_some_and(|t| t.class & class::PREPOSITION != 0)));
+                || (gap.len() <= d.possessive_object
+                    && (cue_ends_linked || gap.first().is_some_and(|t| t.class & class::PREPOSITION != 0))
+                    // The preposition leads to the object ("of the Islamic Republic"), not to
+                    // a place before a verb ("its allies in Europe had left the Kremlin").
+                    && gap.iter().rev().take(3).chain(cue_ends_linked.then(|| &tokens[m.tok.end - 1]).filter(|_| gap.len() <= 2)).any(|t| t.class & class::PREPOSITION != 0));
             if !linked {
                 objects.clear();
             }
