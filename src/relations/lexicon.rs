@@ -76,6 +76,9 @@ pub enum CueRole {
     Patient,
     /// Inside a quotation, the speaker is the subject.
     Speaker,
+    /// The subject (or the agent after "by", or the actor hyphenated to it: "U.S.-brokered")
+    /// brings two parties together: "mediated talks between India and Pakistan".
+    Mediator,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +200,8 @@ pub(super) struct RawRelation {
     pub(super) patient_cues: Vec<Spanned<String>>,
     #[serde(default)]
     pub(super) speaker_cues: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) mediator_cues: Vec<Spanned<String>>,
 }
 
 /// The `[grammar]` table, every key present: a user's table missing some takes them from the
@@ -235,6 +240,7 @@ pub(super) struct RawGrammar {
     third_party_markers: Vec<String>,
     event_nouns: Vec<String>,
     determiners: Vec<String>,
+    mediated_nouns: Vec<String>,
     distances: Distances,
 }
 
@@ -448,6 +454,7 @@ impl Lexicon {
                 (r.reverse_cues, CueRole::Reverse),
                 (r.patient_cues, CueRole::Patient),
                 (r.speaker_cues, CueRole::Speaker),
+                (r.mediator_cues, CueRole::Mediator),
             ] {
                 for c in list {
                     let origin = at(c.span());
@@ -472,7 +479,8 @@ impl Lexicon {
                 }
                 from.extend(hits);
             }
-            let base: Vec<Cue> = cues.iter().filter(|c| !c.flip && from.contains(&c.relation) && c.role != CueRole::Speaker).cloned().collect();
+            let base: Vec<Cue> =
+                cues.iter().filter(|c| !c.flip && from.contains(&c.relation) && !matches!(c.role, CueRole::Speaker | CueRole::Mediator)).cloned().collect();
             for w in &f.words {
                 let head = parse_cue(w).map_err(|m| Error::gazetteer(&origin, format!("flip word {w:?}: {m}")))?;
                 let head: Vec<Part> = head.into_iter().map(|p| if p == Part::Gap { Part::Skip } else { p }).collect();
@@ -514,6 +522,7 @@ impl Lexicon {
                 (g.third_party_markers, class::THIRD_PARTY),
                 (g.event_nouns, class::EVENT_NOUN),
                 (g.determiners, class::DETERMINER),
+                (g.mediated_nouns, class::MEDIATED_NOUN),
             ] {
                 for w in list {
                     *classes.entry(w.to_lowercase()).or_default() |= bit;
@@ -652,6 +661,7 @@ pub(super) mod class {
     pub const EVENT_NOUN: u32 = 1 << 26;
     pub const SUBORDINATOR: u32 = 1 << 27;
     pub const DETERMINER: u32 = 1 << 28;
+    pub const MEDIATED_NOUN: u32 = 1 << 29;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word

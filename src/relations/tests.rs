@@ -117,13 +117,13 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Putin met Xi in Beijing on Tuesday.", D, &["china consultation russia"]),
     ("North Korea is supplying artillery shells and missiles to Russia, according to US officials.", D, &["north-korea arms_transfer russia by:united-states"]),
     ("Saudi Arabia and Iran restored diplomatic relations in 2023.", D, &["iran relations saudi-arabia"]),
-    ("Egypt hosted talks between Israel and Hamas.", D, &["israel consultation palestine"]),
+    ("Egypt hosted talks between Israel and Hamas.", D, &["egypt mediation israel", "egypt mediation palestine"]),
     ("Russia will deliver S-400 systems to India next year.", D, &["russia arms_transfer india mod:future"]),
     ("Moscow and Beijing pledged to deepen their partnership.", D, &["china partnership russia", "russia intent_to_cooperate china"]),
     ("Kim Jong Un praised Putin.", D, &["north-korea endorsement russia"]),
     ("The EU and China held a summit in Brussels.", D, &["china consultation european-union"]),
     ("Japan and South Korea agreed to share military intelligence.", D, &["japan intent_to_cooperate south-korea", "japan material_cooperation south-korea"]),
-    ("Qatar is mediating between Israel and Hamas.", D, &["israel consultation palestine"]),
+    ("Qatar is mediating between Israel and Hamas.", D, &["qatar mediation israel", "qatar mediation palestine"]),
     ("Sweden joined NATO in 2024.", D, &["nato alliance sweden"]),
     ("Talks between Washington and Moscow collapsed.", D, &["russia consultation united-states"]),
     ("The Pentagon announced new military aid for Ukraine.", D, &["united-states aid ukraine"]),
@@ -135,7 +135,7 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Venezuela thanked Russia for its support.", D, &["venezuela endorsement russia"]),
     ("Russian President Vladimir Putin met Chinese leader Xi Jinping.", D, &["china consultation russia"]),
     ("Australia expressed solidarity with Ukraine.", D, &["australia endorsement ukraine"]),
-    ("Iran and Saudi Arabia signed a deal brokered by China.", D, &["iran agreement saudi-arabia"]),
+    ("Iran and Saudi Arabia signed a deal brokered by China.", D, &["china mediation iran", "china mediation saudi-arabia", "iran agreement saudi-arabia"]),
     ("China is Russia's most important trading partner.", D, &["china partnership russia"]),
     ("China urged Russia and Ukraine to resume negotiations.", D, &["china appeal russia", "china appeal ukraine"]),
     ("A rapprochement between Egypt and Turkey is under way.", D, &["egypt rapprochement turkey"]),
@@ -153,7 +153,7 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("The Kremlin denied that it was planning to attack NATO.", D, &["russia NOT assault nato mod:future by:kremlin"]),
     ("“Russia is our enemy,” Zelensky said.", D, &["russia enmity ukraine by:volodymyr-zelensky"]),
     ("“Our alliance with Russia is unbreakable,” the Belarusian president said.", D, &["belarus alliance russia by:alexander-lukashenko"]),
-    ("Oman said it had facilitated indirect talks between Iran and the United States.", D, &["iran consultation united-states by:oman"]),
+    ("Oman said it had facilitated indirect talks between Iran and the United States.", D, &["iran consultation united-states by:oman", "oman mediation iran by:oman", "oman mediation united-states by:oman"]),
     ("Russia and Iran still don't trust each other, an analyst said.", D, &["iran distrust russia"]),
     ("“We will keep supporting Ukraine,” Macron said. “France stands by Kyiv.”", D, &["france endorsement ukraine by:emmanuel-macron", "france endorsement ukraine mod:future by:emmanuel-macron"]),
     ("Lavrov told reporters that Moscow had not supplied weapons to the Taliban.", D, &["russia NOT arms_transfer afghanistan by:sergey-lavrov"]),
@@ -205,6 +205,14 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     // event's name.
     ("As Russia's relations with the West deteriorated, Iran courted China.", D, &["china cooperation iran"]),
     ("The two leaders will meet on the sidelines of the BRICS summit.", D, &[]),
+    // Mediators are paired with each party, never taken as a party themselves.
+    ("Iran and Saudi Arabia agreed to restore relations in a deal brokered by China.", D, &["china mediation iran", "china mediation saudi-arabia", "iran intent_to_cooperate saudi-arabia"]),
+    ("Moscow said it was ready to mediate between Washington and Tehran.", D, &["russia mediation iran mod:future by:russia", "russia mediation united-states mod:future by:russia"]),
+    ("Qatar hosted the talks between Israel and Hamas.", D, &["qatar mediation israel", "qatar mediation palestine"]),
+    ("Under the U.S.-brokered deal, Israel and Lebanon will end hostilities.", D, &["united-states mediation israel", "united-states mediation lebanon"]),
+    ("Russian and Ukrainian negotiators met in Istanbul. The talks were hosted by Erdogan.", D, &["russia consultation ukraine", "turkey mediation russia", "turkey mediation ukraine"]),
+    ("The leaders attended a dinner hosted by King Charles.", D, &[]),
+    ("Xi received Putin in Beijing.", D, &["china consultation russia"]),
 ];
 
 #[test]
@@ -229,6 +237,7 @@ fn relation_table() {
 fn pairing_rules_table() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &[&str])] = &[
+        ("mediator", "Qatar mediated between Israel and Iran.", &["qatar mediation israel", "qatar mediation iran"]),
         ("plural-possessive", "At Ashgabat, Pezeshkian suggested to Putin that the signing of their proposed strategic treaty should be speeded up.", &["masoud-pezeshkian agreement vladimir-putin"]),
         ("between", "Talks between Washington and Moscow collapsed.", &["russia consultation united-states"]),
         ("speaker-subject", "To quote Esmaeil Baghaei, \u{201c}This cowardly act entails international responsibility of the United States.\u{201d}", &["esmaeil-baghaei disapproval united-states"]),

@@ -11,6 +11,7 @@ mod between;
 mod further_back;
 mod group_after;
 mod group_before;
+mod mediator;
 mod passive;
 mod patient;
 mod plural_possessive;
@@ -46,6 +47,7 @@ pub(super) type Pairs = Vec<(Actor, Actor)>;
 
 /// The pairing rules, in the order they are tried.
 pub(super) const RULES: &[Rule] = &[
+    mediator::RULE,
     plural_possessive::RULE,
     between::RULE,
     speaker::RULE,
@@ -122,6 +124,8 @@ pub(super) struct Around<'a> {
     pub(super) object_side: Vec<Actor>,
     /// Plural possessive pronouns inside the cue's gaps ("the signing of their treaty").
     pub(super) plural_inside: Vec<Actor>,
+    /// The entities of the pair of states the document has linked most so far.
+    pub(super) salient: Option<(u32, u32)>,
 }
 
 impl<'a> Around<'a> {
@@ -163,6 +167,7 @@ impl<'a> Around<'a> {
             near_right: None,
             object_side: Vec::new(),
             plural_inside: Vec::new(),
+            salient: None,
         };
         let subject_ok = |a: &Actor| {
             // "in Tehran" is a place; "in his invasion of Ukraine" is not: the possessive
