@@ -187,6 +187,10 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The entity type of armed groups (Hezbollah, Hamas, the Houthis): typed apart from
+/// organisations so that the state-level view never counts them as their base state.
+pub const ARMED_GROUP: &str = "armed_group";
+
 /// A loaded gazetteer with its text rules and style.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
@@ -390,15 +394,18 @@ impl Gazetteer {
         self.index.get(id).copied()
     }
 
-    /// The state an entity belongs to: itself for a state, its affiliation for a person or
-    /// organisation, itself when it has none. The state-level view rolls claims up by it.
+    /// The state an entity belongs to: itself for a state or an armed group (type
+    /// [`ARMED_GROUP`]: its affiliation is where it is based, not whom it acts for), its
+    /// affiliation for a person or organisation, itself when it has none. The state-level view
+    /// rolls claims up by it.
     pub fn state_of(&self, entity: u32) -> u32 {
         // Claims ask this of every actor many times: a table, not an id lookup each time.
         let states = self.states.get_or_init(|| {
             (0..self.entities.len() as u32)
                 .map(|i| {
                     let e = &self.entities[i as usize];
-                    if e.kind == "state" {
+                    // An armed group is never its base state ("Hezbollah" is not Lebanon).
+                    if e.kind == "state" || e.kind == ARMED_GROUP {
                         return i;
                     }
                     e.affiliation.as_deref().and_then(|a| self.index_of(a)).map_or(i, |x| x as u32)

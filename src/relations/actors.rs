@@ -104,7 +104,10 @@ pub(super) fn actors_of(
     let d = &g.distances;
     let mut out: Vec<Actor> = Vec::new();
     let near_cue = |a: usize, b: usize| {
-        cues.iter().map(|c| &c.tok).any(|c| (c.start >= b && c.start - b <= d.demonym_before_cue) || (a >= c.end && a - c.end <= d.demonym_after_cue))
+        cues.iter().any(|c| {
+            let (gaps, c) = (&c.gaps, &c.tok);
+            (c.start >= b && c.start - b <= d.demonym_before_cue) || (a >= c.end && a - c.end <= d.demonym_after_cue) || gaps.iter().any(|g| g.contains(&a))
+        })
     };
     let after_locative = |tok: usize| (1..=d.locative).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
     for m in mentions {
@@ -133,17 +136,19 @@ pub(super) fn actors_of(
         if m.how == How::Metonym && after_locative(tok) {
             continue;
         }
-        out.push(Actor {
-            entity: m.entity,
-            start: m.start,
-            end: m.end,
-            tok,
-            tok_end,
-            possessive: is_possessive(text, m.end),
-            demonym,
-            pronoun: false,
-            alt: None,
-        });
+        // "China's foreign ministry", "Pakistan's army chief": a possessive before agent nouns
+        // is the actor they name, not a modifier of what follows.
+        let mut possessive = is_possessive(text, m.end);
+        let mut tok_end = tok_end;
+        if possessive {
+            let heads =
+                tokens[tok_end.min(tokens.len())..].iter().take(3).take_while(|t| t.class & class::ACTOR_HEAD != 0 && t.class & class::CUE == 0).count();
+            if heads > 0 {
+                possessive = false;
+                tok_end += heads;
+            }
+        }
+        out.push(Actor { entity: m.entity, start: m.start, end: m.end, tok, tok_end, possessive, demonym, pronoun: false, alt: None });
     }
     // Pronouns.
     let first_person_here = out.iter().find(|a| is_person(gaz, a.entity)).map(|a| (a.entity, a.start));

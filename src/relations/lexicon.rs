@@ -121,6 +121,8 @@ pub(super) struct Grammar {
     pub(super) pair_references: Phrases,
     /// Words that open a subordinate clause ("as", "even though").
     pub(super) subordinators: Phrases,
+    /// Objects that make a cue mutual ("each other").
+    pub(super) reciprocal_objects: Phrases,
     /// Speech phrases whose speaker comes after them ("according to X").
     pub(super) speaker_after: Vec<Vec<String>>,
     /// Word endings that deny like a negator ("n't").
@@ -133,11 +135,11 @@ pub(super) struct Grammar {
     /// Word to class bits, for the word lists and the phrases' first words: made by
     /// `Lexicon::parse`, and taken by `assemble` (which adds the cues' first words) into
     /// `words`; empty after.
-    pub(super) classes: HashMap<String, u32>,
+    pub(super) classes: HashMap<String, u64>,
     /// Every word of the grammar and the cues, with its class bits and its id (from 1; a
     /// token of no other word has id 0), made by `assemble`: the rules compare word ids, and
     /// a token's word is looked up once.
-    pub(super) words: HashMap<String, (u32, u32)>,
+    pub(super) words: HashMap<String, (u64, u32)>,
 }
 
 /// The relation lexicon and grammar.
@@ -219,6 +221,7 @@ pub(super) struct RawGrammar {
     speech: Vec<String>,
     pair_references: Vec<String>,
     subordinators: Vec<String>,
+    reciprocal_objects: Vec<String>,
     speaker_after: Vec<String>,
     complementizers: Vec<String>,
     actor_heads: Vec<String>,
@@ -241,6 +244,8 @@ pub(super) struct RawGrammar {
     event_nouns: Vec<String>,
     determiners: Vec<String>,
     mediated_nouns: Vec<String>,
+    control_markers: Vec<String>,
+    infinitive_markers: Vec<String>,
     distances: Distances,
 }
 
@@ -269,6 +274,7 @@ pub(super) struct Distances {
     pub(super) modality: usize,
     pub(super) attribution: usize,
     pub(super) complementizer: usize,
+    pub(super) control: usize,
     pub(super) reported_speaker: usize,
     pub(super) closing_speaker: usize,
     pub(super) speaker_after: usize,
@@ -498,8 +504,8 @@ impl Lexicon {
             let g: RawGrammar = toml::Value::Table(with_builtin_keys(g.into_inner()))
                 .try_into()
                 .map_err(|e: toml::de::Error| Error::gazetteer(&place, format!("[grammar]: {}", e.message().trim())))?;
-            let phrases = |l: Vec<String>, bit: u32| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
-            let mut classes: HashMap<String, u32> = HashMap::default();
+            let phrases = |l: Vec<String>, bit: u64| Phrases::new(l.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(), bit);
+            let mut classes: HashMap<String, u64> = HashMap::default();
             for (list, bit) in [
                 (g.locatives, class::LOCATIVE),
                 (g.prepositions, class::PREPOSITION),
@@ -523,6 +529,8 @@ impl Lexicon {
                 (g.event_nouns, class::EVENT_NOUN),
                 (g.determiners, class::DETERMINER),
                 (g.mediated_nouns, class::MEDIATED_NOUN),
+                (g.control_markers, class::CONTROL),
+                (g.infinitive_markers, class::INFINITIVE),
             ] {
                 for w in list {
                     *classes.entry(w.to_lowercase()).or_default() |= bit;
@@ -536,6 +544,7 @@ impl Lexicon {
                 speech: phrases(g.speech, class::SPEECH),
                 pair_references: phrases(g.pair_references, class::PAIR_REFERENCE),
                 subordinators: phrases(g.subordinators, class::SUBORDINATOR),
+                reciprocal_objects: phrases(g.reciprocal_objects, class::RECIPROCAL_OBJECT),
                 speaker_after: g.speaker_after.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(),
                 negator_suffixes: g.negator_suffixes.iter().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect(),
                 apposition_openers: g.apposition_openers.iter().map(|w| w.to_lowercase()).collect(),
@@ -543,7 +552,8 @@ impl Lexicon {
                 classes,
                 words: HashMap::default(),
             };
-            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech, &gr.pair_references, &gr.subordinators] {
+            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech, &gr.pair_references, &gr.subordinators, &gr.reciprocal_objects]
+            {
                 for w in p.first_words() {
                     *gr.classes.entry(w.to_string()).or_default() |= p.bit;
                 }
@@ -585,7 +595,7 @@ impl Lexicon {
                 }
             }
         }
-        let words: HashMap<String, (u32, u32)> =
+        let words: HashMap<String, (u64, u32)> =
             all.into_iter().enumerate().map(|(i, w)| (w.to_string(), (classes.get(w).copied().unwrap_or(0), i as u32 + 1))).collect();
         let id = |w: &str| words[w].1;
         for p in grammar.phrase_lists_mut() {
@@ -630,38 +640,41 @@ impl Lexicon {
 /// Word classes of the grammar, as bits: a token's word is looked up once per sentence, not
 /// once per question asked of it.
 pub(super) mod class {
-    pub const LOCATIVE: u32 = 1;
-    pub const PREPOSITION: u32 = 1 << 1;
-    pub const FIRST_PERSON: u32 = 1 << 2;
-    pub const PERSON_PRONOUN: u32 = 1 << 3;
-    pub const GROUP_PRONOUN: u32 = 1 << 4;
-    pub const GROUP_WORD: u32 = 1 << 5;
+    pub const LOCATIVE: u64 = 1;
+    pub const PREPOSITION: u64 = 1 << 1;
+    pub const FIRST_PERSON: u64 = 1 << 2;
+    pub const PERSON_PRONOUN: u64 = 1 << 3;
+    pub const GROUP_PRONOUN: u64 = 1 << 4;
+    pub const GROUP_WORD: u64 = 1 << 5;
     /// Begins a phrase of the list named.
-    pub const NEGATOR: u32 = 1 << 6;
-    pub const FUTURE: u32 = 1 << 7;
-    pub const HYPOTHETICAL: u32 = 1 << 8;
-    pub const CLAUSE_BREAK: u32 = 1 << 9;
-    pub const SPEECH: u32 = 1 << 10;
+    pub const NEGATOR: u64 = 1 << 6;
+    pub const FUTURE: u64 = 1 << 7;
+    pub const HYPOTHETICAL: u64 = 1 << 8;
+    pub const CLAUSE_BREAK: u64 = 1 << 9;
+    pub const SPEECH: u64 = 1 << 10;
     /// Begins a cue (one whose first part is a word).
-    pub const CUE: u32 = 1 << 11;
-    pub const ACTOR_HEAD: u32 = 1 << 12;
-    pub const POSSESSIVE_PRONOUN: u32 = 1 << 13;
-    pub const PLURAL_PRONOUN: u32 = 1 << 14;
-    pub const LIST_CONJUNCTION: u32 = 1 << 15;
-    pub const COMPLEMENTIZER: u32 = 1 << 16;
-    pub const ARTICLE: u32 = 1 << 17;
-    pub const COORDINATOR: u32 = 1 << 18;
-    pub const AGENT_MARKER: u32 = 1 << 19;
-    pub const RECIPROCAL: u32 = 1 << 20;
-    pub const PASSIVE_AUXILIARY: u32 = 1 << 21;
-    pub const COPULA: u32 = 1 << 22;
-    pub const RELATIVE: u32 = 1 << 23;
-    pub const PAIR_REFERENCE: u32 = 1 << 24;
-    pub const THIRD_PARTY: u32 = 1 << 25;
-    pub const EVENT_NOUN: u32 = 1 << 26;
-    pub const SUBORDINATOR: u32 = 1 << 27;
-    pub const DETERMINER: u32 = 1 << 28;
-    pub const MEDIATED_NOUN: u32 = 1 << 29;
+    pub const CUE: u64 = 1 << 11;
+    pub const ACTOR_HEAD: u64 = 1 << 12;
+    pub const POSSESSIVE_PRONOUN: u64 = 1 << 13;
+    pub const PLURAL_PRONOUN: u64 = 1 << 14;
+    pub const LIST_CONJUNCTION: u64 = 1 << 15;
+    pub const COMPLEMENTIZER: u64 = 1 << 16;
+    pub const ARTICLE: u64 = 1 << 17;
+    pub const COORDINATOR: u64 = 1 << 18;
+    pub const AGENT_MARKER: u64 = 1 << 19;
+    pub const RECIPROCAL: u64 = 1 << 20;
+    pub const PASSIVE_AUXILIARY: u64 = 1 << 21;
+    pub const COPULA: u64 = 1 << 22;
+    pub const RELATIVE: u64 = 1 << 23;
+    pub const PAIR_REFERENCE: u64 = 1 << 24;
+    pub const THIRD_PARTY: u64 = 1 << 25;
+    pub const EVENT_NOUN: u64 = 1 << 26;
+    pub const SUBORDINATOR: u64 = 1 << 27;
+    pub const DETERMINER: u64 = 1 << 28;
+    pub const MEDIATED_NOUN: u64 = 1 << 29;
+    pub const CONTROL: u64 = 1 << 30;
+    pub const INFINITIVE: u64 = 1 << 31;
+    pub const RECIPROCAL_OBJECT: u64 = 1 << 32;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -671,7 +684,7 @@ pub(super) struct Phrases {
     /// The phrases as written (lowercased words), each non-empty.
     pub(super) list: Vec<Vec<String>>,
     /// The [`class`] bit of the phrases' first words.
-    pub(super) bit: u32,
+    pub(super) bit: u64,
     /// `list` as word ids, and the phrases by the id of their first word, in list order (set
     /// by [`Phrases::intern`]).
     pub(super) ids: Vec<Vec<u32>>,
@@ -679,7 +692,7 @@ pub(super) struct Phrases {
 }
 
 impl Phrases {
-    pub(super) fn new(list: Vec<Vec<String>>, bit: u32) -> Phrases {
+    pub(super) fn new(list: Vec<Vec<String>>, bit: u64) -> Phrases {
         Phrases { list, bit, ids: Vec::new(), by_first_id: HashMap::default() }
     }
 
@@ -712,11 +725,20 @@ impl Phrases {
 
 impl Grammar {
     /// The phrase lists.
-    pub(super) fn phrase_lists(&self) -> [&Phrases; 7] {
-        [&self.negators, &self.future, &self.hypothetical, &self.clause_breaks, &self.speech, &self.pair_references, &self.subordinators]
+    pub(super) fn phrase_lists(&self) -> [&Phrases; 8] {
+        [
+            &self.negators,
+            &self.future,
+            &self.hypothetical,
+            &self.clause_breaks,
+            &self.speech,
+            &self.pair_references,
+            &self.subordinators,
+            &self.reciprocal_objects,
+        ]
     }
 
-    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 7] {
+    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 8] {
         [
             &mut self.negators,
             &mut self.future,
@@ -725,6 +747,7 @@ impl Grammar {
             &mut self.speech,
             &mut self.pair_references,
             &mut self.subordinators,
+            &mut self.reciprocal_objects,
         ]
     }
 }

@@ -219,8 +219,7 @@ pub fn extract_traced(
                 grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz, g)));
             }
             let cue_groups = &grouped.as_ref().expect("set above").1;
-            let mut around =
-                Around::new(text, &tokens, m, cue, rel.symmetric, rel.mutual, &usable, cue_groups, gaz, g, quote.and_then(|q| q.speaker), next_cue, &consumed);
+            let mut around = Around::new(text, &tokens, m, cue, rel.symmetric, rel.mutual, &usable, cue_groups, gaz, g, speaker, next_cue, &consumed);
             around.salient = discourse.salient_pair();
             let Paired { rule, pairs, consumed: objects } = pair(&around);
             if pairs.is_empty() {

@@ -13,7 +13,7 @@ pub(super) struct Token {
     pub(super) end: usize,
     pub(super) word: CompactString,
     /// The grammar's word classes of `word` (bits of [`class`]), set by [`Lexicon::tokens`].
-    pub(super) class: u32,
+    pub(super) class: u64,
     /// The word's id in the lexicon, 0 when it names no word of it; set by [`Lexicon::tokens`].
     pub(super) id: u32,
 }

@@ -100,8 +100,8 @@ pub(super) struct Around<'a> {
     pub(super) gaz: &'a Gazetteer,
     /// The grammar's word lists (as token classes) and distances.
     pub(super) g: &'a Grammar,
-    /// The speaker of the quotation the cue is in.
-    pub(super) quote_speaker: Option<u32>,
+    /// The speaker of the quotation or reported speech the cue is in.
+    pub(super) speaker: Option<u32>,
     /// The groups of the actors the cue may pair (in its clause and quotation), in text order.
     grouped: &'a [Vec<Actor>],
     /// Whether a definite article comes right before the cue ("the war in Ukraine"): then no
@@ -144,7 +144,7 @@ impl<'a> Around<'a> {
         grouped: &'a [Vec<Actor>],
         gaz: &'a Gazetteer,
         g: &'a Grammar,
-        quote_speaker: Option<u32>,
+        speaker: Option<u32>,
         next_cue: Option<usize>,
         consumed: &HashSet<usize>,
     ) -> Around<'a> {
@@ -156,10 +156,14 @@ impl<'a> Around<'a> {
             m,
             cue,
             symmetric,
-            mutual: mutual || symmetric,
+            // "accused each other": a reciprocal object makes any cue mutual.
+            mutual: mutual
+                || symmetric
+                || g.reciprocal_objects.at(tokens, m.tok.end).is_some()
+                || m.tok.end.checked_sub(2).is_some_and(|i| i >= m.tok.start && g.reciprocal_objects.at(tokens, i).is_some()),
             gaz,
             g,
-            quote_speaker,
+            speaker,
             grouped,
             definite,
             near_left: None,
@@ -175,7 +179,12 @@ impl<'a> Around<'a> {
             let placed = !a.possessive && a.tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0);
             // An earlier cue's object can still modify this one ("another key Russian ally").
             let adjacent = a.tok_end <= m.tok.start && m.tok.start - a.tok_end <= d.modifier;
-            (symmetric || !consumed.contains(&a.start) || adjacent) && !placed
+            // "accused Turkey of sending", "urged Iran to help": an earlier cue's object is the
+            // subject of a cue it controls.
+            let controls = a.tok_end <= m.tok.start
+                && m.tok.start - a.tok_end <= d.control
+                && tokens[a.tok_end..m.tok.start].iter().any(|t| t.class & class::CONTROL != 0);
+            (symmetric || !consumed.contains(&a.start) || adjacent || controls) && !placed
         };
         let left_last: Option<Vec<Actor>> =
             around.left_all().rev().map(|grp| grp.iter().copied().filter(subject_ok).collect::<Vec<_>>()).find(|grp| !grp.is_empty());
@@ -183,7 +192,11 @@ impl<'a> Around<'a> {
         let coordinated = |grp: &Vec<Actor>| tokens[m.tok.end..first_tok(grp)].first().is_some_and(|t| t.class & class::COORDINATOR != 0);
         // "a deal brokered by China": an agent, not an object.
         let agent = |grp: &Vec<Actor>| first_tok(grp) > m.tok.end && tokens[first_tok(grp) - 1].class & class::AGENT_MARKER != 0;
-        around.right_first = around.right_all().filter(|grp| next_cue.is_none_or(|n| first_tok(grp) < n)).find(|grp| !coordinated(grp) && !agent(grp));
+        // "threatened to strike South Korea": a cue ending in an infinitive marker takes its
+        // object from the verb after it, past that verb's own cue.
+        let infinitive = tokens[m.tok.end - 1].class & class::INFINITIVE != 0;
+        around.right_first =
+            around.right_all().filter(|grp| infinitive || next_cue.is_none_or(|n| first_tok(grp) < n)).find(|grp| !coordinated(grp) && !agent(grp));
         around.near_right = around.right_first.filter(|grp| first_tok(grp) - m.tok.end <= d.object);
         // A possessive followed by an apposition: "the Iranians' professed enemy, Israel" (seen
         // past the next cue, which is the apposition's head noun).
@@ -228,6 +241,14 @@ impl<'a> Around<'a> {
                 }
             })
             .collect();
+        // "massed troops along its border with Ukraine": a possessive pronoun that names the
+        // subject's own state leads on to the next group.
+        if objects.is_empty()
+            && let Some(own) = self.object_side.iter().filter(|a| a.pronoun && a.possessive).map(|a| a.tok_end).max()
+            && let Some(next) = self.right_all().find(|g| first_tok(g) >= own && first_tok(g) - own <= d.possessive_object)
+        {
+            objects = next.iter().copied().filter(|a| !mine(rollup(self.gaz, a.entity))).collect();
+        }
         // "Russia's invasion of Ukraine": after a possessive subject, the object follows a
         // preposition close by.
         let last = l.last().expect("non-empty group");
@@ -273,7 +294,7 @@ impl<'a> Around<'a> {
     }
 
     /// Whether the word right before the cue is of grammar class `bit`.
-    pub(super) fn before_is(&self, bit: u32) -> bool {
+    pub(super) fn before_is(&self, bit: u64) -> bool {
         self.m.tok.start.checked_sub(1).is_some_and(|i| self.tokens[i].class & bit != 0)
     }
 
