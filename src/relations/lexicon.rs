@@ -246,6 +246,9 @@ pub(super) struct RawGrammar {
     mediated_nouns: Vec<String>,
     control_markers: Vec<String>,
     infinitive_markers: Vec<String>,
+    participles: Vec<String>,
+    bare_clause_verbs: Vec<String>,
+    circumstances: Vec<String>,
     distances: Distances,
 }
 
@@ -277,6 +280,7 @@ pub(super) struct Distances {
     pub(super) control: usize,
     pub(super) reported_speaker: usize,
     pub(super) closing_speaker: usize,
+    pub(super) closing_tail: usize,
     pub(super) speaker_after: usize,
     pub(super) speaker_bytes: usize,
     pub(super) speaker_group_bytes: usize,
@@ -531,6 +535,9 @@ impl Lexicon {
                 (g.mediated_nouns, class::MEDIATED_NOUN),
                 (g.control_markers, class::CONTROL),
                 (g.infinitive_markers, class::INFINITIVE),
+                (g.participles, class::PARTICIPLE),
+                (g.bare_clause_verbs, class::BARE_CLAUSE),
+                (g.circumstances, class::CIRCUMSTANCE),
             ] {
                 for w in list {
                     *classes.entry(w.to_lowercase()).or_default() |= bit;
@@ -675,6 +682,9 @@ pub(super) mod class {
     pub const CONTROL: u64 = 1 << 30;
     pub const INFINITIVE: u64 = 1 << 31;
     pub const RECIPROCAL_OBJECT: u64 = 1 << 32;
+    pub const PARTICIPLE: u64 = 1 << 33;
+    pub const BARE_CLAUSE: u64 = 1 << 34;
+    pub const CIRCUMSTANCE: u64 = 1 << 35;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word

@@ -50,7 +50,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::gazetteer::Gazetteer;
 use crate::tagger::Mention;
 use crate::text::Layout;
-use actors::{Actor, Discourse, actor_groups, actors_of, rollup};
+use actors::{Actor, Discourse, actor_groups, actors_of, groups, rollup};
 use cues::{clauses, modality, negations};
 use pairing::{Around, Paired, pair};
 use quotes::{find_quotes, quote_containing, reported_speaker};
@@ -167,6 +167,24 @@ pub fn extract_traced(
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
         let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, g, &quotes, &mut discourse);
+        // Two named states coordinated ("Russia and Iran") are what a later "the two countries"
+        // most often means: they count as two claims between them.
+        if actors.len() >= 2 {
+            for r in groups(text, &tokens, &actors, g) {
+                let named: Vec<&Actor> = actors[r].iter().filter(|a| !a.pronoun).collect();
+                let mut states: Vec<(u32, u32)> = Vec::new();
+                for a in named {
+                    let st = rollup(gaz, a.entity);
+                    if !states.iter().any(|s| s.1 == st) {
+                        states.push((a.entity, st));
+                    }
+                }
+                if let [a, b] = states[..] {
+                    discourse.paired(a, b, si);
+                    discourse.paired(a, b, si);
+                }
+            }
+        }
         // Without a cue, or (unless the trace wants each cue's reason) without an actor, the
         // sentence makes no claim, and the discourse has taken what it needs from it.
         if cues.is_empty() || (actors.is_empty() && trace.is_none()) {

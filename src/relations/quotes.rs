@@ -41,7 +41,8 @@ pub(super) fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], q
     let outside = |a: &Actor| quote_containing(quotes, a.start..a.end).is_none();
     for v in speech_verbs(tokens, 0..tokens.len(), g) {
         let vstart = tokens[v.start].start;
-        if quote_containing(quotes, vstart..vstart + 1).is_some() {
+        // Not inside a quotation, nor inside a name ("the United States").
+        if quote_containing(quotes, vstart..vstart + 1).is_some() || actors.iter().any(|a| !a.pronoun && a.start <= vstart && vstart < a.end) {
             continue;
         }
         let d = &g.distances;
@@ -55,9 +56,16 @@ pub(super) fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], q
         let that = tokens[v.end..tokens.len().min(v.end + d.complementizer)].iter().position(|t| t.class & class::COMPLEMENTIZER != 0).map(|k| v.end + k);
         let article = tokens.get(v.end).is_some_and(|t| t.class & class::ARTICLE != 0);
         let subject_next = actors.iter().any(|a| (a.tok == v.end || (article && a.tok == v.end + 1)) && !a.possessive);
-        // Or a closing attribution (", Iranian newspapers said."), which covers what precedes.
-        let closing = v.end + 1 >= tokens.len();
-        let from = match (that, subject_next, closing) {
+        // Or a closing attribution (", Iranian newspapers said.", ", the Indian army said on
+        // Tuesday."), which covers what precedes: after the verb, a few words with no actor.
+        let rest = &tokens[v.end.min(tokens.len())..];
+        let closing = rest.len() <= d.closing_tail && !actors.iter().any(|a| a.tok >= v.end);
+        // Or a clause right after the verb ("Kim said the pact had ...", "denied supplying
+        // missiles"), unless a preposition opens a circumstance ("said in a statement").
+        let clause_next = tokens[v.end - 1].class & class::BARE_CLAUSE != 0
+            && rest.first().is_some_and(|t| t.class & (class::PREPOSITION | class::LOCATIVE | class::CIRCUMSTANCE) == 0)
+            && !closing;
+        let from = match (that, subject_next || clause_next, closing) {
             (Some(k), _, _) => tokens[k].end,
             (None, true, _) => tokens[v.end - 1].end,
             (None, false, true) => 0,
@@ -71,9 +79,20 @@ pub(super) fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], q
                 None => continue,
             }
         }
-        // The speaker is the nearest person before the verb (else the nearest actor).
+        // The speaker is the nearest person before the verb (else the nearest actor); after a
+        // comma, a participle ("..., saying ...") speaks for the sentence's subject: its first
+        // group, a person in it first.
         let before: Vec<&Actor> = actors.iter().filter(|a| a.tok_end <= v.start && v.start - a.tok_end <= d.reported_speaker && outside(a)).collect();
-        let who = before.iter().rev().find(|a| is_person(gaz, a.entity)).or_else(|| before.last());
+        let participle = tokens[v.start].class & class::PARTICIPLE != 0
+            && v.start > 0
+            && (text[tokens[v.start - 1].end..tokens[v.start].start].contains(',') || tokens[v.start - 1].class & class::PREPOSITION != 0);
+        let subject = || {
+            let first: Vec<&Actor> = actors.iter().filter(|a| a.tok_end <= v.start && outside(a) && !a.possessive).collect();
+            let head = first.first()?;
+            first.iter().take_while(|a| a.tok <= head.tok_end + 3).find(|a| is_person(gaz, a.entity)).or(Some(head)).copied()
+        };
+        let who =
+            if participle { subject() } else { None }.or_else(|| before.iter().rev().find(|a| is_person(gaz, a.entity)).or_else(|| before.last()).copied());
         if let Some(who) = who {
             let _ = text;
             return Some((who.entity, from));

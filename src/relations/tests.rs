@@ -228,7 +228,7 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Israel's strike on Iran drew condemnation.", D, &["israel assault iran"]),
     ("A Turkish jet shot a Russian bomber down.", D, &["turkey assault russia"]),
     ("Iran urged Russia to help Syria.", D, &["iran appeal russia", "russia aid syria by:iran"]),
-    ("Armenia accused Turkey of sending jets to help Azerbaijan.", D, &["armenia disapproval turkey", "turkey aid azerbaijan"]),
+    ("Armenia accused Turkey of sending jets to help Azerbaijan.", D, &["armenia disapproval turkey", "turkey aid azerbaijan by:armenia"]),
     ("Ukraine keeps pushing Russian troops out of occupied land.", D, &["ukraine assault russia"]),
     ("Armenia and Azerbaijan accused each other of violations.", D, &["armenia disapproval azerbaijan"]),
     ("Sudan rejected the offer from Ethiopia.", D, &["sudan rejection ethiopia"]),
@@ -249,6 +249,16 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Qatar hosts a large U.S. military base.", D, &["qatar cooperation united-states"]),
     ("Rwanda sent rescue teams to Uganda.", D, &["rwanda aid uganda"]),
     ("Egypt and Sudan signed a ceasefire with Ethiopia.", D, &["egypt agreement ethiopia", "ethiopia agreement sudan"]),
+    // Reported speech: a clause right after "said" or "denied", a participle after a comma
+    // (the sentence's subject speaks), a closing attribution with a time after it; "said
+    // during ..." reports nothing; "States" in "the United States" is not a verb.
+    ("Kim Jong Un said the pact had made Russia an ally of North Korea.", D, &["north-korea alliance russia by:kim-jong-un"]),
+    ("Tehran denied supplying missiles to Russia.", D, &["iran NOT arms_transfer russia by:iran"]),
+    ("Khamenei rejected Trump's offer, saying Iran could not trust Washington.", D, &["iran distrust united-states by:ali-khamenei", "iran rejection united-states"]),
+    ("Indian soldiers clashed with Chinese troops, the Indian army said on Tuesday.", D, &["india war china by:india"]),
+    ("Araghchi said during a visit to Moscow that Iran would keep its ties with Russia.", D, &["iran consultation russia"]),
+    ("The Pentagon announced new military aid for Ukraine.", D, &["united-states aid ukraine"]),
+    ("Russia and Iran are rivals of the United States. The two nations cooperate.", D, &["iran cooperation russia", "iran enmity united-states", "russia enmity united-states"]),
     // Inside a quotation, a speaker cue's subject is the speaker.
     ("“Washington's reckless actions will raise tensions,” the Russian foreign minister said.", D, &["russia disapproval united-states by:sergey-lavrov"]),
     ("“Beijing is stoking tensions,” the Philippine president said.", D, &["philippines disapproval china by:ferdinand-marcos-jr"]),
