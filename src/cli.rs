@@ -39,6 +39,15 @@ struct CommonArgs {
     /// Skip malformed JSON Lines records (and report how many) instead of stopping.
     #[arg(long, global = true)]
     keep_going: bool,
+    /// Leave out claims less sure than this (0 to 1; each claim's `confidence` comes from the
+    /// rule that paired it and its distances).
+    #[arg(long, global = true, value_name = "X", default_value_t = 0.0, value_parser = confidence_arg)]
+    min_confidence: f64,
+}
+
+fn confidence_arg(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&x) { Ok(x) } else { Err(format!("{x} is not between 0 and 1")) }
 }
 
 /// What to write and how: shared by `build` and `export`.
@@ -261,6 +270,7 @@ fn common(args: &CommonArgs) -> Common {
         read: crate::text::ReadOptions { strict: args.strict, keep_going: args.keep_going, ..Default::default() },
         cache: cache_dir(),
         timings,
+        min_confidence: (args.min_confidence * 100.0).round() as u8,
     }
 }
 

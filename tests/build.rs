@@ -305,3 +305,30 @@ fn seed_scores_hold() {
     let (a, b) = frac("speakers right ");
     assert!(a as f64 >= 0.8 * b as f64, "speakers: {types}");
 }
+
+/// Every claim carries a confidence between 0.05 and 0.99; `--min-confidence` leaves out the
+/// claims below it, the relation edges follow, and a value outside 0..1 is a usage error.
+#[test]
+fn min_confidence_leaves_out_the_less_sure_claims() {
+    let all = tempdir();
+    build_seeds(all.path(), &["--format", "json"]);
+    let g = graph(all.path());
+    let conf: Vec<f64> = g["claims"].as_array().unwrap().iter().map(|c| c["confidence"].as_f64().expect("a confidence")).collect();
+    assert!(conf.iter().all(|c| (0.05..=0.99).contains(c)), "{conf:?}");
+    let cut = 0.8;
+    let below = conf.iter().filter(|&&c| c < cut).count();
+    assert!(below > 0 && below < conf.len(), "the seeds have claims on both sides of {cut}");
+    let some = tempdir();
+    build_seeds(some.path(), &["--format", "json", "--min-confidence", "0.8"]);
+    let h = graph(some.path());
+    let kept = h["claims"].as_array().unwrap();
+    assert_eq!(kept.len(), conf.len() - below);
+    assert!(kept.iter().all(|c| c["confidence"].as_f64().unwrap() >= cut));
+    let evidence = |g: &Value| -> usize {
+        g["edges"].as_array().unwrap().iter().filter(|e| e["kind"] == "relation").map(|e| e["evidence"].as_array().unwrap().len()).sum()
+    };
+    assert!(evidence(&h) < evidence(&g));
+    let bad = run(&["build", "--min-confidence", "1.5", "-o", some.path().to_str().unwrap()], "");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("between 0 and 1"));
+}

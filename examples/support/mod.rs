@@ -18,7 +18,14 @@ pub fn load_and_read() -> Result<(Loaded, f64, Vec<Text>), Box<dyn std::error::E
     let (Some(gazetteer), Some(corpus)) = (args.get(1), args.get(2)) else {
         return Err("usage: GAZETTEER CORPUS_JSONL".into());
     };
-    let common = Common { gazetteer: PathBuf::from(gazetteer), case: Default::default(), read: Default::default(), cache: None, timings: Default::default() };
+    let common = Common {
+        gazetteer: PathBuf::from(gazetteer),
+        case: Default::default(),
+        read: Default::default(),
+        cache: None,
+        timings: Default::default(),
+        min_confidence: 0,
+    };
     let t = Instant::now();
     let loaded = load_on(&common, 1)?;
     let load = t.elapsed().as_secs_f64();

@@ -154,6 +154,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
             object_span: range(c.spans.object),
             cue_span: range(c.spans.cue),
             pairing,
+            confidence: c.confidence.map_or(0, |x| (x * 100.0).round().clamp(0.0, 100.0) as u8),
         };
         claims.push((claim, c.sentence, c.cue));
     }

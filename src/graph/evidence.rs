@@ -28,8 +28,8 @@ pub struct ReadAhead {
 }
 
 /// The fixed part of a claim's record: actors, relation, cue, denial, modality, speaker, the
-/// four spans, the pairing rule, and the lengths of the two texts that follow.
-pub(super) const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 1 + 4 + 4;
+/// four spans, the pairing rule, the confidence, and the lengths of the two texts that follow.
+pub(super) const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 1 + 1 + 4 + 4;
 pub(super) const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question];
 
 impl Evidence {
@@ -50,6 +50,7 @@ impl Evidence {
             b.extend_from_slice(&(r.end as u64).to_le_bytes());
         }
         b.push(crate::relations::pairing_rules().position(|(name, _)| name == c.pairing).ok_or_else(|| damaged("a pairing rule"))? as u8);
+        b.push(c.confidence);
         b.extend_from_slice(&len32(sentence)?.to_le_bytes());
         b.extend_from_slice(&len32(cue)?.to_le_bytes());
         b.extend_from_slice(sentence.as_bytes());
@@ -139,6 +140,7 @@ impl Evidence {
             object_span: span(2),
             cue_span: span(3),
             pairing: crate::relations::pairing_rules().nth(usize::from(h[86])).ok_or_else(|| damaged("a pairing rule"))?.0,
+            confidence: h[87],
         };
         Ok((claim, u32_at(HEADER - 8) as usize, u32_at(HEADER - 4) as usize))
     }

@@ -563,6 +563,7 @@ mod tests {
                 object_span: i + 10..i + 14,
                 cue_span: i + 20..i + 30,
                 pairing: crate::relations::pairing_rules().nth(i % 9).unwrap().0,
+                confidence: (i % 100) as u8,
             };
             let sentence = format!("Sentence {i} – «Россия» and Iran’s {}", "x".repeat(i % 400));
             let cue = format!("cue {i}");
@@ -632,6 +633,7 @@ mod tests {
                     object_span: 2..3,
                     cue_span: 4..5,
                     pairing: "subject-object",
+                    confidence: 90,
                 };
                 let at = ev.push(&claim, &sentence, "cue").unwrap();
                 records.push(ClaimRecord {

@@ -111,7 +111,8 @@ pub fn analyse_each(
 ) -> Result<Vec<String>> {
     let work = |doc: &Document| {
         let (layout, mentions) = tag_document(doc, loaded);
-        let claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
+        let mut claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
+        claims.retain(|c| c.confidence >= loaded.min_confidence);
         progress();
         Analysis::new(doc, &layout, &mentions, claims, window)
     };

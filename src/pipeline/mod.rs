@@ -124,6 +124,8 @@ pub struct Common {
     pub cache: Option<PathBuf>,
     /// Where phase times go (see [`Timings`]).
     pub timings: Timings,
+    /// Claims less sure than this (percent, see `relations::confidence`) are left out.
+    pub min_confidence: u8,
 }
 
 /// Phase times, for benchmarks: off by default; when on, each phase a command goes through is
@@ -197,6 +199,8 @@ pub struct Loaded {
     pub notes: Vec<String>,
     /// Where phase times go.
     pub timings: Timings,
+    /// Claims less sure than this (percent) are left out of every analysis.
+    pub min_confidence: u8,
 }
 
 /// Gazetteers of at least this many bytes of TOML go through the cache of compiled gazetteers;
@@ -259,7 +263,7 @@ pub fn load(common: &Common) -> Result<Loaded> {
     let tagger = Tagger::new(&gazetteer, common.case)?;
     common.timings.record("load: tagger compiled", t.elapsed());
     let lexicon = Lexicon::from_sources(&lexicon_sources)?;
-    Ok(Loaded { gazetteer, tagger, lexicon, notes, timings: common.timings.clone() })
+    Ok(Loaded { gazetteer, tagger, lexicon, notes, timings: common.timings.clone(), min_confidence: common.min_confidence })
 }
 
 /// [`load`] on `threads` workers (the tagger compiles in parallel), so that `--threads 1`

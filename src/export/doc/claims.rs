@@ -215,6 +215,7 @@ pub(crate) fn record<'a>(names: &'a impl Names, c: &crate::relations::Claim, fil
         cue_phrase: text(cue_phrase),
         rule,
         pairing: text(c.pairing),
+        confidence: Some(f64::from(c.confidence) / 100.0),
         copy_of: filed.copy_of,
     }
 }
@@ -247,6 +248,7 @@ impl ClaimView<'_> {
             cue_phrase: own(self.cue_phrase),
             rule: own(self.rule),
             pairing: own(self.pairing),
+            confidence: self.confidence,
             copy_of: self.copy_of.map(own),
         }
     }
@@ -354,6 +356,7 @@ mod tests {
             cue_phrase: t("friend of"),
             rule: t("relations.toml:42"),
             pairing: t("subject-object"),
+            confidence: Some(0.9),
             copy_of: Some(claim_id(7).into()),
         };
         let owned = view.clone().into_rec();

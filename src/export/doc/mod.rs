@@ -433,6 +433,10 @@ pub struct ClaimRec<S = String> {
     /// a graph written before claims recorded it.
     #[serde(default)]
     pub pairing: S,
+    /// How sure the pairing is, from 0.05 to 0.99 (`relations::confidence`); absent in a graph
+    /// written before claims carried it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     /// Claim this copies.
     #[serde(default)]
     pub copy_of: Option<S>,

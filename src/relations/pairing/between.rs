@@ -4,8 +4,14 @@
 use super::{Around, Pairs, Rule, all_pairs, first_tok};
 use crate::relations::lexicon::class;
 
-pub(in crate::relations) const RULE: Rule =
-    Rule { name: "between", what: "the group after \"between\" or \"among\" pairs within itself", consumes: false, follows_cue_role: false, apply };
+pub(in crate::relations) const RULE: Rule = Rule {
+    name: "between",
+    what: "the group after \"between\" or \"among\" pairs within itself",
+    consumes: false,
+    follows_cue_role: false,
+    confidence: 90,
+    apply,
+};
 
 fn apply(a: &Around) -> Option<Pairs> {
     let grp = a.right_first?;

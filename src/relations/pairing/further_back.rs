@@ -12,6 +12,7 @@ pub(in crate::relations) const RULE: Rule = Rule {
     what: "with nothing after the cue, the group further back is the object",
     consumes: true,
     follows_cue_role: true,
+    confidence: 60,
     apply,
 };
 

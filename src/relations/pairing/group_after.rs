@@ -8,6 +8,7 @@ pub(in crate::relations) const RULE: Rule = Rule {
     what: "a group right after a symmetric cue with no subject pairs within itself",
     consumes: true,
     follows_cue_role: true,
+    confidence: 70,
     apply,
 };
 

@@ -11,6 +11,7 @@ pub(in crate::relations) const RULE: Rule = Rule {
     what: "a group right before a symmetric or mutual cue with no object pairs within itself",
     consumes: true,
     follows_cue_role: true,
+    confidence: 80,
     apply,
 };
 

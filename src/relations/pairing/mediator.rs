@@ -13,6 +13,7 @@ pub(in crate::relations) const RULE: Rule = Rule {
     what: "a mediator cue pairs the mediator with each of the parties it brings together",
     consumes: true,
     follows_cue_role: false,
+    confidence: 80,
     apply,
 };
 

@@ -37,6 +37,9 @@ pub(super) struct Rule {
     consumes: bool,
     /// Whether a reverse cue ("buy drones from": object before, subject after) swaps the pairs.
     follows_cue_role: bool,
+    /// How sure a claim it pairs is, in percent, before the claim's own distances and
+    /// pronouns lower it (see `relations::confidence`).
+    pub(super) confidence: u8,
     /// `Some(pairs)` when the rule applies (no pairs: the cue links nobody); `None` to try the
     /// next rule.
     apply: fn(&Around) -> Option<Pairs>,

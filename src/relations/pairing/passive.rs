@@ -4,8 +4,14 @@
 use super::{Around, Pairs, Rule, cross, first_tok};
 use crate::relations::lexicon::class;
 
-pub(in crate::relations) const RULE: Rule =
-    Rule { name: "passive", what: "in a passive (\"was condemned by X\") the agent is the subject", consumes: false, follows_cue_role: false, apply };
+pub(in crate::relations) const RULE: Rule = Rule {
+    name: "passive",
+    what: "in a passive (\"was condemned by X\") the agent is the subject",
+    consumes: false,
+    follows_cue_role: false,
+    confidence: 85,
+    apply,
+};
 
 fn apply(a: &Around) -> Option<Pairs> {
     let m = a.m;

@@ -9,6 +9,7 @@ pub(in crate::relations) const RULE: Rule = Rule {
     what: "a possessive before a patient cue is its object: no subject, no claim",
     consumes: true,
     follows_cue_role: true,
+    confidence: 50,
     apply,
 };
 

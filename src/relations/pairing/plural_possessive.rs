@@ -8,6 +8,7 @@ pub(in crate::relations) const RULE: Rule = Rule {
     what: "a plural possessive inside a symmetric cue pairs the actors it stands for",
     consumes: false,
     follows_cue_role: false,
+    confidence: 75,
     apply,
 };
 

@@ -6,8 +6,14 @@ use super::{Around, Pairs, Rule, cross};
 use crate::relations::actors::Actor;
 use crate::relations::lexicon::CueRole;
 
-pub(in crate::relations) const RULE: Rule =
-    Rule { name: "speaker-subject", what: "inside a quotation, a speaker cue's subject is the speaker", consumes: true, follows_cue_role: false, apply };
+pub(in crate::relations) const RULE: Rule = Rule {
+    name: "speaker-subject",
+    what: "inside a quotation, a speaker cue's subject is the speaker",
+    consumes: true,
+    follows_cue_role: false,
+    confidence: 75,
+    apply,
+};
 
 fn apply(a: &Around) -> Option<Pairs> {
     if a.cue.role != CueRole::Speaker {

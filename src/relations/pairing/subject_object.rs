@@ -3,8 +3,14 @@
 
 use super::{Around, Pairs, Rule, cross};
 
-pub(in crate::relations) const RULE: Rule =
-    Rule { name: "subject-object", what: "the group before the cue is the subject, what follows it the object", consumes: true, follows_cue_role: true, apply };
+pub(in crate::relations) const RULE: Rule = Rule {
+    name: "subject-object",
+    what: "the group before the cue is the subject, what follows it the object",
+    consumes: true,
+    follows_cue_role: true,
+    confidence: 90,
+    apply,
+};
 
 fn apply(a: &Around) -> Option<Pairs> {
     let l = a.near_left.as_ref()?;
