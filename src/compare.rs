@@ -3,9 +3,10 @@
 //! Both actors roll up to their states (a person or organisation to its affiliation), so
 //! "Putin" and "Araghchi" compare Russia with Iran. For the pair, every source (document) gets
 //! a row: outlet, date, its claims with quoted speakers, cooperative, conflictual and denied
-//! counts, and a stance score (mean Goldstein value, a denied claim counting with the opposite
-//! sign). Then a timeline ordered by date, where sources agree and where they contradict each
-//! other, and which claims copy another source's. `--all` ranks every pair by claims.
+//! counts, and stance scores (see [`STANCE`]): overall, in the outlet's own narration, and in
+//! the speakers it quotes; then who says what, speaker by speaker. Then a timeline ordered by
+//! date, where sources agree and where they contradict each other, and which claims copy
+//! another source's. `--all` ranks every pair by claims.
 //!
 //! It reads a [`GraphDoc`] only: the one `build` makes in memory, or a saved `graph.json`
 //! (`compare --graph`), so both give the same answer.
@@ -73,10 +74,33 @@ pub struct SourceRow {
     pub conflictual: usize,
     /// Claims the text denies.
     pub denied: usize,
-    /// Mean Goldstein value; a denied claim counts with the opposite sign.
+    /// Stance over all its claims (see [`STANCE`]); 0 when none weighs anything.
     pub stance: f64,
+    /// Stance of the claims in the outlet's own voice (no speaker), when there are any.
+    pub narration: Option<f64>,
+    /// Stance of the claims it quotes or reports, when there are any.
+    pub quoted: Option<f64>,
     /// Whether every claim here copies another source's.
     pub copy: bool,
+}
+
+/// What one speaker is reported as claiming about the pair, across sources.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerRow {
+    /// Speaker label, or `narration` for the outlets' own voice.
+    pub speaker: String,
+    /// Claims, not copies.
+    pub claims: usize,
+    /// Sources that report them.
+    pub sources: usize,
+    /// Cooperative, not denied.
+    pub cooperative: usize,
+    /// Conflictual, not denied.
+    pub conflictual: usize,
+    /// Denied.
+    pub denied: usize,
+    /// Stance (see [`STANCE`]).
+    pub stance: Option<f64>,
 }
 
 /// Where sources agree or disagree.
@@ -101,8 +125,13 @@ pub struct Comparison {
     pub b: (String, String),
     /// One row per source, ordered by date (undated last), then document id.
     pub sources: Vec<SourceRow>,
+    /// Who says what: one row per speaker (and one for the outlets' narration), most claims
+    /// first.
+    pub speakers: Vec<SpeakerRow>,
     /// Agreements and contradictions between sources.
     pub findings: Vec<Finding>,
+    /// How stance is computed.
+    pub stance_method: &'static str,
     /// Claims in all, and how many copy another source's.
     pub claims: usize,
     /// Copies among them.
@@ -130,8 +159,26 @@ pub struct PairRow {
     pub stance: f64,
 }
 
-fn signed(goldstein: f64, negated: bool) -> f64 {
-    if negated { -goldstein } else { goldstein }
+/// How stance is computed, as the outputs say it.
+pub const STANCE: &str = "stance is the mean Goldstein value (-10 conflict to +10 cooperation) of the claims stated about the pair; \
+a hypothetical claim weighs half, a denied claim or a question adds nothing (a denied threat is not cooperation); \
+narration is the outlet's own voice, quoted the speakers it reports";
+
+/// A claim's weight in a stance, and its signed value: denied claims and questions weigh
+/// nothing, hypothetical claims half.
+fn weighed(goldstein: f64, negated: bool, modality: &str) -> (f64, f64) {
+    let w = match (negated, modality) {
+        (true, _) | (_, "question") => 0.0,
+        (_, "hypothetical") => 0.5,
+        _ => 1.0,
+    };
+    (w, w * goldstein)
+}
+
+/// The stance of some claims: `None` when none of them weighs anything.
+fn stance_of<'a>(claims: impl Iterator<Item = (f64, bool, &'a str)>) -> Option<f64> {
+    let (w, s) = claims.map(|(g, n, m)| weighed(g, n, m)).fold((0.0, 0.0), |(w, s), (a, b)| (w + a, s + b));
+    (w > 0.0).then(|| round2(s / w))
 }
 
 fn round2(x: f64) -> f64 {
@@ -206,7 +253,7 @@ pub fn compare(doc: &GraphDoc, a: Actor, b: Actor) -> Result<Comparison> {
             .collect();
         let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();
         let count = |p: Polarity| records.iter().filter(|r| !r.negated && r.polarity == p.as_str()).count();
-        let stance = records.iter().map(|r| signed(r.goldstein, r.negated)).sum::<f64>() / records.len() as f64;
+        let stance = |keep: &dyn Fn(&ClaimRec) -> bool| stance_of(records.iter().filter(|r| keep(r)).map(|r| (r.goldstein, r.negated, r.modality.as_str())));
         sources.push(SourceRow {
             document: d.clone(),
             outlet: info.and_then(|i| i.outlet.clone()),
@@ -215,16 +262,48 @@ pub fn compare(doc: &GraphDoc, a: Actor, b: Actor) -> Result<Comparison> {
             cooperative: count(Polarity::Cooperative),
             conflictual: count(Polarity::Conflictual),
             denied: records.iter().filter(|r| r.negated).count(),
-            stance: round2(stance),
+            stance: stance(&|_| true).unwrap_or(0.0),
+            narration: stance(&|r| r.speaker.is_none()),
+            quoted: stance(&|r| r.speaker.is_some()),
             copy: records.iter().all(|r| r.copy_of.is_some()),
             claims,
         });
     }
     sources.sort_by(|x, y| (x.published.is_none(), &x.published, &x.document).cmp(&(y.published.is_none(), &y.published, &y.document)));
     let findings = findings(&sources);
+    let speakers = speakers(&sources);
     let claims = sources.iter().map(|s| s.claims.len()).sum();
     let copies = sources.iter().flat_map(|s| &s.claims).filter(|c| c.copy_of.is_some()).count();
-    Ok(Comparison { a, b, sources, findings, claims, copies })
+    Ok(Comparison { a, b, sources, speakers, findings, stance_method: STANCE, claims, copies })
+}
+
+/// Who says what: the claims of each speaker (and of the outlets' narration), copies left out.
+fn speakers(sources: &[SourceRow]) -> Vec<SpeakerRow> {
+    let mut by: BTreeMap<String, (Vec<&ClaimRow>, BTreeSet<&str>)> = BTreeMap::new();
+    for s in sources {
+        for c in s.claims.iter().filter(|c| c.copy_of.is_none()) {
+            let e = by.entry(c.speaker.clone().unwrap_or_else(|| "narration".into())).or_default();
+            e.0.push(c);
+            e.1.insert(&s.document);
+        }
+    }
+    let mut rows: Vec<SpeakerRow> = by
+        .into_iter()
+        .map(|(speaker, (cs, docs))| {
+            let count = |p: &str| cs.iter().filter(|c| !c.negated && c.polarity == p).count();
+            SpeakerRow {
+                speaker,
+                claims: cs.len(),
+                sources: docs.len(),
+                cooperative: count("cooperative"),
+                conflictual: count("conflictual"),
+                denied: cs.iter().filter(|c| c.negated).count(),
+                stance: stance_of(cs.iter().map(|c| (c.goldstein, c.negated, c.modality))),
+            }
+        })
+        .collect();
+    rows.sort_by(|x, y| y.claims.cmp(&x.claims).then(x.speaker.cmp(&y.speaker)));
+    rows
 }
 
 fn findings(sources: &[SourceRow]) -> Vec<Finding> {
@@ -258,14 +337,16 @@ fn findings(sources: &[SourceRow]) -> Vec<Finding> {
             });
         }
     }
-    let friendly: Vec<&SourceRow> = sources.iter().filter(|s| !s.copy && s.stance > 0.5).collect();
-    let hostile: Vec<&SourceRow> = sources.iter().filter(|s| !s.copy && s.stance < -0.5).collect();
+    // Outlets disagree in their own voice (their narration), not through whom they quote.
+    let own = |s: &SourceRow| s.narration.unwrap_or(0.0);
+    let friendly: Vec<&SourceRow> = sources.iter().filter(|s| !s.copy && own(s) > 0.5).collect();
+    let hostile: Vec<&SourceRow> = sources.iter().filter(|s| !s.copy && own(s) < -0.5).collect();
     if !friendly.is_empty() && !hostile.is_empty() {
-        let list = |v: &[&SourceRow]| v.iter().map(|s| format!("{} ({:+.1})", s.document, s.stance)).collect::<Vec<_>>().join(", ");
+        let list = |v: &[&SourceRow]| v.iter().map(|s| format!("{} ({:+.1})", s.document, own(s))).collect::<Vec<_>>().join(", ");
         out.push(Finding {
             kind: "contradict",
             about: "stance".into(),
-            detail: format!("cooperative overall in {}; conflictual overall in {}", list(&friendly), list(&hostile)),
+            detail: format!("cooperative in their own narration: {}; conflictual: {}", list(&friendly), list(&hostile)),
             documents: friendly.iter().chain(&hostile).map(|s| s.document.clone()).collect(),
         });
     }
@@ -285,7 +366,7 @@ pub fn rank_pairs(doc: &GraphDoc, min_claims: usize) -> Result<Vec<PairRow>> {
         .map(|((a, b), rs)| {
             let originals: Vec<&ClaimRec> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
             let count = |p: Polarity| originals.iter().filter(|r| !r.negated && r.polarity == p.as_str()).count();
-            let stance = originals.iter().map(|r| signed(r.goldstein, r.negated)).sum::<f64>() / originals.len().max(1) as f64;
+            let stance = stance_of(originals.iter().map(|r| (r.goldstein, r.negated, r.modality.as_str()))).unwrap_or(0.0);
             PairRow {
                 a,
                 b,
@@ -294,7 +375,7 @@ pub fn rank_pairs(doc: &GraphDoc, min_claims: usize) -> Result<Vec<PairRow>> {
                 cooperative: count(Polarity::Cooperative),
                 conflictual: count(Polarity::Conflictual),
                 denied: originals.iter().filter(|r| r.negated).count(),
-                stance: round2(stance),
+                stance,
             }
         })
         .filter(|r| r.claims >= min_claims.max(1))
@@ -318,6 +399,11 @@ pub enum Format {
 
 fn source_name(s: &SourceRow) -> String {
     format!("{} · {}", s.outlet.as_deref().unwrap_or("unknown outlet"), s.published.as_deref().unwrap_or("undated"))
+}
+
+/// A stance for a table: signed, or a dash when there is none.
+fn opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".to_string(), |v| format!("{v:+.2}"))
 }
 
 fn claim_line(c: &ClaimRow) -> String {
@@ -346,20 +432,42 @@ pub fn render(c: &Comparison, format: Format) -> String {
         Format::Table => {
             let _ = writeln!(out, "{} – {}: {} claims from {} sources ({} copies)", c.a.1, c.b.1, c.claims, c.sources.len(), c.copies);
             let _ = writeln!(out);
-            let _ = writeln!(out, "{:<44} {:>6} {:>5} {:>5} {:>6} {:>7}  speakers", "source", "claims", "coop", "conf", "denied", "stance");
+            let _ = writeln!(
+                out,
+                "{:<44} {:>6} {:>5} {:>5} {:>6} {:>7} {:>9} {:>7}  speakers",
+                "source", "claims", "coop", "conf", "denied", "stance", "narration", "quoted"
+            );
             for s in &c.sources {
                 let _ = writeln!(
                     out,
-                    "{:<44} {:>6} {:>5} {:>5} {:>6} {:>+7.2}  {}",
+                    "{:<44} {:>6} {:>5} {:>5} {:>6} {:>+7.2} {:>9} {:>7}  {}",
                     source_name(s).chars().take(44).collect::<String>(),
                     s.claims.len(),
                     s.cooperative,
                     s.conflictual,
                     s.denied,
                     s.stance,
+                    opt(s.narration),
+                    opt(s.quoted),
                     s.speakers.join(", ")
                 );
             }
+            let _ = writeln!(out, "\nWho says what");
+            let _ = writeln!(out, "  {:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "speaker", "claims", "sources", "coop", "conf", "denied", "stance");
+            for r in &c.speakers {
+                let _ = writeln!(
+                    out,
+                    "  {:<40} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}",
+                    r.speaker.chars().take(40).collect::<String>(),
+                    r.claims,
+                    r.sources,
+                    r.cooperative,
+                    r.conflictual,
+                    r.denied,
+                    opt(r.stance)
+                );
+            }
+            let _ = writeln!(out, "\n({})", c.stance_method);
             let _ = writeln!(out, "\nTimeline");
             for s in &c.sources {
                 let _ = writeln!(out, "  {} ({}){}", source_name(s), s.document, if s.copy { " — copy" } else { "" });
@@ -377,12 +485,12 @@ pub fn render(c: &Comparison, format: Format) -> String {
         Format::Markdown => {
             let _ = writeln!(out, "# {} – {}\n", c.a.1, c.b.1);
             let _ = writeln!(out, "{} claims from {} sources ({} copies).\n", c.claims, c.sources.len(), c.copies);
-            let _ = writeln!(out, "| source | document | claims | cooperative | conflictual | denied | stance | speakers |");
-            let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---|");
+            let _ = writeln!(out, "| source | document | claims | cooperative | conflictual | denied | stance | narration | quoted | speakers |");
+            let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
             for s in &c.sources {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {:+.2} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {:+.2} | {} | {} | {} |",
                     source_name(s).replace('|', "\\|"),
                     s.document,
                     s.claims.len(),
@@ -390,9 +498,29 @@ pub fn render(c: &Comparison, format: Format) -> String {
                     s.conflictual,
                     s.denied,
                     s.stance,
+                    opt(s.narration),
+                    opt(s.quoted),
                     s.speakers.join(", ")
                 );
             }
+            let _ = writeln!(
+                out,
+                "\n## Who says what\n\n| speaker | claims | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|"
+            );
+            for r in &c.speakers {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    r.speaker.replace('|', "\\|"),
+                    r.claims,
+                    r.sources,
+                    r.cooperative,
+                    r.conflictual,
+                    r.denied,
+                    opt(r.stance)
+                );
+            }
+            let _ = writeln!(out, "\n*{}.*", c.stance_method);
             let _ = writeln!(out, "\n## Timeline\n");
             for s in &c.sources {
                 let _ = writeln!(out, "### {} ({}){}\n", source_name(s), s.document, if s.copy { " — copy" } else { "" });
@@ -418,12 +546,12 @@ pub fn render(c: &Comparison, format: Format) -> String {
             let _ = writeln!(out, "<h1>{title}</h1><p>{} claims from {} sources ({} copies).</p>", c.claims, c.sources.len(), c.copies);
             let _ = writeln!(
                 out,
-                "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>speakers</th></tr>"
+                "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>narration</th><th>quoted</th><th>speakers</th></tr>"
             );
             for s in &c.sources {
                 let _ = writeln!(
                     out,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     html_escape(source_name(s)),
                     html_escape(&s.document),
                     s.claims.len(),
@@ -431,10 +559,29 @@ pub fn render(c: &Comparison, format: Format) -> String {
                     s.conflictual,
                     s.denied,
                     s.stance,
+                    opt(s.narration),
+                    opt(s.quoted),
                     html_escape(s.speakers.join(", "))
                 );
             }
-            let _ = writeln!(out, "</table><h2>Timeline</h2>");
+            let _ = writeln!(
+                out,
+                "</table><h2>Who says what</h2><table><tr><th>speaker</th><th>claims</th><th>sources</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th></tr>"
+            );
+            for r in &c.speakers {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html_escape(&r.speaker),
+                    r.claims,
+                    r.sources,
+                    r.cooperative,
+                    r.conflictual,
+                    r.denied,
+                    opt(r.stance)
+                );
+            }
+            let _ = writeln!(out, "</table><p><i>{}.</i></p><h2>Timeline</h2>", html_escape(c.stance_method));
             for s in &c.sources {
                 let _ = writeln!(out, "<h3>{} ({})</h3><ul>", html_escape(source_name(s)), html_escape(&s.document));
                 for cl in &s.claims {

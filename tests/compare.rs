@@ -125,3 +125,38 @@ fn compare_from_a_saved_graph_equals_compare_from_the_corpus() {
         assert!(stderr(&o).contains("same actor at state level"), "{}", stderr(&o));
     }
 }
+
+/// A denied threat adds nothing cooperative: a source whose one claim is "China did not
+/// threaten Taiwan" has stance 0, never a positive one. A source's own narration and the
+/// speakers it quotes are scored apart, and "who says what" lists each speaker.
+#[test]
+fn stance_never_turns_a_denial_into_cooperation_and_separates_narration_from_quotes() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.path().join("a.jsonl"),
+        concat!(
+            r#"{"id": "denied", "title": "Strait", "published": "2024-05-01", "text": "Title\n\nChina did not threaten Taiwan on Monday."}"#,
+            "\n",
+            r#"{"id": "mixed", "title": "Strait", "published": "2024-05-02", "text": "Title\n\nChina attacked Taiwan's coast guard on Monday.\n\n“China is a partner of Taiwan,” Xi Jinping said."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let input = dir.path().join("a.jsonl");
+    let o = run(&["compare", "China", "Taiwan", "-i", input.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let source = |id: &str| c["sources"].as_array().unwrap().iter().find(|s| s["document"] == id).unwrap().clone();
+    let denied = source("denied");
+    assert_eq!(denied["denied"], 1);
+    assert_eq!(denied["stance"].as_f64(), Some(0.0), "{denied}");
+    assert!(denied["narration"].is_null(), "a denial alone gives no stance: {denied}");
+    let mixed = source("mixed");
+    assert!(mixed["narration"].as_f64().unwrap() < 0.0, "{mixed}");
+    assert!(mixed["quoted"].as_f64().unwrap() > 0.0, "{mixed}");
+    let speakers: Vec<&str> = c["speakers"].as_array().unwrap().iter().map(|s| s["speaker"].as_str().unwrap()).collect();
+    assert!(speakers.contains(&"narration") && speakers.contains(&"Xi Jinping"), "{speakers:?}");
+    assert!(c["stance_method"].as_str().unwrap().contains("denied claim"));
+    let table = stdout(&run(&["compare", "China", "Taiwan", "-i", input.to_str().unwrap()], ""));
+    assert!(table.contains("Who says what") && table.contains("narration"), "{table}");
+}

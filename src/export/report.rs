@@ -126,6 +126,18 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
     out.push_str("<section id=\"pairs\"><h2>Most-discussed pairs</h2>\n");
     for ((a, b), (originals, list)) in &ranked {
         let _ = writeln!(out, "<h3>{} – {} ({} claims, {} copies)</h3>", esc(&label(a)), esc(&label(b)), originals, list.len() - originals);
+        // Who says what: the outlets' own narration apart from the speakers they quote.
+        if let Ok(cmp) = crate::compare::compare(doc, (a.to_string(), label(a)), (b.to_string(), label(b))) {
+            let who: Vec<String> = cmp
+                .speakers
+                .iter()
+                .map(|r| {
+                    let n = if r.claims == 1 { "1 claim".to_string() } else { format!("{} claims", r.claims) };
+                    format!("{} {} ({n})", esc(&r.speaker), r.stance.map_or_else(|| "—".to_string(), |s| format!("{s:+.2}")))
+                })
+                .collect();
+            let _ = writeln!(out, "<p class=\"who\">Who says what (stance): {}. <small>{}.</small></p>", who.join("; "), esc(crate::compare::STANCE));
+        }
         out.push_str("<table><tr><th>source</th><th>claim</th><th>speaker</th><th>sentence</th></tr>\n");
         for c in list.iter().take(LISTED).filter_map(|c| claims.get(&c.id)) {
             let class = match c.polarity.as_str() {
