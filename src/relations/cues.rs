@@ -64,12 +64,7 @@ impl Lexicon {
             let t = &tokens[i];
             let by_word = if t.class & class::CUE != 0 { self.by_word.get(&t.id) } else { None };
             let cands = by_word.into_iter().flatten().chain(self.by_prefix.iter());
-            // A flip word is a verb: not after a determiner ("at the end of his visit").
-            let determined = i > 0 && tokens[i - 1].class & class::DETERMINER != 0;
             for &c in cands {
-                if determined && self.cues[c].flip {
-                    continue;
-                }
                 let mut gaps = Vec::new();
                 if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
                     let better = match &best {
@@ -78,6 +73,31 @@ impl Lexicon {
                     };
                     if better {
                         best = Some(CueMatch { cue: c, tok: i..end, gaps });
+                    }
+                }
+            }
+            // Flip cues: the flip phrase, then, up to `cue_gap` words on, a cue it flips. A flip
+            // word is a verb: not after a determiner ("at the end of his visit").
+            let determined = i > 0 && tokens[i - 1].class & class::DETERMINER != 0;
+            let heads = if t.class & class::CUE != 0 && !determined { self.flip_by_word.get(&t.id) } else { None };
+            for &h in heads.into_iter().flatten() {
+                let head = &self.flips[h];
+                let Some(after) = self.match_parts(&head.parts, tokens, i, range.end, &mut Vec::new()) else { continue };
+                for j in after..(after + self.grammar.distances.cue_gap + 1).min(range.end) {
+                    let u = &tokens[j];
+                    let by_word = if u.class & class::CUE != 0 { self.by_word.get(&u.id) } else { None };
+                    for &b in by_word.into_iter().flatten().chain(self.by_prefix.iter()) {
+                        let Some(&c) = head.cues.get(&b) else { continue };
+                        let mut gaps = Vec::new();
+                        if let Some(end) = self.match_parts(&self.cues[b].parts, tokens, j, range.end, &mut gaps) {
+                            let better = match &best {
+                                None => true,
+                                Some(x) => end > x.tok.end || (end == x.tok.end && c < x.cue),
+                            };
+                            if better {
+                                best = Some(CueMatch { cue: c, tok: i..end, gaps });
+                            }
+                        }
                     }
                 }
             }

@@ -106,6 +106,19 @@ pub struct Cue {
     pub(super) parts: Vec<Part>,
     /// Made from a `[[flip]]`: a flip word followed by a cue of another relation.
     pub(super) flip: bool,
+    /// For a flip cue: how many of `parts` are the flip phrase (before the skip), and the
+    /// index of the cue it flips.
+    pub(super) flipped: Option<(usize, usize)>,
+}
+
+/// A flip phrase, and the flip cues it makes with each cue it flips (see `cues_in`): flip cues
+/// are matched from their phrase, then the cues after it, not tried one by one.
+#[derive(Debug, Clone)]
+pub(super) struct FlipHead {
+    /// The flip phrase's parts.
+    pub(super) parts: Vec<Part>,
+    /// Cue flipped -> the flip cue (indexes into `Lexicon::cues`).
+    pub(super) cues: HashMap<usize, usize>,
 }
 
 /// Word lists of the grammar section: the phrase lists, and every listed word with its
@@ -153,6 +166,9 @@ pub struct Lexicon {
     /// Cues by the id of a word their first part accepts.
     pub(super) by_word: HashMap<u32, Vec<usize>>,
     pub(super) by_prefix: Vec<usize>,
+    /// Flip phrases, and their indexes by the id of their first word.
+    pub(super) flips: Vec<FlipHead>,
+    pub(super) flip_by_word: HashMap<u32, Vec<usize>>,
 }
 
 #[derive(Deserialize)]
@@ -470,7 +486,7 @@ impl Lexicon {
                     let origin = at(c.span());
                     let text = c.into_inner();
                     let parts = parse_cue(&text).map_err(|m| Error::gazetteer(&origin, format!("cue {text:?}: {m}")))?;
-                    cues.push(Cue { relation: idx, text, role, origin, parts, flip: false });
+                    cues.push(Cue { relation: idx, text, role, origin, parts, flip: false, flipped: None });
                 }
             }
         }
@@ -489,17 +505,22 @@ impl Lexicon {
                 }
                 from.extend(hits);
             }
-            let base: Vec<Cue> =
-                cues.iter().filter(|c| !c.flip && from.contains(&c.relation) && !matches!(c.role, CueRole::Speaker | CueRole::Mediator)).cloned().collect();
+            let base: Vec<(usize, Cue)> = cues
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !c.flip && from.contains(&c.relation) && !matches!(c.role, CueRole::Speaker | CueRole::Mediator))
+                .map(|(i, c)| (i, c.clone()))
+                .collect();
             for w in &f.words {
                 let head = parse_cue(w).map_err(|m| Error::gazetteer(&origin, format!("flip word {w:?}: {m}")))?;
                 let head: Vec<Part> = head.into_iter().map(|p| if p == Part::Gap { Part::Skip } else { p }).collect();
-                for c in &base {
+                for (bi, c) in &base {
                     let mut parts = head.clone();
                     parts.push(Part::Skip);
                     parts.extend(c.parts.iter().cloned());
                     let role = if c.role == CueRole::Weak { CueRole::Plain } else { c.role };
-                    cues.push(Cue { relation: to, text: format!("{w} ... {}", c.text), role, origin: origin.clone(), parts, flip: true });
+                    let flipped = Some((head.len(), *bi));
+                    cues.push(Cue { relation: to, text: format!("{w} ... {}", c.text), role, origin: origin.clone(), parts, flip: true, flipped });
                 }
             }
         }
@@ -610,11 +631,29 @@ impl Lexicon {
         }
         let mut by_word: HashMap<u32, Vec<usize>> = HashMap::default();
         let mut by_prefix = Vec::new();
+        let mut flips: Vec<FlipHead> = Vec::new();
+        let mut flip_by_word: HashMap<u32, Vec<usize>> = HashMap::default();
         for (i, c) in cues.iter_mut().enumerate() {
             for part in &mut c.parts {
                 if let Part::Any(ws, ids) = part {
                     *ids = ws.iter().map(|w| id(w)).collect();
                 }
+            }
+            // Flip cues are found from their phrase (one head for the cues of one phrase).
+            if let Some((head, base)) = c.flipped {
+                let parts = &c.parts[..head];
+                let h = match flips.iter().position(|f| f.parts == parts) {
+                    Some(h) => h,
+                    None => {
+                        flips.push(FlipHead { parts: parts.to_vec(), cues: HashMap::default() });
+                        if let Part::Any(_, ids) = &parts[0] {
+                            ids.iter().for_each(|&w| flip_by_word.entry(w).or_default().push(flips.len() - 1));
+                        }
+                        flips.len() - 1
+                    }
+                };
+                flips[h].cues.insert(base, i);
+                continue;
             }
             match &c.parts[0] {
                 Part::Any(_, ids) => ids.iter().for_each(|&w| by_word.entry(w).or_default().push(i)),
@@ -623,7 +662,7 @@ impl Lexicon {
             }
         }
         grammar.words = words;
-        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix })
+        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix, flips, flip_by_word })
     }
 
     /// The words of `text[span]` (see [`tokenize`]) with their grammar classes.
