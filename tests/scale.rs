@@ -133,7 +133,7 @@ fn a_compiled_gazetteer_gives_the_same_graph_as_its_toml() {
     let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
     assert!(newlines.len() > 100, "one line per entity");
     let middle = newlines[newlines.len() / 2];
-    let older = String::from_utf8(bytes.clone()).unwrap().replacen("newsgraph.gazetteer/3", "newsgraph.gazetteer/2", 1).into_bytes();
+    let older = String::from_utf8(bytes.clone()).unwrap().replacen("newsgraph.gazetteer/4", "newsgraph.gazetteer/3", 1).into_bytes();
     // An origin numbering a file the header does not name, in the entity on line `line`.
     let numbered_on = |line: usize| {
         let (start, end) = (newlines[line - 2] + 1, newlines[line - 1]);

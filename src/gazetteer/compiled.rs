@@ -15,7 +15,7 @@ use crate::export::Style;
 use crate::text::TextRules;
 
 /// The schema named at the start of a compiled gazetteer file.
-pub const COMPILED_SCHEMA: &str = "newsgraph.gazetteer/3";
+pub const COMPILED_SCHEMA: &str = "newsgraph.gazetteer/4";
 
 /// What every compiled gazetteer file starts with, whatever its schema version.
 pub(super) const COMPILED_PREFIX: &str = "{\"schema\":\"newsgraph.gazetteer/";
@@ -57,6 +57,8 @@ pub(super) struct CompiledEntity {
     pub(super) aliases: Vec<(String, How, CompiledOrigin)>,
     pub(super) roles: Vec<CompiledRole>,
     pub(super) case: Option<CasePolicy>,
+    #[serde(default)]
+    pub(super) media: bool,
     pub(super) origin: CompiledOrigin,
 }
 
@@ -93,6 +95,7 @@ impl CompiledEntity {
                 })
                 .collect(),
             case: e.case,
+            media: e.media,
             origin: number(&e.origin),
         }
     }
@@ -116,6 +119,7 @@ impl CompiledEntity {
                 .map(|r| Ok(Role { titles: r.titles, of: r.of, from: r.from, to: r.to, phrases: r.phrases, origin: origin(r.origin)? }))
                 .collect::<std::result::Result<_, String>>()?,
             case: self.case,
+            media: self.media,
             origin: origin(self.origin)?,
         })
     }

@@ -49,6 +49,8 @@ pub(super) struct RawEntity {
     pub(super) case: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) roles: Vec<Spanned<RawRole>>,
+    #[serde(default)]
+    pub(super) media: bool,
 }
 
 #[derive(Deserialize)]
@@ -232,6 +234,7 @@ impl Loader {
                 aliases,
                 roles,
                 case,
+                media: e.media,
                 origin,
             });
         }

@@ -152,6 +152,9 @@ pub struct Entity {
     pub roles: Vec<Role>,
     /// Case policy for all aliases of this entity; `None` chooses per alias.
     pub case: Option<CasePolicy>,
+    /// A news source (agency, outlet, picture agency, photographer): named in bylines,
+    /// datelines and credits, never an actor of a claim nor its speaker.
+    pub media: bool,
     /// Where the entity was written.
     pub origin: Origin,
 }

@@ -38,9 +38,12 @@ pub(super) fn rollup(gaz: &Gazetteer, e: u32) -> u32 {
     gaz.state_of(e)
 }
 
+/// Whether an entity can act: not a place or a term, and not a news source (an agency in a
+/// dateline, a photographer in a credit).
 pub(super) fn is_actor_type(gaz: &Gazetteer, e: u32) -> bool {
-    let k = gaz.entities[e as usize].kind.as_str();
-    k != "place" && k != "term"
+    let e = &gaz.entities[e as usize];
+    let k = e.kind.as_str();
+    k != "place" && k != "term" && !e.media
 }
 
 pub(super) fn is_person(gaz: &Gazetteer, e: u32) -> bool {
@@ -95,6 +98,7 @@ pub(super) fn actors_of(
     text: &str,
     tokens: &[Token],
     cues: &[CueMatch],
+    venues: &[bool],
     mentions: &[Mention],
     gaz: &Gazetteer,
     g: &Grammar,
@@ -109,7 +113,11 @@ pub(super) fn actors_of(
             (c.start >= b && c.start - b <= d.demonym_before_cue) || (a >= c.end && a - c.end <= d.demonym_after_cue) || gaps.iter().any(|g| g.contains(&a))
         })
     };
-    let after_locative = |tok: usize| (1..=d.locative).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0));
+    // A locative that ends a cue leads to its object, not to a place ("launched missiles at
+    // Kyiv").
+    let after_locative = |tok: usize| {
+        (1..=d.locative).any(|k| tok.checked_sub(k).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0 && !cues.iter().any(|c| c.tok.end == i + 1)))
+    };
     for m in mentions {
         if !is_actor_type(gaz, m.entity) {
             continue;
@@ -134,6 +142,12 @@ pub(super) fn actors_of(
         }
         // A capital after a locative is where, not who ("in Tehran", "at the Ashgabat meeting").
         if m.how == How::Metonym && after_locative(tok) {
+            continue;
+        }
+        // A state named right after a meeting or signing and a locative is its venue ("held
+        // talks in Oman", "signed the deal in Beijing"), not a party.
+        let venue = tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0 && cues.iter().zip(venues).any(|(c, &v)| v && c.tok.end == i));
+        if venue && !is_possessive(text, m.end) {
             continue;
         }
         // "China's foreign ministry", "Pakistan's army chief": a possessive before agent nouns

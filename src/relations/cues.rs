@@ -84,6 +84,10 @@ impl Lexicon {
                 let head = &self.flips[h];
                 let Some(after) = self.match_parts(&head.parts, tokens, i, range.end, &mut Vec::new()) else { continue };
                 for j in after..(after + self.grammar.distances.cue_gap + 1).min(range.end) {
+                    // "ended without a deal" flips nothing: no negator in between.
+                    if j > after && tokens[j - 1].class & class::NEGATOR != 0 {
+                        break;
+                    }
                     let u = &tokens[j];
                     let by_word = if u.class & class::CUE != 0 { self.by_word.get(&u.id) } else { None };
                     for &b in by_word.into_iter().flatten().chain(self.by_prefix.iter()) {
@@ -154,6 +158,10 @@ pub(super) fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize]
         }
         let q = quote_of(tokens[i].start);
         let len = phrase.map_or(1, <[u32]>::len);
+        // "does not rule out", "did not hesitate": the negation is part of an assertion.
+        if (i + len..i + len + 2).any(|k| g.negation_cancellers.at(tokens, k).is_some()) {
+            continue;
+        }
         if let Some(ci) = cues.iter().position(|c| c.tok.start > i && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q)
             // A cue may begin inside a negator phrase ("no sign of a treaty"): distance 0.
             && cues[ci].tok.start.saturating_sub(i + len) <= g.distances.negation

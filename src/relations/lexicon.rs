@@ -136,6 +136,8 @@ pub(super) struct Grammar {
     pub(super) subordinators: Phrases,
     /// Objects that make a cue mutual ("each other").
     pub(super) reciprocal_objects: Phrases,
+    /// Words that cancel a negator right before them ("not rule out").
+    pub(super) negation_cancellers: Phrases,
     /// Speech phrases whose speaker comes after them ("according to X").
     pub(super) speaker_after: Vec<Vec<String>>,
     /// Word endings that deny like a negator ("n't").
@@ -238,6 +240,7 @@ pub(super) struct RawGrammar {
     pair_references: Vec<String>,
     subordinators: Vec<String>,
     reciprocal_objects: Vec<String>,
+    negation_cancellers: Vec<String>,
     speaker_after: Vec<String>,
     complementizers: Vec<String>,
     actor_heads: Vec<String>,
@@ -573,6 +576,7 @@ impl Lexicon {
                 pair_references: phrases(g.pair_references, class::PAIR_REFERENCE),
                 subordinators: phrases(g.subordinators, class::SUBORDINATOR),
                 reciprocal_objects: phrases(g.reciprocal_objects, class::RECIPROCAL_OBJECT),
+                negation_cancellers: phrases(g.negation_cancellers, class::NEGATION_CANCELLER),
                 speaker_after: g.speaker_after.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(),
                 negator_suffixes: g.negator_suffixes.iter().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect(),
                 apposition_openers: g.apposition_openers.iter().map(|w| w.to_lowercase()).collect(),
@@ -580,8 +584,17 @@ impl Lexicon {
                 classes,
                 words: HashMap::default(),
             };
-            for p in [&gr.negators, &gr.future, &gr.hypothetical, &gr.clause_breaks, &gr.speech, &gr.pair_references, &gr.subordinators, &gr.reciprocal_objects]
-            {
+            for p in [
+                &gr.negators,
+                &gr.future,
+                &gr.hypothetical,
+                &gr.clause_breaks,
+                &gr.speech,
+                &gr.pair_references,
+                &gr.subordinators,
+                &gr.reciprocal_objects,
+                &gr.negation_cancellers,
+            ] {
                 for w in p.first_words() {
                     *gr.classes.entry(w.to_string()).or_default() |= p.bit;
                 }
@@ -724,6 +737,7 @@ pub(super) mod class {
     pub const PARTICIPLE: u64 = 1 << 33;
     pub const BARE_CLAUSE: u64 = 1 << 34;
     pub const CIRCUMSTANCE: u64 = 1 << 35;
+    pub const NEGATION_CANCELLER: u64 = 1 << 36;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -774,7 +788,7 @@ impl Phrases {
 
 impl Grammar {
     /// The phrase lists.
-    pub(super) fn phrase_lists(&self) -> [&Phrases; 8] {
+    pub(super) fn phrase_lists(&self) -> [&Phrases; 9] {
         [
             &self.negators,
             &self.future,
@@ -784,10 +798,11 @@ impl Grammar {
             &self.pair_references,
             &self.subordinators,
             &self.reciprocal_objects,
+            &self.negation_cancellers,
         ]
     }
 
-    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 8] {
+    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 9] {
         [
             &mut self.negators,
             &mut self.future,
@@ -797,6 +812,7 @@ impl Grammar {
             &mut self.pair_references,
             &mut self.subordinators,
             &mut self.reciprocal_objects,
+            &mut self.negation_cancellers,
         ]
     }
 }

@@ -193,7 +193,10 @@ pub fn extract_traced(
         sent_mentions.extend(mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end));
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
-        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, g, &quotes, &mut discourse);
+        // Cues after which a place is a venue: meetings and signings (symmetric events).
+        let venues: Vec<bool> =
+            cues.iter().map(|m| lex.relations[lex.cues[m.cue].relation].symmetric && !lex.relations[lex.cues[m.cue].relation].state).collect();
+        let actors = actors_of(text, &tokens, &cues, &venues, &sent_mentions, gaz, g, &quotes, &mut discourse);
         // Two named states coordinated ("Russia and Iran") are what a later "the two countries"
         // most often means: they count as two claims between them.
         if actors.len() >= 2 {
@@ -266,6 +269,7 @@ pub fn extract_traced(
             let cue_groups = &grouped.as_ref().expect("set above").1;
             let mut around = Around::new(text, &tokens, m, cue, rel.symmetric, rel.mutual, &usable, cue_groups, gaz, g, speaker, next_cue, &consumed);
             around.salient = discourse.salient_pair();
+            around.state = rel.state;
             let Paired { rule, pairs, consumed: objects } = pair(&around);
             if pairs.is_empty() {
                 if let Some(t) = trace.as_deref_mut() {

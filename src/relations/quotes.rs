@@ -49,7 +49,10 @@ pub(super) fn reported_speaker(text: &str, tokens: &[Token], actors: &[Actor], q
         let words = &tokens[v.clone()];
         if g.speaker_after.iter().any(|p| p.len() == words.len() && p.iter().zip(words).all(|(w, t)| *w == t.word)) {
             let who = actors.iter().find(|a| a.tok >= v.end && a.tok <= v.end + d.speaker_after && outside(a))?;
-            return Some((who.entity, 0));
+            // "According to Reuters, Russia ...": a name that is no actor (a news source) before
+            // it is the speaker, and no actor is.
+            let named = tokens[v.end..who.tok].iter().any(|t| text[t.start..].starts_with(|c: char| c.is_uppercase()));
+            return (!named).then_some((who.entity, 0));
         }
         // Reported speech: the verb introduces a clause ("said that …", "told Y that …", "said
         // Russia had …"), not a circumstance ("said during a press conference").

@@ -15,6 +15,7 @@ mod mediator;
 mod passive;
 mod patient;
 mod plural_possessive;
+mod possessive_noun;
 mod speaker;
 mod subject_object;
 
@@ -56,6 +57,7 @@ pub(super) const RULES: &[Rule] = &[
     speaker::RULE,
     passive::RULE,
     patient::RULE,
+    possessive_noun::RULE,
     subject_object::RULE,
     group_before::RULE,
     further_back::RULE,
@@ -100,6 +102,8 @@ pub(super) struct Around<'a> {
     pub(super) symmetric: bool,
     /// Whether a group with no object does the cue to each other (symmetric or mutual).
     pub(super) mutual: bool,
+    /// Whether the cue's relation is a relation state (ally, partner, rival).
+    pub(super) state: bool,
     pub(super) gaz: &'a Gazetteer,
     /// The grammar's word lists (as token classes) and distances.
     pub(super) g: &'a Grammar,
@@ -160,6 +164,7 @@ impl<'a> Around<'a> {
             cue,
             symmetric,
             // "accused each other": a reciprocal object makes any cue mutual.
+            state: false,
             mutual: mutual
                 || symmetric
                 || g.reciprocal_objects.at(tokens, m.tok.end).is_some()
