@@ -3,7 +3,7 @@
 //! Both actors roll up to their states (a person or organisation to its affiliation), so
 //! "Putin" and "Araghchi" compare Russia with Iran. For the pair, every source (document) gets
 //! a row: outlet, date, its claims with quoted speakers, cooperative, conflictual and denied
-//! counts, and stance scores (see [`STANCE`]): overall, in the outlet's own narration, and in
+//! counts, and stance scores (see [`STANCE`](crate::export::doc::stance::STANCE)): overall, in the outlet's own narration, and in
 //! the speakers it quotes; then who says what, speaker by speaker. Then a timeline ordered by
 //! date, where sources agree and where they contradict each other, and which claims copy
 //! another source's. `--all` ranks every pair by claims.
@@ -21,6 +21,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::export::GraphDoc;
+pub use crate::export::doc::stance::SpeakerRow;
+use crate::export::doc::stance::{STANCE, Scored, stance_of, who_says_what};
 use crate::export::doc::{ClaimRec, DocumentRec};
 use crate::gazetteer::Gazetteer;
 use crate::norm::normalize_alias;
@@ -74,7 +76,7 @@ pub struct SourceRow {
     pub conflictual: usize,
     /// Claims the text denies.
     pub denied: usize,
-    /// Stance over all its claims (see [`STANCE`]); 0 when none weighs anything.
+    /// Stance over all its claims (see [`STANCE`](crate::export::doc::stance::STANCE)); 0 when none weighs anything.
     pub stance: f64,
     /// Stance of the claims in the outlet's own voice (no speaker), when there are any.
     pub narration: Option<f64>,
@@ -82,25 +84,6 @@ pub struct SourceRow {
     pub quoted: Option<f64>,
     /// Whether every claim here copies another source's.
     pub copy: bool,
-}
-
-/// What one speaker is reported as claiming about the pair, across sources.
-#[derive(Debug, Clone, Serialize)]
-pub struct SpeakerRow {
-    /// Speaker label, or `narration` for the outlets' own voice.
-    pub speaker: String,
-    /// Claims, not copies.
-    pub claims: usize,
-    /// Sources that report them.
-    pub sources: usize,
-    /// Cooperative, not denied.
-    pub cooperative: usize,
-    /// Conflictual, not denied.
-    pub conflictual: usize,
-    /// Denied.
-    pub denied: usize,
-    /// Stance (see [`STANCE`]).
-    pub stance: Option<f64>,
 }
 
 /// Where sources agree or disagree.
@@ -157,32 +140,6 @@ pub struct PairRow {
     pub denied: usize,
     /// Mean stance over the claims.
     pub stance: f64,
-}
-
-/// How stance is computed, as the outputs say it.
-pub const STANCE: &str = "stance is the mean Goldstein value (-10 conflict to +10 cooperation) of the claims stated about the pair; \
-a hypothetical claim weighs half, a denied claim or a question adds nothing (a denied threat is not cooperation); \
-narration is the outlet's own voice, quoted the speakers it reports";
-
-/// A claim's weight in a stance, and its signed value: denied claims and questions weigh
-/// nothing, hypothetical claims half.
-fn weighed(goldstein: f64, negated: bool, modality: &str) -> (f64, f64) {
-    let w = match (negated, modality) {
-        (true, _) | (_, "question") => 0.0,
-        (_, "hypothetical") => 0.5,
-        _ => 1.0,
-    };
-    (w, w * goldstein)
-}
-
-/// The stance of some claims: `None` when none of them weighs anything.
-fn stance_of<'a>(claims: impl Iterator<Item = (f64, bool, &'a str)>) -> Option<f64> {
-    let (w, s) = claims.map(|(g, n, m)| weighed(g, n, m)).fold((0.0, 0.0), |(w, s), (a, b)| (w + a, s + b));
-    (w > 0.0).then(|| round2(s / w))
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// An actor as a comparison names it: state-level id and label.
@@ -253,7 +210,8 @@ pub fn compare(doc: &GraphDoc, a: Actor, b: Actor) -> Result<Comparison> {
             .collect();
         let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();
         let count = |p: Polarity| records.iter().filter(|r| !r.negated && r.polarity == p.as_str()).count();
-        let stance = |keep: &dyn Fn(&ClaimRec) -> bool| stance_of(records.iter().filter(|r| keep(r)).map(|r| (r.goldstein, r.negated, r.modality.as_str())));
+        let stance =
+            |keep: &dyn Fn(&ClaimRec) -> bool| stance_of(records.iter().filter(|r| keep(r)).map(|r| scored(r.goldstein, r.negated, &r.modality, &r.polarity)));
         sources.push(SourceRow {
             document: d.clone(),
             outlet: info.and_then(|i| i.outlet.clone()),
@@ -279,31 +237,16 @@ pub fn compare(doc: &GraphDoc, a: Actor, b: Actor) -> Result<Comparison> {
 
 /// Who says what: the claims of each speaker (and of the outlets' narration), copies left out.
 fn speakers(sources: &[SourceRow]) -> Vec<SpeakerRow> {
-    let mut by: BTreeMap<String, (Vec<&ClaimRow>, BTreeSet<&str>)> = BTreeMap::new();
-    for s in sources {
-        for c in s.claims.iter().filter(|c| c.copy_of.is_none()) {
-            let e = by.entry(c.speaker.clone().unwrap_or_else(|| "narration".into())).or_default();
-            e.0.push(c);
-            e.1.insert(&s.document);
-        }
-    }
-    let mut rows: Vec<SpeakerRow> = by
-        .into_iter()
-        .map(|(speaker, (cs, docs))| {
-            let count = |p: &str| cs.iter().filter(|c| !c.negated && c.polarity == p).count();
-            SpeakerRow {
-                speaker,
-                claims: cs.len(),
-                sources: docs.len(),
-                cooperative: count("cooperative"),
-                conflictual: count("conflictual"),
-                denied: cs.iter().filter(|c| c.negated).count(),
-                stance: stance_of(cs.iter().map(|c| (c.goldstein, c.negated, c.modality))),
-            }
-        })
-        .collect();
-    rows.sort_by(|x, y| y.claims.cmp(&x.claims).then(x.speaker.cmp(&y.speaker)));
-    rows
+    who_says_what(sources.iter().flat_map(|s| {
+        s.claims
+            .iter()
+            .filter(|c| c.copy_of.is_none())
+            .map(move |c| (c.speaker.clone(), s.document.as_str(), scored(c.goldstein, c.negated, c.modality, c.polarity)))
+    }))
+}
+
+fn scored<'a>(goldstein: f64, negated: bool, modality: &'a str, polarity: &'a str) -> Scored<'a> {
+    Scored { goldstein, negated, modality, polarity }
 }
 
 fn findings(sources: &[SourceRow]) -> Vec<Finding> {
@@ -366,7 +309,7 @@ pub fn rank_pairs(doc: &GraphDoc, min_claims: usize) -> Result<Vec<PairRow>> {
         .map(|((a, b), rs)| {
             let originals: Vec<&ClaimRec> = rs.iter().filter(|r| r.copy_of.is_none()).collect();
             let count = |p: Polarity| originals.iter().filter(|r| !r.negated && r.polarity == p.as_str()).count();
-            let stance = stance_of(originals.iter().map(|r| (r.goldstein, r.negated, r.modality.as_str()))).unwrap_or(0.0);
+            let stance = stance_of(originals.iter().map(|r| scored(r.goldstein, r.negated, &r.modality, &r.polarity))).unwrap_or(0.0);
             PairRow {
                 a,
                 b,

@@ -127,16 +127,20 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
     for ((a, b), (originals, list)) in &ranked {
         let _ = writeln!(out, "<h3>{} – {} ({} claims, {} copies)</h3>", esc(&label(a)), esc(&label(b)), originals, list.len() - originals);
         // Who says what: the outlets' own narration apart from the speakers they quote.
-        if let Ok(cmp) = crate::compare::compare(doc, (a.to_string(), label(a)), (b.to_string(), label(b))) {
-            let who: Vec<String> = cmp
-                .speakers
+        {
+            use super::doc::stance::{STANCE, Scored, who_says_what};
+            let rows = who_says_what(list.iter().filter(|c| c.copy_of.is_none()).map(|c| {
+                let scored = Scored { goldstein: c.goldstein, negated: c.negated, modality: &c.modality, polarity: &c.polarity };
+                (c.speaker.as_deref().map(label), c.document.as_str(), scored)
+            }));
+            let who: Vec<String> = rows
                 .iter()
                 .map(|r| {
                     let n = if r.claims == 1 { "1 claim".to_string() } else { format!("{} claims", r.claims) };
                     format!("{} {} ({n})", esc(&r.speaker), r.stance.map_or_else(|| "—".to_string(), |s| format!("{s:+.2}")))
                 })
                 .collect();
-            let _ = writeln!(out, "<p class=\"who\">Who says what (stance): {}. <small>{}.</small></p>", who.join("; "), esc(crate::compare::STANCE));
+            let _ = writeln!(out, "<p class=\"who\">Who says what (stance): {}. <small>{}.</small></p>", who.join("; "), esc(STANCE));
         }
         out.push_str("<table><tr><th>source</th><th>claim</th><th>speaker</th><th>sentence</th></tr>\n");
         for c in list.iter().take(LISTED).filter_map(|c| claims.get(&c.id)) {

@@ -8,6 +8,7 @@
 mod claims;
 mod filters;
 mod json;
+pub mod stance;
 
 pub use claims::Claims;
 pub use filters::Filters;
