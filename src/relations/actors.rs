@@ -125,6 +125,10 @@ pub(super) fn actors_of(
         let tok = token_at(tokens, m.start);
         let tok_end = token_at(tokens, m.end);
         let demonym = m.how == How::Demonym;
+        // "Syrian rebels", "the Venezuelan opposition": not the state, whose word it is.
+        if tokens.get(tok_end).is_some_and(|t| t.class & class::NON_STATE_AGENT != 0) && gaz.entities[m.entity as usize].kind == "state" {
+            continue;
+        }
         if demonym {
             let head_next = tokens.get(tok_end).is_some_and(|t| t.class & class::ACTOR_HEAD != 0);
             let placed = after_locative(tok);

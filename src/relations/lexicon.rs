@@ -268,6 +268,7 @@ pub(super) struct RawGrammar {
     participles: Vec<String>,
     bare_clause_verbs: Vec<String>,
     circumstances: Vec<String>,
+    non_state_agents: Vec<String>,
     distances: Distances,
 }
 
@@ -562,6 +563,7 @@ impl Lexicon {
                 (g.participles, class::PARTICIPLE),
                 (g.bare_clause_verbs, class::BARE_CLAUSE),
                 (g.circumstances, class::CIRCUMSTANCE),
+                (g.non_state_agents, class::NON_STATE_AGENT),
             ] {
                 for w in list {
                     *classes.entry(w.to_lowercase()).or_default() |= bit;
@@ -738,6 +740,7 @@ pub(super) mod class {
     pub const BARE_CLAUSE: u64 = 1 << 34;
     pub const CIRCUMSTANCE: u64 = 1 << 35;
     pub const NEGATION_CANCELLER: u64 = 1 << 36;
+    pub const NON_STATE_AGENT: u64 = 1 << 37;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word

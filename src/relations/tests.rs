@@ -396,6 +396,10 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Turkish and Greek fishermen share the same waters.", D, &[]),
     ("A Russian tanker sailed past Denmark on Tuesday.", D, &[]),
     ("Mexico and Canada reported strong growth in the first quarter.", D, &[]),
+    // Rebels and the opposition are not their state; protesters roll up (the dev set's rule).
+    ("Syrian rebels attacked Turkey.", D, &[]),
+    ("The Venezuelan opposition urged the United States to impose sanctions.", D, &[]),
+    ("Iranian protesters condemned the United States.", D, &["iran disapproval united-states"]),
     // Datelines and credits name no party; flips; a quotation continued.
     ("MOSCOW, June 22 (Reuters) - Russia condemned Israel on Sunday.", D, &["russia disapproval israel"]),
     ("BEIJING (AP) \u{2014} China criticised Japan over the Fukushima water release.", D, &["china disapproval japan"]),
