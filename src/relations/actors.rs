@@ -130,7 +130,13 @@ pub(super) fn actors_of(
             continue;
         }
         if demonym {
-            let head_next = tokens.get(tok_end).is_some_and(|t| t.class & class::ACTOR_HEAD != 0);
+            // "Israeli officials"; "Greek and Turkish leaders" (the head shared).
+            let head = |i: usize| tokens.get(i).is_some_and(|t| t.class & class::ACTOR_HEAD != 0);
+            let shared = tokens.get(tok_end).is_some_and(|t| t.class & class::LIST_CONJUNCTION != 0)
+                && mentions
+                    .iter()
+                    .any(|n| n.how == How::Demonym && n.start > m.end && token_at(tokens, n.start) == tok_end + 1 && head(token_at(tokens, n.end)));
+            let head_next = head(tok_end) || shared;
             let placed = after_locative(tok);
             if placed && !head_next {
                 continue;
@@ -151,7 +157,7 @@ pub(super) fn actors_of(
         // A state named right after a meeting or signing and a locative is its venue ("held
         // talks in Oman", "signed the deal in Beijing"), not a party.
         let venue = tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0 && cues.iter().zip(venues).any(|(c, &v)| v && c.tok.end == i));
-        if venue && !is_possessive(text, m.end) {
+        if venue {
             continue;
         }
         // "China's foreign ministry", "Pakistan's army chief": a possessive before agent nouns

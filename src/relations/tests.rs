@@ -400,6 +400,17 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("Syrian rebels attacked Turkey.", D, &[]),
     ("The Venezuelan opposition urged the United States to impose sanctions.", D, &[]),
     ("Iranian protesters condemned the United States.", D, &["iran disapproval united-states"]),
+    // The wordings the issue found missed or misread on real news: word sense ("ships" as a
+    // noun), a venue's possessive, a shared agent noun, "tariffs on imports from".
+    ("Chinese ships and aircraft were seen surrounding Taiwan on Monday.", D, &["china force_posture taiwan"]),
+    ("Trump imposed 25 percent tariffs on imports from Canada.", D, &["united-states sanctions canada"]),
+    ("Greek and Turkish leaders held a rare meeting in Athens.", D, &["greece consultation turkey"]),
+    ("Ukrainian and Russian negotiators met in Türkiye's Istanbul.", D, &["russia consultation ukraine"]),
+    ("Negotiations between Egypt and Ethiopia collapsed.", D, &["egypt consultation ethiopia"]),
+    ("China staged military exercises around Taiwan.", D, &["china force_posture taiwan"]),
+    ("The conflict between Armenia and Azerbaijan flared again.", D, &["armenia war azerbaijan"]),
+    ("Israel's campaign against Hezbollah intensified.", D, &["israel war hezbollah"]),
+    ("Turkey does not rule out military action against Syria.", D, &["turkey threat syria"]),
     // Datelines and credits name no party; flips; a quotation continued.
     ("MOSCOW, June 22 (Reuters) - Russia condemned Israel on Sunday.", D, &["russia disapproval israel"]),
     ("BEIJING (AP) \u{2014} China criticised Japan over the Fukushima water release.", D, &["china disapproval japan"]),
