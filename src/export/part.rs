@@ -141,6 +141,9 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
         let modality = MODALITIES.into_iter().find(|m| m.as_str() == c.modality).ok_or_else(|| bad(format!("unknown modality {:?}", c.modality)))?;
         let pairing = crate::relations::pairing_rule(&c.pairing).ok_or_else(|| bad(format!("unknown pairing rule {:?}", c.pairing)))?;
         let range = |p: [usize; 2]| p[0]..p[1];
+        let agent = |a: &Option<String>| -> Result<Option<crate::relations::AgentKind>> {
+            a.as_deref().map(|k| crate::relations::AgentKind::named(k).ok_or_else(|| bad(format!("unknown agent kind {k:?}")))).transpose()
+        };
         let claim = Claim {
             subject: entity(&c.subject)?,
             object: entity(&c.object)?,
@@ -155,6 +158,8 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
             cue_span: range(c.spans.cue),
             pairing,
             confidence: c.confidence.map_or(0, |x| (x * 100.0).round().clamp(0.0, 100.0) as u8),
+            subject_agent: agent(&c.subject_agent)?,
+            object_agent: agent(&c.object_agent)?,
         };
         claims.push((claim, c.sentence, c.cue));
     }

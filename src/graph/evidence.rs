@@ -1,7 +1,7 @@
 //! Every claim, whole, in a temporary file: the graph keeps a small record per claim.
 
 use crate::error::{Error, Result};
-use crate::relations::{Claim, Modality};
+use crate::relations::{AgentKind, Claim, Modality};
 
 use super::ClaimRecord;
 
@@ -28,8 +28,9 @@ pub struct ReadAhead {
 }
 
 /// The fixed part of a claim's record: actors, relation, cue, denial, modality, speaker, the
-/// four spans, the pairing rule, the confidence, and the lengths of the two texts that follow.
-pub(super) const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 1 + 1 + 4 + 4;
+/// four spans, the pairing rule, the confidence, the two agent kinds, and the lengths of the
+/// two texts that follow.
+pub(super) const HEADER: usize = 4 * 4 + 1 + 1 + 4 + 8 * 8 + 1 + 1 + 2 + 4 + 4;
 pub(super) const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question];
 
 impl Evidence {
@@ -51,6 +52,9 @@ impl Evidence {
         }
         b.push(crate::relations::pairing_rules().position(|(name, _)| name == c.pairing).ok_or_else(|| damaged("a pairing rule"))? as u8);
         b.push(c.confidence);
+        for a in [c.subject_agent, c.object_agent] {
+            b.push(a.map_or(0, |k| AgentKind::ALL.iter().position(|x| *x == k).unwrap_or(0) as u8 + 1));
+        }
         b.extend_from_slice(&len32(sentence)?.to_le_bytes());
         b.extend_from_slice(&len32(cue)?.to_le_bytes());
         b.extend_from_slice(sentence.as_bytes());
@@ -127,6 +131,9 @@ impl Evidence {
         let u64_at = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("eight bytes")) as usize;
         let span = |k: usize| u64_at(22 + 16 * k)..u64_at(30 + 16 * k);
         let speaker = u32_at(18);
+        let agent = |b: u8| -> Result<Option<AgentKind>> {
+            if b == 0 { Ok(None) } else { AgentKind::ALL.get(usize::from(b) - 1).copied().map(Some).ok_or_else(|| damaged("an agent kind")) }
+        };
         let claim = Claim {
             subject: u32_at(0),
             object: u32_at(4),
@@ -141,6 +148,8 @@ impl Evidence {
             cue_span: span(3),
             pairing: crate::relations::pairing_rules().nth(usize::from(h[86])).ok_or_else(|| damaged("a pairing rule"))?.0,
             confidence: h[87],
+            subject_agent: agent(h[88])?,
+            object_agent: agent(h[89])?,
         };
         Ok((claim, u32_at(HEADER - 8) as usize, u32_at(HEADER - 4) as usize))
     }

@@ -564,6 +564,8 @@ mod tests {
                 cue_span: i + 20..i + 30,
                 pairing: crate::relations::pairing_rules().nth(i % 9).unwrap().0,
                 confidence: (i % 100) as u8,
+                subject_agent: crate::relations::AgentKind::ALL.get(i % 7).copied(),
+                object_agent: None,
             };
             let sentence = format!("Sentence {i} – «Россия» and Iran’s {}", "x".repeat(i % 400));
             let cue = format!("cue {i}");
@@ -634,6 +636,8 @@ mod tests {
                     cue_span: 4..5,
                     pairing: "subject-object",
                     confidence: 90,
+                    subject_agent: None,
+                    object_agent: None,
                 };
                 let at = ev.push(&claim, &sentence, "cue").unwrap();
                 records.push(ClaimRecord {

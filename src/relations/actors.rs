@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::cues::CueMatch;
-use super::lexicon::{Grammar, class};
+use super::lexicon::{AgentKind, Grammar, class};
 use super::quotes::{Quote, quote_containing};
 use super::tokens::{Token, token_at};
 use crate::gazetteer::{Gazetteer, How};
@@ -25,12 +25,14 @@ pub(super) struct Actor {
     pub(super) pronoun: bool,
     /// For a pronoun, the next candidate antecedent, used when the first is the subject itself.
     pub(super) alt: Option<u32>,
+    /// The kind of agent an agent noun after it names ("Israeli troops": military).
+    pub(super) agent: Option<AgentKind>,
 }
 
 impl Actor {
     /// A pronoun standing for `entity`, at token `i`.
     pub(super) fn pronoun(entity: u32, t: &Token, i: usize, possessive: bool, alt: Option<u32>) -> Actor {
-        Actor { entity, start: t.start, end: t.end, tok: i, tok_end: i + 1, possessive, demonym: false, pronoun: true, alt }
+        Actor { entity, start: t.start, end: t.end, tok: i, tok_end: i + 1, possessive, demonym: false, pronoun: true, alt, agent: None }
     }
 }
 
@@ -125,6 +127,7 @@ pub(super) fn actors_of(
         let tok = token_at(tokens, m.start);
         let tok_end = token_at(tokens, m.end);
         let demonym = m.how == How::Demonym;
+        let mut agent: Option<AgentKind> = None;
         // "Syrian rebels", "the Venezuelan opposition": not the state, whose word it is.
         if tokens.get(tok_end).is_some_and(|t| t.class & class::NON_STATE_AGENT != 0) && gaz.entities[m.entity as usize].kind == "state" {
             continue;
@@ -137,6 +140,7 @@ pub(super) fn actors_of(
                     .iter()
                     .any(|n| n.how == How::Demonym && n.start > m.end && token_at(tokens, n.start) == tok_end + 1 && head(token_at(tokens, n.end)));
             let head_next = head(tok_end) || shared;
+            agent = if shared { tokens.get(tok_end + 2) } else { tokens.get(tok_end) }.and_then(|t| g.agent_kinds.get(t.word.as_str()).copied());
             let placed = after_locative(tok);
             if placed && !head_next {
                 continue;
@@ -168,11 +172,12 @@ pub(super) fn actors_of(
             let heads =
                 tokens[tok_end.min(tokens.len())..].iter().take(3).take_while(|t| t.class & class::ACTOR_HEAD != 0 && t.class & class::CUE == 0).count();
             if heads > 0 {
+                agent = tokens.get(tok_end).and_then(|t| g.agent_kinds.get(t.word.as_str()).copied());
                 possessive = false;
                 tok_end += heads;
             }
         }
-        out.push(Actor { entity: m.entity, start: m.start, end: m.end, tok, tok_end, possessive, demonym, pronoun: false, alt: None });
+        out.push(Actor { entity: m.entity, start: m.start, end: m.end, tok, tok_end, possessive, demonym, pronoun: false, alt: None, agent });
     }
     // Pronouns.
     let first_person_here = out.iter().find(|a| is_person(gaz, a.entity)).map(|a| (a.entity, a.start));
@@ -264,7 +269,18 @@ pub(super) fn actors_of(
             if let Some((a, b)) = two {
                 let possessive = is_possessive(text, end);
                 for e in [a, b] {
-                    pronouns.push(Actor { entity: e, start: t.start, end, tok: i, tok_end: i + p.len(), possessive, demonym: false, pronoun: true, alt: None });
+                    pronouns.push(Actor {
+                        entity: e,
+                        start: t.start,
+                        end,
+                        tok: i,
+                        tok_end: i + p.len(),
+                        possessive,
+                        demonym: false,
+                        pronoun: true,
+                        alt: None,
+                        agent: None,
+                    });
                 }
             }
         }

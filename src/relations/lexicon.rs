@@ -36,6 +36,48 @@ impl Polarity {
     }
 }
 
+/// What kind of agent of a state an actor is, when a nationality word or a possessive names
+/// it with an agent noun ("Israeli troops": military; "Turkish officials": government). The
+/// nouns of each kind are data (`[grammar.agent_kinds]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AgentKind {
+    /// Troops, forces, the army, navy, air force, warships, jets.
+    Military,
+    /// Leaders, officials, ministries, the administration.
+    Government,
+    /// Police, coast guard, border guards.
+    Police,
+    /// Diplomats, ambassadors, embassies, envoys, negotiators.
+    Diplomats,
+    /// Intelligence services, agents, hackers.
+    Intelligence,
+    /// People, protesters, media.
+    People,
+}
+
+impl AgentKind {
+    /// Every kind, in order.
+    pub const ALL: [AgentKind; 6] =
+        [AgentKind::Military, AgentKind::Government, AgentKind::Police, AgentKind::Diplomats, AgentKind::Intelligence, AgentKind::People];
+
+    /// The lowercase name used in outputs and in the data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Military => "military",
+            AgentKind::Government => "government",
+            AgentKind::Police => "police",
+            AgentKind::Diplomats => "diplomats",
+            AgentKind::Intelligence => "intelligence",
+            AgentKind::People => "people",
+        }
+    }
+
+    /// The kind called `name`.
+    pub fn named(name: &str) -> Option<AgentKind> {
+        AgentKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
 /// A relation type of the lexicon.
 #[derive(Debug, Clone)]
 pub struct RelationType {
@@ -147,6 +189,8 @@ pub(super) struct Grammar {
     pub(super) apposition_openers: Vec<String>,
     /// How far apart the rules let words be.
     pub(super) distances: Distances,
+    /// Agent nouns and their kinds ("troops": military).
+    pub(super) agent_kinds: HashMap<String, AgentKind>,
     /// Word to class bits, for the word lists and the phrases' first words: made by
     /// `Lexicon::parse`, and taken by `assemble` (which adds the cues' first words) into
     /// `words`; empty after.
@@ -270,6 +314,7 @@ pub(super) struct RawGrammar {
     circumstances: Vec<String>,
     non_state_agents: Vec<String>,
     distances: Distances,
+    agent_kinds: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// How far apart the rules let words be, in words unless named in bytes
@@ -583,6 +628,19 @@ impl Lexicon {
                 negator_suffixes: g.negator_suffixes.iter().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect(),
                 apposition_openers: g.apposition_openers.iter().map(|w| w.to_lowercase()).collect(),
                 distances: g.distances,
+                agent_kinds: {
+                    let mut m = HashMap::default();
+                    for (kind, nouns) in &g.agent_kinds {
+                        let k = AgentKind::named(kind).ok_or_else(|| {
+                            let all: Vec<&str> = AgentKind::ALL.iter().map(|k| k.as_str()).collect();
+                            Error::gazetteer(&place, format!("[grammar.agent_kinds]: unknown kind {kind:?} (one of {})", all.join(", ")))
+                        })?;
+                        for n in nouns {
+                            m.insert(n.to_lowercase(), k);
+                        }
+                    }
+                    m
+                },
                 classes,
                 words: HashMap::default(),
             };

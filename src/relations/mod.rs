@@ -39,7 +39,7 @@ mod pairing;
 mod quotes;
 mod tokens;
 
-pub use lexicon::{Cue, CueRole, Lexicon, Polarity, RelationType};
+pub use lexicon::{AgentKind, Cue, CueRole, Lexicon, Polarity, RelationType};
 pub use tokens::word_hash;
 
 use std::ops::Range;
@@ -114,6 +114,11 @@ pub struct Claim {
     /// How sure the pairing is, in percent: the rule's own confidence, lowered by the words
     /// between cue and actors and by actors only referred to (see [`confidence`]).
     pub confidence: u8,
+    /// The kind of agent of its state the subject is, when an agent noun names it ("Israeli
+    /// troops": military).
+    pub subject_agent: Option<AgentKind>,
+    /// The object's kind of agent.
+    pub object_agent: Option<AgentKind>,
 }
 
 /// A claim's confidence in percent: the pairing rule's (`rule`), times 0.85 for each actor
@@ -308,6 +313,8 @@ pub fn extract_traced(
                     object_span: o.start..o.end,
                     cue_span: cue_span.clone(),
                     pairing: rule.name,
+                    subject_agent: s.agent,
+                    object_agent: o.agent,
                     confidence: {
                         let gap = |a: &Actor| if a.end <= cue_span.start { m.tok.start.saturating_sub(a.tok_end) } else { a.tok.saturating_sub(m.tok.end) };
                         confidence(rule.confidence, [(s.pronoun, s.demonym), (o.pronoun, o.demonym)], gap(&s).max(gap(&o)), cue.role == CueRole::Weak, cue.flip)

@@ -724,3 +724,24 @@ fn tokenize_long_words() {
         assert_eq!(got, reference_tokenize(text, 0..text.len()), "{text}");
     }
 }
+
+/// The kind of agent an agent noun names is kept on each side of a claim, from the data.
+#[test]
+fn agent_kinds_are_kept() {
+    let f = fixture();
+    #[rustfmt::skip]
+    let cases: &[(&str, Option<AgentKind>, Option<AgentKind>)] = &[
+        ("Israeli troops killed Lebanese soldiers.", Some(AgentKind::Military), Some(AgentKind::Military)),
+        ("Chinese coast guard ships harassed a Philippine vessel.", Some(AgentKind::Police), Some(AgentKind::Military)),
+        ("Turkish diplomats protested to Greece.", Some(AgentKind::Diplomats), None),
+        ("Iranian protesters condemned the United States.", Some(AgentKind::People), None),
+        ("Russia condemned Israel.", None, None),
+    ];
+    for (text, s, o) in cases {
+        let l = layout(text, &f.gaz.text);
+        let mentions = f.tagger.tag(text, &l.paragraphs, None);
+        let claims = extract(text, &l, &mentions, &f.gaz, &f.lex);
+        assert_eq!(claims.len(), 1, "{text}");
+        assert_eq!((claims[0].subject_agent, claims[0].object_agent), (*s, *o), "{text}");
+    }
+}

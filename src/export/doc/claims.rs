@@ -216,6 +216,8 @@ pub(crate) fn record<'a>(names: &'a impl Names, c: &crate::relations::Claim, fil
         rule,
         pairing: text(c.pairing),
         confidence: Some(f64::from(c.confidence) / 100.0),
+        subject_agent: c.subject_agent.map(|k| text(k.as_str())),
+        object_agent: c.object_agent.map(|k| text(k.as_str())),
         copy_of: filed.copy_of,
     }
 }
@@ -249,6 +251,8 @@ impl ClaimView<'_> {
             rule: own(self.rule),
             pairing: own(self.pairing),
             confidence: self.confidence,
+            subject_agent: self.subject_agent.map(own),
+            object_agent: self.object_agent.map(own),
             copy_of: self.copy_of.map(own),
         }
     }
@@ -357,6 +361,8 @@ mod tests {
             rule: t("relations.toml:42"),
             pairing: t("subject-object"),
             confidence: Some(0.9),
+            subject_agent: None,
+            object_agent: None,
             copy_of: Some(claim_id(7).into()),
         };
         let owned = view.clone().into_rec();

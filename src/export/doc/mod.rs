@@ -438,6 +438,13 @@ pub struct ClaimRec<S = String> {
     /// written before claims carried it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
+    /// The kind of agent of its state the subject is (`military`, `government`, `police`,
+    /// `diplomats`, `intelligence`, `people`), when an agent noun names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_agent: Option<S>,
+    /// The object's kind of agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_agent: Option<S>,
     /// Claim this copies.
     #[serde(default)]
     pub copy_of: Option<S>,

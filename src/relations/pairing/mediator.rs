@@ -66,6 +66,7 @@ fn apply(a: &Around) -> Option<Pairs> {
             demonym: false,
             pronoun: true,
             alt: None,
+            agent: None,
         };
         parties = [at(x), at(y)].into_iter().filter(|p| !mine(p)).collect();
     }
