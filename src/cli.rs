@@ -105,6 +105,7 @@ impl OutputArgs {
         Ok(OutputOptions {
             formats: Format::parse_list(&self.format)?,
             filters: crate::export::Filters {
+                min_confidence: None,
                 types,
                 state_level: self.state_level,
                 min_weight: self.min_weight,
@@ -364,7 +365,10 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Export { graph, output } => {
-            let report = pipeline::export(&graph, &common, &output.options()?, &output.out)?;
+            // A saved graph's claims are filtered here; a build leaves them out as it analyses.
+            let mut options = output.options()?;
+            options.filters.min_confidence = (common.min_confidence > 0).then(|| f64::from(common.min_confidence) / 100.0);
+            let report = pipeline::export(&graph, &common, &options, &output.out)?;
             report_written(&report);
             Ok(0)
         }

@@ -328,6 +328,33 @@ fn min_confidence_leaves_out_the_less_sure_claims() {
         g["edges"].as_array().unwrap().iter().filter(|e| e["kind"] == "relation").map(|e| e["evidence"].as_array().unwrap().len()).sum()
     };
     assert!(evidence(&h) < evidence(&g));
+    // export from the full graph with the same cut gives the same claims and relation edges.
+    let exported = tempdir();
+    let from = all.path().join("graph.json");
+    let o = run(&["export", from.to_str().unwrap(), "--format", "json", "--min-confidence", "0.8", "-o", exported.path().to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let e = graph(exported.path());
+    let ids = |g: &Value| -> Vec<String> { g["claims"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect() };
+    assert_eq!(ids(&e).len(), kept.len());
+    let rel = |g: &Value| -> Vec<(String, String, String, u64)> {
+        let mut v: Vec<_> = g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "relation")
+            .map(|e| {
+                (
+                    e["source"].as_str().unwrap().to_string(),
+                    e["target"].as_str().unwrap().to_string(),
+                    e["relation"].as_str().unwrap().to_string(),
+                    e["claims"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(rel(&e), rel(&h), "export --min-confidence counts the relation edges as build does");
     let bad = run(&["build", "--min-confidence", "1.5", "-o", some.path().to_str().unwrap()], "");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("between 0 and 1"));

@@ -105,6 +105,19 @@ impl Claims {
         }
     }
 
+    /// Makes a claim whose original is no longer among `kept` an original itself (as a build
+    /// that never had that original would have it). Claims of a built graph are left as they
+    /// are: a build leaves claims out before it looks for copies.
+    pub(super) fn orphan_copies(&mut self, kept: &BTreeSet<String>) {
+        if let Source::Owned(v) = &mut self.0 {
+            for c in v.iter_mut() {
+                if c.copy_of.as_ref().is_some_and(|o| !kept.contains(o)) {
+                    c.copy_of = None;
+                }
+            }
+        }
+    }
+
     /// Keeps the claims whose light record passes `keep`; returns the ids kept.
     pub(super) fn retain(&mut self, keep: impl Fn(&ClaimRec) -> bool) -> BTreeSet<String> {
         let mut kept = BTreeSet::new();

@@ -5,9 +5,13 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::{ClaimRec, EdgeRec, GraphDoc, NodeRec};
 use crate::error::{Error, Result};
 
-/// Legibility filters, applied in this order: types, state level, minimum weight, focus, top.
+/// Legibility filters, applied in this order: confidence, types, state level, minimum weight,
+/// focus, top.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
+    /// Leave out claims less sure than this (0 to 1); relation edges are counted again from
+    /// the claims left, and dropped with none.
+    pub min_confidence: Option<f64>,
     /// Keep only nodes of these types.
     pub types: Option<Vec<String>>,
     /// Roll people and organisations up to their state.
@@ -25,11 +29,14 @@ pub struct Filters {
 impl Filters {
     /// Whether any filter is set.
     pub fn any(&self) -> bool {
-        self.types.is_some() || self.state_level || self.min_weight.is_some() || self.focus.is_some() || self.top.is_some()
+        self.min_confidence.is_some() || self.types.is_some() || self.state_level || self.min_weight.is_some() || self.focus.is_some() || self.top.is_some()
     }
 
     pub(super) fn describe(&self) -> Vec<String> {
         let mut v = Vec::new();
+        if let Some(c) = self.min_confidence {
+            v.push(format!("min-confidence={c}"));
+        }
         if let Some(t) = &self.types {
             v.push(format!("types={}", t.join(",")));
         }
@@ -58,6 +65,9 @@ impl GraphDoc {
         }
         let mut doc = self;
         doc.settings.filters = f.describe();
+        if let Some(min) = f.min_confidence {
+            min_confidence(&mut doc, min);
+        }
         if let Some(types) = &f.types {
             doc.nodes.retain(|n| types.iter().any(|t| t == &n.kind));
             retain_edges(&mut doc);
@@ -119,6 +129,38 @@ impl GraphDoc {
         }
         Ok(doc)
     }
+}
+
+/// Leaves out the claims less sure than `min`, and counts relation edges again from the claims
+/// left: claims and copies, outlets, first and last date; an edge left with none is dropped.
+fn min_confidence(doc: &mut GraphDoc, min: f64) {
+    let kept = doc.claims.retain(|c| c.confidence.is_none_or(|x| x >= min));
+    doc.claims.orphan_copies(&kept);
+    let info: BTreeMap<String, (String, bool)> = doc.claims.iter_light().map(|c| (c.id, (c.document, c.copy_of.is_some()))).collect();
+    let documents: BTreeMap<&str, &super::DocumentRec> = doc.documents.iter().map(|d| (d.id.as_str(), d)).collect();
+    doc.edges.retain_mut(|e| {
+        let Some(ev) = &mut e.evidence else { return true };
+        if e.kind != "relation" {
+            return true;
+        }
+        ev.retain(|c| kept.contains(c));
+        if ev.is_empty() {
+            return false;
+        }
+        let of = |c: &String| info.get(c).map(|(d, copy)| (documents.get(d.as_str()).copied(), *copy));
+        let originals: Vec<_> = ev.iter().filter_map(of).filter(|(_, copy)| !copy).collect();
+        let outlets: BTreeSet<String> =
+            originals.iter().filter_map(|(d, _)| *d).map(|d| d.outlet.clone().unwrap_or_else(|| format!("document {}", d.id))).collect();
+        let dates: Vec<String> = ev.iter().filter_map(of).filter_map(|(d, _)| d.and_then(|d| d.published.clone())).collect();
+        e.claims = Some(originals.len() as u64);
+        e.copies = Some((ev.len() - originals.len()) as u64);
+        e.weight = originals.len() as u64;
+        e.outlets = Some(outlets.len() as u64);
+        e.first = Some(dates.iter().min().cloned());
+        e.last = Some(dates.iter().max().cloned());
+        true
+    });
+    drop_isolated(doc);
 }
 
 pub(super) fn claim_kept(c: &ClaimRec, ids: &BTreeSet<&str>) -> bool {
