@@ -128,6 +128,10 @@ pub struct Tagger {
     exacts: String,
     /// For each role phrase group, who held it when.
     roles: Vec<Vec<Holder>>,
+    /// For each person whose name has two words or more, the name's last word when it is no
+    /// alias of its own ("Khan" of "Imran Khan"): a surname alone after the full name in a
+    /// document names that person (see [`Tagger::tag`]).
+    surnames: HashMap<u32, String>,
     mode: CaseMode,
     /// The automaton's patterns, for the tests' brute-force scan.
     #[cfg(test)]
@@ -292,7 +296,24 @@ impl Tagger {
         for p in &patterns {
             first_bytes[usize::from(p.as_bytes()[0])] = true;
         }
+        let single_words: rustc_hash::FxHashSet<String> =
+            gaz.entities.iter().flat_map(|e| &e.aliases).filter(|a| !a.text.contains(' ')).map(|a| a.text.to_lowercase()).collect();
+        let surnames: HashMap<u32, String> = gaz
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == "person")
+            .filter_map(|(i, e)| {
+                let last = e.name.split_whitespace().last()?.trim_end_matches('.');
+                let ok = e.name.split_whitespace().count() >= 2
+                    && last.chars().next().is_some_and(char::is_uppercase)
+                    && last.chars().count() >= 3
+                    && !single_words.contains(&last.to_lowercase());
+                ok.then(|| (i as u32, last.to_string()))
+            })
+            .collect();
         Ok(Tagger {
+            surnames,
             matcher,
             first_bytes,
             forms: starts,
@@ -316,7 +337,60 @@ impl Tagger {
             self.candidates(text, region.clone(), date, &mut scratch, &mut candidates);
             select(&mut candidates, &mut chosen);
         }
-        resolve(text, &chosen)
+        let mut mentions = resolve(text, &chosen);
+        self.add_surnames(text, regions, &mut mentions);
+        mentions
+    }
+
+    /// A surname alone after the person's full name in the document ("Khan" after "Imran
+    /// Khan") names that person: as written (capitalised), as a whole word, not inside a
+    /// mention, not next to another capitalised word (a longer name), and only when no other
+    /// person named in the document has that surname.
+    fn add_surnames(&self, text: &str, regions: &[Range<usize>], mentions: &mut Vec<Mention>) {
+        let mut wanted: Vec<(&str, u32, usize)> = Vec::new();
+        for m in mentions.iter().filter(|m| m.how != How::Demonym && m.how != How::Metonym) {
+            let Some(s) = self.surnames.get(&m.entity) else { continue };
+            if !m.text(text).contains(' ') {
+                continue;
+            }
+            match wanted.iter_mut().find(|w| w.0 == s.as_str()) {
+                Some(w) if w.1 != m.entity => w.1 = u32::MAX,
+                Some(_) => {}
+                None => wanted.push((s, m.entity, m.end)),
+            }
+        }
+        wanted.retain(|w| w.1 != u32::MAX);
+        if wanted.is_empty() {
+            return;
+        }
+        let word_char_at = |i: usize| text[i..].chars().next().is_some_and(is_word_char);
+        let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        let mut added = Vec::new();
+        for (s, entity, after) in wanted {
+            let mut from = after;
+            while let Some(k) = text[from..].find(s) {
+                let (start, end) = (from + k, from + k + s.len());
+                from = end;
+                let whole = !text[..start].chars().next_back().is_some_and(is_word_char) && (end == text.len() || !word_char_at(end));
+                let inside = regions.iter().any(|r| r.start <= start && end <= r.end);
+                // Mentions are in text order and do not overlap: the one ending after `start`.
+                let next = mentions.partition_point(|m| m.end <= start);
+                let taken = mentions.get(next).is_some_and(|m| m.start < end);
+                // "Kim Yo Jong", "Khan Academy": a capitalised neighbour makes a longer name.
+                let before = &text[..start];
+                let prev_cap = before.ends_with(' ')
+                    && !before.trim_end().ends_with(['.', '"', ',', ':', '\u{201C}'])
+                    && before.trim_end().rsplit(' ').next().is_some_and(capitalised);
+                let next_cap = text[end..].strip_prefix(' ').is_some_and(capitalised);
+                if whole && inside && !taken && !prev_cap && !next_cap {
+                    added.push(Mention { entity, start, end, how: How::Alias });
+                }
+            }
+        }
+        if !added.is_empty() {
+            mentions.extend(added);
+            mentions.sort_by_key(|m| (m.start, m.end));
+        }
     }
 
     /// Every valid candidate in `region`: every occurrence of every pattern that starts and

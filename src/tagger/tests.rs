@@ -299,3 +299,46 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, brute_force_candidates(tagger, &text, date));
     }
 }
+
+/// A surname alone after the full name in the same document names that person; not before
+/// the full name, not as part of a longer capitalised name, and not when two people of the
+/// document share it.
+#[test]
+fn surnames_after_the_full_name() {
+    const PEOPLE: &str = r#"
+[[entity]]
+id = "imran-khan"
+name = "Imran Khan"
+type = "person"
+aliases = ["Imran Khan"]
+
+[[entity]]
+id = "sadiq-khan"
+name = "Sadiq Khan"
+type = "person"
+aliases = ["Sadiq Khan"]
+
+[[entity]]
+id = "justin-trudeau"
+name = "Justin Trudeau"
+type = "person"
+aliases = ["Justin Trudeau"]
+"#;
+    let gaz = Gazetteer::from_toml("p.toml", PEOPLE).unwrap();
+    let tagger = Tagger::new(&gaz, CaseMode::Default).unwrap();
+    let ids = |text: &str| -> Vec<(String, String)> {
+        tagger.tag(text, &[0..text.len()], None).into_iter().map(|m| (m.text(text).to_string(), gaz.entities[m.entity as usize].id.clone())).collect()
+    };
+    let p = |a: &str, b: &str| (a.to_string(), b.to_string());
+    #[rustfmt::skip]
+    let cases: &[(&str, Vec<(String, String)>)] = &[
+        ("Imran Khan spoke on Monday. Khan said Pakistan would respond.", vec![p("Imran Khan", "imran-khan"), p("Khan", "imran-khan")]),
+        ("Khan said Pakistan would respond. Imran Khan spoke later.", vec![p("Imran Khan", "imran-khan")]),
+        ("Imran Khan spoke. The Khan Academy said nothing.", vec![p("Imran Khan", "imran-khan")]),
+        ("Imran Khan met Sadiq Khan. Khan said nothing.", vec![p("Imran Khan", "imran-khan"), p("Sadiq Khan", "sadiq-khan")]),
+        ("Justin Trudeau spoke. \u{201C}No,\u{201D} Trudeau said. khan and Trudeaus are not names.", vec![p("Justin Trudeau", "justin-trudeau"), p("Trudeau", "justin-trudeau")]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(&ids(text), want, "{text}");
+    }
+}
