@@ -55,6 +55,8 @@ pub struct ClaimRow {
     pub goldstein: f64,
     /// The claim this one copies, in another document.
     pub copy_of: Option<String>,
+    /// How sure its pairing is (0.05 to 0.99), when the graph records it.
+    pub confidence: Option<f64>,
 }
 
 /// One source's view of the pair.
@@ -206,6 +208,7 @@ pub fn compare(doc: &GraphDoc, a: Actor, b: Actor) -> Result<Comparison> {
                 cue: r.cue.clone(),
                 goldstein: r.goldstein,
                 copy_of: r.copy_of.clone(),
+                confidence: r.confidence,
             })
             .collect();
         let speakers: Vec<String> = claims.iter().filter_map(|c| c.speaker.clone()).collect::<BTreeSet<_>>().into_iter().collect();

@@ -146,6 +146,18 @@ pub(super) fn clauses(text: &str, tokens: &[Token], g: &Grammar) -> Vec<usize> {
 pub(super) fn negations(tokens: &[Token], cues: &[CueMatch], clause_of: &[usize], g: &Grammar, quote_of: &dyn Fn(usize) -> Option<usize>) -> HashSet<usize> {
     let in_cue = |i: usize| cues.iter().any(|c| c.tok.contains(&i));
     let mut out = HashSet::default();
+    // "rejected accusations that it had supplied drones", "attempts to blame Beijing": what
+    // follows in the clause is a statement denied.
+    for i in 0..tokens.len() {
+        if let Some(p) = g.denied_contents.at(tokens, i) {
+            let q = quote_of(tokens[i].start);
+            for (ci, c) in cues.iter().enumerate() {
+                if c.tok.start >= i + p.len() && clause_of[c.tok.start] == clause_of[i] && quote_of(tokens[c.tok.start].start) == q {
+                    out.insert(ci);
+                }
+            }
+        }
+    }
     for i in 0..tokens.len() {
         if in_cue(i) {
             continue;

@@ -180,6 +180,9 @@ pub(super) struct Grammar {
     pub(super) reciprocal_objects: Phrases,
     /// Words that cancel a negator right before them ("not rule out").
     pub(super) negation_cancellers: Phrases,
+    /// Phrases after which the rest of the clause is a statement denied ("rejected accusations
+    /// that ...", "attempts to blame ...").
+    pub(super) denied_contents: Phrases,
     /// Speech phrases whose speaker comes after them ("according to X").
     pub(super) speaker_after: Vec<Vec<String>>,
     /// Word endings that deny like a negator ("n't").
@@ -285,6 +288,7 @@ pub(super) struct RawGrammar {
     subordinators: Vec<String>,
     reciprocal_objects: Vec<String>,
     negation_cancellers: Vec<String>,
+    denied_contents: Vec<String>,
     speaker_after: Vec<String>,
     complementizers: Vec<String>,
     actor_heads: Vec<String>,
@@ -624,6 +628,7 @@ impl Lexicon {
                 subordinators: phrases(g.subordinators, class::SUBORDINATOR),
                 reciprocal_objects: phrases(g.reciprocal_objects, class::RECIPROCAL_OBJECT),
                 negation_cancellers: phrases(g.negation_cancellers, class::NEGATION_CANCELLER),
+                denied_contents: phrases(g.denied_contents, class::DENIED_CONTENT),
                 speaker_after: g.speaker_after.iter().map(|p| words(p)).filter(|w| !w.is_empty()).collect(),
                 negator_suffixes: g.negator_suffixes.iter().map(|w| w.to_lowercase().replace('\u{2019}', "'")).collect(),
                 apposition_openers: g.apposition_openers.iter().map(|w| w.to_lowercase()).collect(),
@@ -654,6 +659,7 @@ impl Lexicon {
                 &gr.subordinators,
                 &gr.reciprocal_objects,
                 &gr.negation_cancellers,
+                &gr.denied_contents,
             ] {
                 for w in p.first_words() {
                     *gr.classes.entry(w.to_string()).or_default() |= p.bit;
@@ -799,6 +805,7 @@ pub(super) mod class {
     pub const CIRCUMSTANCE: u64 = 1 << 35;
     pub const NEGATION_CANCELLER: u64 = 1 << 36;
     pub const NON_STATE_AGENT: u64 = 1 << 37;
+    pub const DENIED_CONTENT: u64 = 1 << 38;
 }
 
 /// A list of word phrases of the grammar, in their order of precedence, indexed by first word
@@ -849,7 +856,7 @@ impl Phrases {
 
 impl Grammar {
     /// The phrase lists.
-    pub(super) fn phrase_lists(&self) -> [&Phrases; 9] {
+    pub(super) fn phrase_lists(&self) -> [&Phrases; 10] {
         [
             &self.negators,
             &self.future,
@@ -860,10 +867,11 @@ impl Grammar {
             &self.subordinators,
             &self.reciprocal_objects,
             &self.negation_cancellers,
+            &self.denied_contents,
         ]
     }
 
-    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 9] {
+    pub(super) fn phrase_lists_mut(&mut self) -> [&mut Phrases; 10] {
         [
             &mut self.negators,
             &mut self.future,
@@ -874,6 +882,7 @@ impl Grammar {
             &mut self.subordinators,
             &mut self.reciprocal_objects,
             &mut self.negation_cancellers,
+            &mut self.denied_contents,
         ]
     }
 }

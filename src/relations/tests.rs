@@ -411,6 +411,10 @@ const CASES: &[(&str, Option<&str>, &[&str])] = &[
     ("The conflict between Armenia and Azerbaijan flared again.", D, &["armenia war azerbaijan"]),
     ("Israel's campaign against Hezbollah intensified.", D, &["israel war hezbollah"]),
     ("Turkey does not rule out military action against Syria.", D, &["turkey threat syria"]),
+    // A statement someone rejects is denied, not the rejecter's claim.
+    ("Iran rejected accusations that it had supplied drones to Russia.", D, &["iran NOT arms_transfer russia"]),
+    ("Moscow dismissed claims that it had attacked Ukrainian ports.", D, &["russia NOT assault ukraine"]),
+    ("China said attempts to blame Beijing for the cyberattack on Australia were unacceptable.", D, &[]),
     // Datelines and credits name no party; flips; a quotation continued.
     ("MOSCOW, June 22 (Reuters) - Russia condemned Israel on Sunday.", D, &["russia disapproval israel"]),
     ("BEIJING (AP) \u{2014} China criticised Japan over the Fukushima water release.", D, &["china disapproval japan"]),
