@@ -67,13 +67,7 @@ impl Lexicon {
             for &c in cands {
                 let mut gaps = Vec::new();
                 if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
-                    let better = match &best {
-                        None => true,
-                        Some(b) => end > b.tok.end || (end == b.tok.end && c < b.cue),
-                    };
-                    if better {
-                        best = Some(CueMatch { cue: c, tok: i..end, gaps });
-                    }
+                    keep_longest(&mut best, CueMatch { cue: c, tok: i..end, gaps });
                 }
             }
             // Flip cues: the flip phrase, then, up to `cue_gap` words on, a cue it flips. A flip
@@ -94,13 +88,7 @@ impl Lexicon {
                         let Some(&c) = head.cues.get(&b) else { continue };
                         let mut gaps = Vec::new();
                         if let Some(end) = self.match_parts(&self.cues[b].parts, tokens, j, range.end, &mut gaps) {
-                            let better = match &best {
-                                None => true,
-                                Some(x) => end > x.tok.end || (end == x.tok.end && c < x.cue),
-                            };
-                            if better {
-                                best = Some(CueMatch { cue: c, tok: i..end, gaps });
-                            }
+                            keep_longest(&mut best, CueMatch { cue: c, tok: i..end, gaps });
                         }
                     }
                 }
@@ -114,6 +102,13 @@ impl Lexicon {
             }
         }
         out
+    }
+}
+
+/// Keeps in `best` the longer of it and `m` (on a tie, the cue written first).
+fn keep_longest(best: &mut Option<CueMatch>, m: CueMatch) {
+    if best.as_ref().is_none_or(|b| m.tok.end > b.tok.end || (m.tok.end == b.tok.end && m.cue < b.cue)) {
+        *best = Some(m);
     }
 }
 
