@@ -21,8 +21,9 @@
 //!    the apposition. With nothing after the cue, the next group further back is the object.
 //!    Pairs within one state (Putin and Russia) are dropped: no self-loops.
 //! 5. **Negation** ("not", "n't", "never", "little sign", "refused to", ...) denies the first cue
-//!    after it in its clause. **Modality** comes from the words before the cue ("will", "could
-//!    soon", "plans to" → future; "if", "would" → hypothetical; a question mark → question).
+//!    after it in its clause. **Modality** comes from the words before the cue ("will", "plans
+//!    to", a reported "would" → future; "if", "could", "ready to" → hypothetical; a question
+//!    mark → question).
 //! 6. **Attribution.** A quotation's speaker is found after it ("…,” Araghchi said", "said Ali
 //!    Vaez") or before it ("Putin told Pezeshkian, “…", "To quote Baghaei, “…"); a quotation
 //!    that opens a paragraph with no speaker continues the previous one. Reported speech ("Peskov
@@ -63,9 +64,9 @@ pub const MAX_SENTENCE: usize = 4096;
 pub enum Modality {
     /// Stated as fact.
     Asserted,
-    /// Future or intended ("will", "could soon", "plans to").
+    /// Future or intended ("will", "plans to", a reported "would").
     Future,
-    /// Conditional or hypothetical ("if", "would").
+    /// Conditional or hypothetical ("if", "could", "ready to").
     Hypothetical,
     /// Asked.
     Question,
