@@ -32,7 +32,25 @@ pub(super) struct Actor {
 impl Actor {
     /// A pronoun standing for `entity`, at token `i`.
     pub(super) fn pronoun(entity: u32, t: &Token, i: usize, possessive: bool, alt: Option<u32>) -> Actor {
-        Actor { entity, start: t.start, end: t.end, tok: i, tok_end: i + 1, possessive, demonym: false, pronoun: true, alt, agent: None }
+        Actor { alt, ..Actor::referred(entity, t.start..t.end, i..i + 1, possessive) }
+    }
+
+    /// `entity` only referred to at bytes `span`, tokens `toks` (a pronoun, "the two
+    /// countries", the speaker of a quotation or the parties of a mediation, placed at the
+    /// cue).
+    pub(super) fn referred(entity: u32, span: Range<usize>, toks: Range<usize>, possessive: bool) -> Actor {
+        Actor {
+            entity,
+            start: span.start,
+            end: span.end,
+            tok: toks.start,
+            tok_end: toks.end,
+            possessive,
+            demonym: false,
+            pronoun: true,
+            alt: None,
+            agent: None,
+        }
     }
 }
 
@@ -79,6 +97,27 @@ impl Discourse {
         }
     }
 
+    /// Two named states coordinated in sentence `si` ("Russia and Iran") are what a later "the
+    /// two countries" most often means: they count as two claims between them.
+    pub(super) fn coordinated(&mut self, text: &str, tokens: &[Token], actors: &[Actor], gaz: &Gazetteer, g: &Grammar, si: usize) {
+        if actors.len() < 2 {
+            return;
+        }
+        for r in groups(text, tokens, actors, g) {
+            let mut states: Vec<(u32, u32)> = Vec::new();
+            for a in actors[r].iter().filter(|a| !a.pronoun) {
+                let st = rollup(gaz, a.entity);
+                if !states.iter().any(|s| s.1 == st) {
+                    states.push((a.entity, st));
+                }
+            }
+            if let [a, b] = states[..] {
+                self.paired(a, b, si);
+                self.paired(a, b, si);
+            }
+        }
+    }
+
     /// The entities of the pair of states the document has linked most (ties: most recently).
     pub(super) fn salient_pair(&self) -> Option<(u32, u32)> {
         self.pairs.iter().max_by_key(|p| (p.2, p.3)).map(|p| p.4)
@@ -100,7 +139,6 @@ pub(super) fn actors_of(
     text: &str,
     tokens: &[Token],
     cues: &[CueMatch],
-    venues: &[bool],
     mentions: &[Mention],
     gaz: &Gazetteer,
     g: &Grammar,
@@ -160,7 +198,7 @@ pub(super) fn actors_of(
         }
         // A state named right after a meeting or signing and a locative is its venue ("held
         // talks in Oman", "signed the deal in Beijing"), not a party.
-        let venue = tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0 && cues.iter().zip(venues).any(|(c, &v)| v && c.tok.end == i));
+        let venue = tok.checked_sub(1).is_some_and(|i| tokens[i].class & class::LOCATIVE != 0 && cues.iter().any(|c| c.venue && c.tok.end == i));
         if venue {
             continue;
         }
@@ -269,18 +307,7 @@ pub(super) fn actors_of(
             if let Some((a, b)) = two {
                 let possessive = is_possessive(text, end);
                 for e in [a, b] {
-                    pronouns.push(Actor {
-                        entity: e,
-                        start: t.start,
-                        end,
-                        tok: i,
-                        tok_end: i + p.len(),
-                        possessive,
-                        demonym: false,
-                        pronoun: true,
-                        alt: None,
-                        agent: None,
-                    });
+                    pronouns.push(Actor::referred(e, t.start..end, i..i + p.len(), possessive));
                 }
             }
         }

@@ -14,6 +14,9 @@ pub(super) struct CueMatch {
     pub(super) tok: Range<usize>,
     /// Token ranges skipped by gaps.
     pub(super) gaps: Vec<Range<usize>>,
+    /// Whether a place right after it is a venue: the cue is of a meeting or a signing (a
+    /// symmetric event, not a relation state).
+    pub(super) venue: bool,
 }
 
 impl Lexicon {
@@ -67,7 +70,7 @@ impl Lexicon {
             for &c in cands {
                 let mut gaps = Vec::new();
                 if let Some(end) = self.match_parts(&self.cues[c].parts, tokens, i, range.end, &mut gaps) {
-                    keep_longest(&mut best, CueMatch { cue: c, tok: i..end, gaps });
+                    keep_longest(&mut best, CueMatch { cue: c, tok: i..end, gaps, venue: false });
                 }
             }
             // Flip cues: the flip phrase, then, up to `cue_gap` words on, a cue it flips. A flip
@@ -88,14 +91,16 @@ impl Lexicon {
                         let Some(&c) = head.cues.get(&b) else { continue };
                         let mut gaps = Vec::new();
                         if let Some(end) = self.match_parts(&self.cues[b].parts, tokens, j, range.end, &mut gaps) {
-                            keep_longest(&mut best, CueMatch { cue: c, tok: i..end, gaps });
+                            keep_longest(&mut best, CueMatch { cue: c, tok: i..end, gaps, venue: false });
                         }
                     }
                 }
             }
             match best {
-                Some(m) => {
+                Some(mut m) => {
                     i = m.tok.end;
+                    let rel = &self.relations[self.cues[m.cue].relation];
+                    m.venue = rel.symmetric && !rel.state;
                     out.push(m);
                 }
                 None => i += 1,

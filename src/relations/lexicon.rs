@@ -146,10 +146,8 @@ pub struct Cue {
     /// Where it was written.
     pub origin: Origin,
     pub(super) parts: Vec<Part>,
-    /// Made from a `[[flip]]`: a flip word followed by a cue of another relation.
-    pub(super) flip: bool,
-    /// For a flip cue: how many of `parts` are the flip phrase (before the skip), and the
-    /// index of the cue it flips.
+    /// Made from a `[[flip]]` (a flip phrase followed by a cue of another relation): how many
+    /// of `parts` are the flip phrase (before the skip), and the index of the cue it flips.
     pub(super) flipped: Option<(usize, usize)>,
 }
 
@@ -539,7 +537,7 @@ impl Lexicon {
                     let origin = at(c.span());
                     let text = c.into_inner();
                     let parts = parse_cue(&text).map_err(|m| Error::gazetteer(&origin, format!("cue {text:?}: {m}")))?;
-                    cues.push(Cue { relation: idx, text, role, origin, parts, flip: false, flipped: None });
+                    cues.push(Cue { relation: idx, text, role, origin, parts, flipped: None });
                 }
             }
         }
@@ -561,7 +559,7 @@ impl Lexicon {
             let base: Vec<(usize, Cue)> = cues
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| !c.flip && from.contains(&c.relation) && !matches!(c.role, CueRole::Speaker | CueRole::Mediator))
+                .filter(|(_, c)| c.flipped.is_none() && from.contains(&c.relation) && !matches!(c.role, CueRole::Speaker | CueRole::Mediator))
                 .map(|(i, c)| (i, c.clone()))
                 .collect();
             for w in &f.words {
@@ -573,7 +571,7 @@ impl Lexicon {
                     parts.extend(c.parts.iter().cloned());
                     let role = if c.role == CueRole::Weak { CueRole::Plain } else { c.role };
                     let flipped = Some((head.len(), *bi));
-                    cues.push(Cue { relation: to, text: format!("{w} ... {}", c.text), role, origin: origin.clone(), parts, flip: true, flipped });
+                    cues.push(Cue { relation: to, text: format!("{w} ... {}", c.text), role, origin: origin.clone(), parts, flipped });
                 }
             }
         }

@@ -51,7 +51,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::gazetteer::Gazetteer;
 use crate::tagger::Mention;
 use crate::text::Layout;
-use actors::{Actor, Discourse, actor_groups, actors_of, groups, rollup};
+use actors::{Actor, Discourse, actor_groups, actors_of, rollup};
 use cues::{clauses, modality, negations};
 use pairing::{Around, Paired, pair};
 use quotes::{find_quotes, quote_containing, reported_speaker};
@@ -199,28 +199,8 @@ pub fn extract_traced(
         sent_mentions.extend(mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end));
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
-        // Cues after which a place is a venue: meetings and signings (symmetric events).
-        let venues: Vec<bool> =
-            cues.iter().map(|m| lex.relations[lex.cues[m.cue].relation].symmetric && !lex.relations[lex.cues[m.cue].relation].state).collect();
-        let actors = actors_of(text, &tokens, &cues, &venues, &sent_mentions, gaz, g, &quotes, &mut discourse);
-        // Two named states coordinated ("Russia and Iran") are what a later "the two countries"
-        // most often means: they count as two claims between them.
-        if actors.len() >= 2 {
-            for r in groups(text, &tokens, &actors, g) {
-                let named: Vec<&Actor> = actors[r].iter().filter(|a| !a.pronoun).collect();
-                let mut states: Vec<(u32, u32)> = Vec::new();
-                for a in named {
-                    let st = rollup(gaz, a.entity);
-                    if !states.iter().any(|s| s.1 == st) {
-                        states.push((a.entity, st));
-                    }
-                }
-                if let [a, b] = states[..] {
-                    discourse.paired(a, b, si);
-                    discourse.paired(a, b, si);
-                }
-            }
-        }
+        let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, g, &quotes, &mut discourse);
+        discourse.coordinated(text, &tokens, &actors, gaz, g, si);
         // Without a cue, or (unless the trace wants each cue's reason) without an actor, the
         // sentence makes no claim, and the discourse has taken what it needs from it.
         if cues.is_empty() || (actors.is_empty() && trace.is_none()) {
@@ -273,9 +253,8 @@ pub fn extract_traced(
                 grouped = Some((usable.clone(), actor_groups(text, &tokens, &usable, gaz, g)));
             }
             let cue_groups = &grouped.as_ref().expect("set above").1;
-            let mut around = Around::new(text, &tokens, m, cue, rel.symmetric, rel.mutual, &usable, cue_groups, gaz, g, speaker, next_cue, &consumed);
-            around.salient = discourse.salient_pair();
-            around.state = rel.state;
+            let salient = discourse.salient_pair();
+            let around = Around::new(text, &tokens, m, cue, rel, &usable, cue_groups, gaz, g, speaker, salient, next_cue, &consumed);
             let Paired { rule, pairs, consumed: objects } = pair(&around);
             if pairs.is_empty() {
                 if let Some(t) = trace.as_deref_mut() {
@@ -318,7 +297,13 @@ pub fn extract_traced(
                     object_agent: o.agent,
                     confidence: {
                         let gap = |a: &Actor| if a.end <= cue_span.start { m.tok.start.saturating_sub(a.tok_end) } else { a.tok.saturating_sub(m.tok.end) };
-                        confidence(rule.confidence, [(s.pronoun, s.demonym), (o.pronoun, o.demonym)], gap(&s).max(gap(&o)), cue.role == CueRole::Weak, cue.flip)
+                        confidence(
+                            rule.confidence,
+                            [(s.pronoun, s.demonym), (o.pronoun, o.demonym)],
+                            gap(&s).max(gap(&o)),
+                            cue.role == CueRole::Weak,
+                            cue.flipped.is_some(),
+                        )
                     },
                 };
                 let why = trace.is_some().then(|| {

@@ -56,18 +56,7 @@ fn apply(a: &Around) -> Option<Pairs> {
         && of_talks
         && let Some((x, y)) = a.salient
     {
-        let at = |e: u32| Actor {
-            entity: e,
-            start: cue_start,
-            end: cue_start,
-            tok: m.tok.start,
-            tok_end: m.tok.start,
-            possessive: false,
-            demonym: false,
-            pronoun: true,
-            alt: None,
-            agent: None,
-        };
+        let at = |e: u32| Actor::referred(e, cue_start..cue_start, m.tok.start..m.tok.start, false);
         parties = [at(x), at(y)].into_iter().filter(|p| !mine(p)).collect();
     }
     if a.distinct(&parties) < 2 {

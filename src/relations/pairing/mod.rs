@@ -23,7 +23,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::actors::{Actor, rollup};
 use super::cues::CueMatch;
-use super::lexicon::{Cue, CueRole, Distances, Grammar, class};
+use super::lexicon::{Cue, CueRole, Distances, Grammar, RelationType, class};
 use super::tokens::Token;
 use crate::gazetteer::Gazetteer;
 
@@ -136,8 +136,9 @@ pub(super) struct Around<'a> {
 }
 
 impl<'a> Around<'a> {
-    /// The view of cue match `m` over `actors` (the actors it may pair) and their `grouped`
-    /// groups. `next_cue` is the next cue's first token; `consumed` the starts of objects
+    /// The view of cue match `m` (of relation `rel`) over `actors` (the actors it may pair) and
+    /// their `grouped` groups. `speaker` is who says it, `salient` the pair the document has
+    /// linked most, `next_cue` the next cue's first token, `consumed` the starts of objects
     /// earlier cues of the sentence used up.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
@@ -145,16 +146,17 @@ impl<'a> Around<'a> {
         tokens: &'a [Token],
         m: &'a CueMatch,
         cue: &'a Cue,
-        symmetric: bool,
-        mutual: bool,
+        rel: &RelationType,
         actors: &[Actor],
         grouped: &'a [Vec<Actor>],
         gaz: &'a Gazetteer,
         g: &'a Grammar,
         speaker: Option<u32>,
+        salient: Option<(u32, u32)>,
         next_cue: Option<usize>,
         consumed: &HashSet<usize>,
     ) -> Around<'a> {
+        let symmetric = rel.symmetric;
         let d = &g.distances;
         let definite = m.tok.start > 0 && tokens[m.tok.start - 1].class & class::ARTICLE != 0;
         let mut around = Around {
@@ -163,9 +165,9 @@ impl<'a> Around<'a> {
             m,
             cue,
             symmetric,
+            state: rel.state,
             // "accused each other": a reciprocal object makes any cue mutual.
-            state: false,
-            mutual: mutual
+            mutual: rel.mutual
                 || symmetric
                 || g.reciprocal_objects.at(tokens, m.tok.end).is_some()
                 || m.tok.end.checked_sub(2).is_some_and(|i| i >= m.tok.start && g.reciprocal_objects.at(tokens, i).is_some()),
@@ -179,7 +181,7 @@ impl<'a> Around<'a> {
             near_right: None,
             object_side: Vec::new(),
             plural_inside: Vec::new(),
-            salient: None,
+            salient,
         };
         let subject_ok = |a: &Actor| {
             // "in Tehran" is a place; "in his invasion of Ukraine" is not: the possessive

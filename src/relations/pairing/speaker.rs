@@ -26,6 +26,6 @@ fn apply(a: &Around) -> Option<Pairs> {
     let object = if a.object_side.is_empty() { before? } else { a.object_side[0] };
     let at = a.tokens[a.m.tok.start].start;
     let t = a.m.tok.start;
-    let speaker = Actor { entity: sp, start: at, end: at, tok: t, tok_end: t, possessive: false, demonym: false, pronoun: true, alt: None, agent: None };
+    let speaker = Actor::referred(sp, at..at, t..t, false);
     Some(cross(&[speaker], &[object]))
 }
