@@ -57,8 +57,8 @@ struct OutputArgs {
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
     /// Comma-separated formats: json, dot, svg, png, gexf, graphml, cytoscape, nodelink,
-    /// neo4j, report, or all.
-    #[arg(long, value_name = "LIST", default_value = "json,dot,svg")]
+    /// neo4j, report, store (newsgraph.db, with metadata.json for Datasette), or all.
+    #[arg(long, value_name = "LIST", default_value = "json,dot,svg,store")]
     format: String,
     /// Drop co-mention and relation edges lighter than N.
     #[arg(long, value_name = "N")]
@@ -127,11 +127,22 @@ impl OutputArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Build the graph and write graph.json, graph.dot and graph.svg (or --format LIST|all).
+    /// Build the graph and write graph.json, graph.dot, graph.svg and the store newsgraph.db
+    /// (or --format LIST|all); with --update, fold new documents into the store.
     Build {
         /// Files, folders (.txt, .md, .jsonl, recursively) or - for standard input.
         #[arg(value_name = "INPUT", default_value = "seeds")]
         inputs: Vec<PathBuf>,
+        /// Fold the inputs into the store in the output folder (OUT/newsgraph.db): documents
+        /// stored with the same text are skipped, changed ones replaced, new ones added, and
+        /// the other formats rendered from the store. Stored documents not among the inputs
+        /// stay.
+        #[arg(long)]
+        update: bool,
+        /// With --update, when the gazetteer or relation lexicon changed since the store was
+        /// built: analyse every stored document again (read from its file) instead of refusing.
+        #[arg(long, requires = "update")]
+        reanalyse: bool,
         /// What counts as mentioned together.
         #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
         window: WindowArg,
@@ -168,10 +179,14 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Convert a saved graph.json into other formats without reading the corpus again.
+    /// Write other formats from the store (or a saved graph.json) without reading the corpus
+    /// again.
     Export {
-        /// A graph.json written by `newsgraph build`.
-        graph: PathBuf,
+        /// A graph.json or a store written by `newsgraph build` (default: the store, --db).
+        graph: Option<PathBuf>,
+        /// The store to read when no GRAPH is named.
+        #[arg(long, value_name = "PATH", default_value = "out/newsgraph.db")]
+        db: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -202,12 +217,16 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
-        /// Files, folders or - for standard input.
-        #[arg(long = "input", short = 'i', value_name = "INPUT", default_value = "seeds", conflicts_with = "graph")]
+        /// Analyse these files, folders or - (standard input) instead of reading the store. A
+        /// store or graph.json named here is read as such.
+        #[arg(long = "input", short = 'i', value_name = "INPUT", conflicts_with = "graph")]
         inputs: Vec<PathBuf>,
-        /// Compare from a saved graph.json instead of reading the corpus.
+        /// Compare from a saved graph.json instead of the store.
         #[arg(long, value_name = "GRAPH_JSON")]
         graph: Option<PathBuf>,
+        /// The store to read (written by `newsgraph build`).
+        #[arg(long, value_name = "PATH", default_value = "out/newsgraph.db")]
+        db: PathBuf,
     },
     /// Explain the claims of one document: why each was made, and why sentences with two
     /// actors gave none.
@@ -217,9 +236,13 @@ enum Command {
         /// Only this sentence (1-based, as numbered in the output).
         #[arg(long, value_name = "N")]
         sentence: Option<usize>,
-        /// Files, folders or - for standard input.
-        #[arg(long = "input", short = 'i', value_name = "INPUT", default_value = "seeds")]
+        /// Read the document from these files, folders or - (standard input) instead of the
+        /// store. A store named here is read as such.
+        #[arg(long = "input", short = 'i', value_name = "INPUT")]
         inputs: Vec<PathBuf>,
+        /// The store to read (written by `newsgraph build`).
+        #[arg(long, value_name = "PATH", default_value = "out/newsgraph.db")]
+        db: PathBuf,
     },
     /// Gazetteer tools.
     Gazetteer {
@@ -330,7 +353,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
 
 fn run_command(command: Command, common: Common) -> Result<i32, Error> {
     match command {
-        Command::Build { inputs, window, threads, output } => {
+        Command::Build { inputs, update, reanalyse, window, threads, output } => {
             let config = BuildConfig {
                 common,
                 inputs,
@@ -338,6 +361,8 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
                 window: window_of(window),
                 output: output.options()?,
                 threads: threads_of(threads)?,
+                update,
+                reanalyse,
             };
             let bar = indicatif::ProgressBar::new_spinner();
             if !std::io::stderr().is_terminal() {
@@ -364,11 +389,15 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             report_written(&report);
             Ok(0)
         }
-        Command::Export { graph, output } => {
+        Command::Export { graph, db, output } => {
             // A saved graph's claims are filtered here; a build leaves them out as it analyses.
             let mut options = output.options()?;
+            if options.formats.contains(&Format::Store) {
+                return Err(Error::usage("export does not write a store: `newsgraph build` writes it (the store keeps text a graph.json does not)"));
+            }
             options.filters.min_confidence = (common.min_confidence > 0).then(|| f64::from(common.min_confidence) / 100.0);
-            let report = pipeline::export(&graph, &common, &options, &output.out)?;
+            let source = pipeline::GraphSource::named(graph.as_deref(), &db);
+            let report = pipeline::export(&source, &common, &options, &output.out)?;
             report_written(&report);
             Ok(0)
         }
@@ -381,7 +410,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             }
             Ok(0)
         }
-        Command::Compare { a, b, all, min_claims, format, inputs, graph } => {
+        Command::Compare { a, b, all, min_claims, format, inputs, graph, db } => {
             let request = match (all, a, b) {
                 (true, _, _) => pipeline::CompareRequest::All(min_claims),
                 (false, Some(a), Some(b)) => pipeline::CompareRequest::Pair(a, b),
@@ -394,16 +423,18 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
                 CompareFormat::Html => crate::compare::Format::Html,
             };
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let text = pipeline::compare(&common, &inputs, graph.as_deref(), &request, format, threads)?;
+            let source = pipeline::GraphSource::choose(&inputs, graph.as_deref(), &db);
+            let text = pipeline::compare(&common, &source, &request, format, threads)?;
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;
             Ok(0)
         }
-        Command::Explain { document, sentence, inputs } => {
+        Command::Explain { document, sentence, inputs, db } => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            pipeline::explain(&common, &inputs, &document, sentence, &mut lock)?;
+            let source = pipeline::GraphSource::choose(&inputs, None, &db);
+            pipeline::explain(&common, &source, &document, sentence, &mut lock)?;
             use std::io::Write;
             lock.flush().map_err(|e| Error::output(std::path::Path::new("-"), e))?;
             Ok(0)

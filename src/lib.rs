@@ -76,6 +76,7 @@ pub mod graph;
 pub mod norm;
 pub mod pipeline;
 pub mod relations;
+pub mod store;
 pub mod tagger;
 pub mod text;
 

@@ -126,7 +126,7 @@ pub fn render_with_dot(dot_source: &str, format: &str) -> Result<Option<Vec<u8>>
 #[derive(Debug)]
 pub struct Staged {
     path: PathBuf,
-    tmp: tempfile::NamedTempFile,
+    tmp: tempfile::TempPath,
 }
 
 /// Writes an output through `write` into a temporary file next to `path`.
@@ -145,7 +145,7 @@ pub fn stage(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> R
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::output(path, e))?;
     }
     tmp.as_file().sync_all().map_err(|e| Error::output(path, e))?;
-    Ok(Staged { path: path.to_path_buf(), tmp })
+    Ok(Staged { path: path.to_path_buf(), tmp: tmp.into_temp_path() })
 }
 
 /// A file being written that asks the system to start writing its pages to disk every few
@@ -192,6 +192,11 @@ fn start_writeback(file: &std::fs::File) {
 fn start_writeback(_: &std::fs::File) {}
 
 impl Staged {
+    /// A file already written and synced at `tmp`, to be renamed to `path` with the others.
+    pub fn from_temp(path: &Path, tmp: tempfile::TempPath) -> Staged {
+        Staged { path: path.to_path_buf(), tmp }
+    }
+
     /// Renames the finished file into place.
     pub fn commit(self) -> Result<PathBuf> {
         self.tmp.persist(&self.path).map_err(|e| Error::output(&self.path, e.error))?;

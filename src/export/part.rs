@@ -46,9 +46,9 @@ struct PartRecord<C> {
 }
 
 /// The gazetteer and lexicon, as the [`Names`] a claim record gives a claim's indices.
-struct Lookup<'g> {
-    gaz: &'g Gazetteer,
-    lex: &'g Lexicon,
+pub(crate) struct Lookup<'g> {
+    pub(crate) gaz: &'g Gazetteer,
+    pub(crate) lex: &'g Lexicon,
 }
 
 impl Names for Lookup<'_> {
@@ -163,5 +163,5 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
         };
         claims.push((claim, c.sentence, c.cue));
     }
-    Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims }, window))
+    Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims, detail: None }, window))
 }

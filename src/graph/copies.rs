@@ -14,7 +14,7 @@ use std::hash::BuildHasher;
 /// more). It splits more finely than the claim tokenizer (at apostrophes, hyphens and dots),
 /// which is what makes a reworded copy recognisable: with the tokenizer's words, 5 of the 11
 /// copies among the seeds' claims fell under the overlap threshold.
-pub(super) fn word_set(sentence: &str) -> Vec<(u64, bool)> {
+pub(crate) fn word_set(sentence: &str) -> Vec<(u64, bool)> {
     // A plain split: a byte scan that decoded only non-ASCII chars measured no faster (copy
     // detection's phase 0.194-0.209 s against 0.198-0.209 s on the 20 MB bench corpus).
     let mut words: Vec<(u64, bool)> = sentence
@@ -30,6 +30,67 @@ pub(super) fn word_set(sentence: &str) -> Vec<(u64, bool)> {
     words
 }
 
+/// The hash of a sentence's word set, which finds identical sentences.
+pub(crate) fn words_hash(words: &[(u64, bool)]) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(words)
+}
+
+/// The originals seen so far, searched for each claim in publication order: the same key
+/// (pair, relation, denial) in a sentence sharing at least eight words and 40% of all its
+/// words with an earlier claim of another document (see [`mark_copies`]). Shared by the build
+/// and the store's updates, which search only the keys an update touches.
+pub(crate) struct CopyIndex<K> {
+    exact: HashMap<(K, u64), usize>,
+    postings: HashMap<(K, u64), Vec<usize>>,
+    originals: HashMap<usize, (u32, Vec<(u64, bool)>)>,
+}
+
+impl<K> Default for CopyIndex<K> {
+    fn default() -> Self {
+        CopyIndex { exact: HashMap::default(), postings: HashMap::default(), originals: HashMap::default() }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy> CopyIndex<K> {
+    /// Claim `id` of document `doc`, with its sentence's hash and word set: the earlier claim
+    /// it copies, or `None` (it is an original, and is kept for the claims after it).
+    pub(crate) fn add(&mut self, k: K, id: usize, doc: u32, h: u64, words: Vec<(u64, bool)>) -> Option<usize> {
+        const CANDIDATES_PER_WORD: usize = 32;
+        if let Some(&i) = self.exact.get(&(k, h))
+            && self.originals[&i].0 != doc
+        {
+            return Some(i);
+        }
+        let mut shared: HashMap<usize, usize> = HashMap::default();
+        for w in words.iter().filter(|w| w.1) {
+            if let Some(list) = self.postings.get(&(k, w.0)) {
+                for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {
+                    *shared.entry(i).or_default() += 1;
+                }
+            }
+        }
+        let found = shared
+            .into_iter()
+            .filter(|&(i, _)| self.originals[&i].0 != doc)
+            .filter(|&(i, _)| {
+                let x = &self.originals[&i].1;
+                let common = crate::relations::common_count(x, &words, |w| w.0);
+                let union = x.len() + words.len() - common;
+                common >= 8 && common as f64 / union.max(1) as f64 >= 0.4
+            })
+            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
+            .map(|(i, _)| i);
+        if found.is_none() {
+            self.exact.entry((k, h)).or_insert(id);
+            for w in words.iter().filter(|w| w.1) {
+                self.postings.entry((k, w.0)).or_default().push(id);
+            }
+            self.originals.insert(id, (doc, words));
+        }
+        found
+    }
+}
+
 /// Copy detection prepares this many claims' word sets at a time.
 pub(super) const COPY_CHUNK: usize = 1 << 14;
 
@@ -42,7 +103,6 @@ pub(super) const COPY_CHUNK: usize = 1 << 14;
 /// `chunk_len` claims at a time.
 pub(super) fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo], evidence: &Evidence, chunk_len: usize) -> Result<()> {
     type Key = (u32, u32, usize, bool);
-    const CANDIDATES_PER_WORD: usize = 32;
     let mut order: Vec<usize> = (0..records.len()).collect();
     let date_of = |r: &ClaimRecord| documents[r.document as usize].published;
     order.par_sort_unstable_by_key(|&i| (date_of(&records[i]).is_none(), date_of(&records[i]), records[i].document, i));
@@ -50,47 +110,10 @@ pub(super) fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo
         let (a, b) = (r.subject_state.min(r.object_state), r.subject_state.max(r.object_state));
         (a, b, r.relation, r.negated)
     };
-    let mut exact: HashMap<(Key, u64), usize> = HashMap::default();
-    let mut postings: HashMap<(Key, u64), Vec<usize>> = HashMap::default();
-    let mut originals: HashMap<usize, Vec<(u64, bool)>> = HashMap::default();
+    let mut index: CopyIndex<Key> = CopyIndex::default();
     let mut mark_one = |records: &mut [ClaimRecord], j: usize, h: u64, words: Vec<(u64, bool)>| {
         let k = key(&records[j]);
-        let doc = records[j].document;
-        if let Some(&i) = exact.get(&(k, h))
-            && records[i].document != doc
-        {
-            records[j].copy_of = Some(i);
-            return;
-        }
-        let mut shared: HashMap<usize, usize> = HashMap::default();
-        for w in words.iter().filter(|w| w.1) {
-            if let Some(list) = postings.get(&(k, w.0)) {
-                for &i in list.iter().rev().take(CANDIDATES_PER_WORD) {
-                    *shared.entry(i).or_default() += 1;
-                }
-            }
-        }
-        let found = shared
-            .into_iter()
-            .filter(|&(i, _)| records[i].document != doc)
-            .filter(|&(i, _)| {
-                let x = &originals[&i];
-                let common = crate::relations::common_count(x, &words, |w| w.0);
-                let union = x.len() + words.len() - common;
-                common >= 8 && common as f64 / union.max(1) as f64 >= 0.4
-            })
-            .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
-            .map(|(i, _)| i);
-        match found {
-            Some(i) => records[j].copy_of = Some(i),
-            None => {
-                exact.entry((k, h)).or_insert(j);
-                for w in words.iter().filter(|w| w.1) {
-                    postings.entry((k, w.0)).or_default().push(j);
-                }
-                originals.insert(j, words);
-            }
-        }
+        records[j].copy_of = index.add(k, j, records[j].document, h, words);
     };
     // The word sets are read and made in parallel, a chunk of claims at a time (bounded
     // memory); the search itself is sequential, in publication order. While the calling thread
@@ -115,7 +138,7 @@ pub(super) fn mark_copies(records: &mut [ClaimRecord], documents: &[DocumentInfo
                             return Ok((*h, words.clone()));
                         }
                         let words = word_set(sentence);
-                        let h = rustc_hash::FxBuildHasher.hash_one(&words);
+                        let h = words_hash(&words);
                         last = Some((sentence.to_string(), h, words.clone()));
                         Ok((h, words))
                     })

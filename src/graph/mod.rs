@@ -10,6 +10,7 @@ mod evidence;
 pub use evidence::{Evidence, ReadAhead};
 
 use copies::{COPY_CHUNK, mark_copies};
+pub(crate) use copies::{CopyIndex, word_set, words_hash};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -100,6 +101,21 @@ pub struct Analysis {
     pub pairs: BTreeMap<(u32, u32), u32>,
     /// The document's claims, in text order, with the text of their sentence and cue.
     pub claims: Vec<(Claim, String, String)>,
+    /// What the store keeps of the text (see [`Analysis::with_detail`]); `None` unless asked.
+    pub detail: Option<Box<Detail>>,
+}
+
+/// What the store keeps of a document's text: its sentences (each with its text), its
+/// paragraphs' spans and its mentions. Enough to show any sentence and to run the relation
+/// rules again (`explain`) without the corpus.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Detail {
+    /// The sentences read, in order, with their text.
+    pub sentences: Vec<(crate::text::Sentence, String)>,
+    /// The paragraphs read.
+    pub paragraphs: Vec<std::ops::Range<usize>>,
+    /// The mentions, in text order.
+    pub mentions: Vec<Mention>,
 }
 
 impl Analysis {
@@ -169,7 +185,14 @@ impl Analysis {
                 (c, sentence, cue)
             })
             .collect();
-        Analysis { info, counts, windows, entity_windows, pairs, claims }
+        Analysis { info, counts, windows, entity_windows, pairs, claims, detail: None }
+    }
+
+    /// The same analysis, keeping what the store needs of the text (see [`Detail`]).
+    pub fn with_detail(mut self, doc: &Document, layout: &Layout, mentions: &[Mention]) -> Analysis {
+        let sentences = layout.sentences.iter().map(|s| (s.clone(), doc.text.get(s.span.clone()).unwrap_or("").to_string())).collect();
+        self.detail = Some(Box::new(Detail { sentences, paragraphs: layout.paragraphs.clone(), mentions: mentions.to_vec() }));
+        self
     }
 }
 

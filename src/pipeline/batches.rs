@@ -98,23 +98,34 @@ pub(super) fn sink_all<T>(results: Option<Vec<T>>, sink: &mut Sink<'_, T>) -> Re
     results.into_iter().flatten().try_for_each(sink)
 }
 
+/// Analyses one document: tags it, extracts its claims (those sure enough), and summarises it
+/// for the graph; with `detail`, keeping what the store needs of its text.
+pub(super) fn analyse_document(doc: &Document, loaded: &Loaded, window: Window, detail: bool) -> Analysis {
+    let (layout, mentions) = tag_document(doc, loaded);
+    let mut claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
+    claims.retain(|c| c.confidence >= loaded.min_confidence);
+    let a = Analysis::new(doc, &layout, &mentions, claims, window);
+    if detail { a.with_detail(doc, &layout, &mentions) } else { a }
+}
+
 /// Reads `inputs` as a stream and analyses each document on `threads` workers, handing the
-/// analyses to `sink` in input order. Returns the reader's warnings.
+/// analyses to `sink` in input order (with their [`Detail`](crate::graph::Detail) when
+/// `detail`). Returns the reader's warnings.
+#[allow(clippy::too_many_arguments)]
 pub fn analyse_each(
     inputs: &[PathBuf],
     read: text::ReadOptions,
     loaded: &Loaded,
     window: Window,
     threads: usize,
+    detail: bool,
     progress: &(dyn Fn() + Sync),
     sink: &mut Sink<'_, Analysis>,
 ) -> Result<Vec<String>> {
     let work = |doc: &Document| {
-        let (layout, mentions) = tag_document(doc, loaded);
-        let mut claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
-        claims.retain(|c| c.confidence >= loaded.min_confidence);
+        let a = analyse_document(doc, loaded, window, detail);
         progress();
-        Analysis::new(doc, &layout, &mentions, claims, window)
+        a
     };
     each_document(inputs, read, threads, &work, sink)
 }
@@ -123,14 +134,34 @@ pub fn analyse_each(
 /// batch of documents at a time, and grows with the graph, not the corpus. Returns the graph
 /// and the reader's warnings.
 pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
+    analyse_into(config, loaded, progress, None)
+}
+
+/// [`analyse`], each document also written to `store` as it comes.
+pub(super) fn analyse_into(
+    config: &BuildConfig,
+    loaded: &Loaded,
+    progress: &(dyn Fn() + Sync),
+    mut store: Option<&mut crate::store::Writer>,
+) -> Result<(Graph, Vec<String>)> {
     let mut builder = GraphBuilder::new(config.window);
     let mut fold = std::time::Duration::ZERO;
-    let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, progress, &mut |a| {
+    let mut stored = std::time::Duration::ZERO;
+    let detail = store.is_some();
+    let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, detail, progress, &mut |a| {
+        if let Some(w) = store.as_deref_mut() {
+            let t = std::time::Instant::now();
+            w.add(&a, &loaded.gazetteer)?;
+            stored += t.elapsed();
+        }
         let t = std::time::Instant::now();
         let r = builder.add(a);
         fold += t.elapsed();
         r
     })?;
+    if detail {
+        loaded.timings.record("store rows (within analysis)", stored);
+    }
     loaded.timings.record("fold (within analysis)", fold);
     let t = std::time::Instant::now();
     let graph = pool(config.threads)?.install(|| builder.finish(&loaded.gazetteer, &loaded.lexicon))?;

@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::batches::analyse_into;
+use super::query::GraphSource;
 use super::*;
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
@@ -15,7 +17,7 @@ pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, 
     let loaded = load_on(common, threads)?;
     let read = text::ReadOptions { stdin_jsonl: true, ..common.read };
     let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);
-    let warnings = analyse_each(inputs, read, &loaded, window, threads, &|| {}, &mut |a| {
+    let warnings = analyse_each(inputs, read, &loaded, window, threads, false, &|| {}, &mut |a| {
         let line = crate::export::part::to_line(&a, window, &loaded.gazetteer, &loaded.lexicon);
         out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).map_err(io)
     })?;
@@ -114,7 +116,7 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
             kept.iter().try_for_each(|(_, l)| w.write_all(l.as_bytes()).and_then(|_| w.write_all(b"\n"))).map_err(|e| Error::output(path, e))
         })?);
     }
-    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report)?;
+    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, None)?;
     if let Some(s) = staged_parts {
         report.written.push(s.commit()?);
     }
@@ -123,23 +125,169 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
 
 /// `newsgraph build`: reads, tags, builds the graph and writes the requested formats. Every
 /// output is staged in a temporary file; all are renamed into place once all are written.
+///
+/// With `config.update`, folds the inputs into the store instead (see [`update`]).
 pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
     let t = std::time::Instant::now();
     let loaded = load_on(&config.common, config.threads)?;
     loaded.timings.record("load", t.elapsed());
+    if config.update {
+        return update(config, loaded, progress);
+    }
+    build_loaded(config, loaded, progress)
+}
+
+fn build_loaded(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let t = std::time::Instant::now();
-    let (graph, warnings) = analyse(config, &loaded, progress)?;
+    let mut writer = match config.output.formats.contains(&Format::Store) {
+        true => Some(crate::store::Writer::create(
+            &config.out_dir.join(crate::store::FILE_NAME),
+            &loaded.gazetteer,
+            &loaded.lexicon,
+            config.window,
+            loaded.min_confidence,
+        )?),
+        false => None,
+    };
+    let (graph, warnings) = analyse_into(config, &loaded, progress, writer.as_mut())?;
     loaded.timings.record("analysis and finish", t.elapsed());
     report.notes.extend(warnings);
     let t = std::time::Instant::now();
-    pool(config.threads)?.install(|| write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report))?;
+    pool(config.threads)?.install(|| write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, writer))?;
     loaded.timings.record("write", t.elapsed());
     Ok(report)
 }
 
-/// Notes crowded windows, then writes the graph's outputs (shared by `build` and `merge`).
-pub(super) fn write_graph(graph: Graph, loaded: &Loaded, output: &OutputOptions, out_dir: &std::path::Path, report: &mut BuildReport) -> Result<()> {
+/// `newsgraph build --update`: folds the inputs into the store of the output folder in one
+/// transaction (unchanged documents skipped before analysis, changed ones replaced, new ones
+/// added; documents not among the inputs stay), then renders the other requested formats
+/// from the store. With no store yet, a full build writes one. A store analysed with another
+/// gazetteer or lexicon is refused, or with `reanalyse` built again from its documents'
+/// paths and the inputs.
+fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
+    use crate::store::{Change, Store};
+    let path = config.out_dir.join(crate::store::FILE_NAME);
+    let with_store = |inputs: Vec<PathBuf>| {
+        let mut c = config.clone();
+        c.update = false;
+        c.inputs = inputs;
+        if !c.output.formats.contains(&Format::Store) {
+            c.output.formats.push(Format::Store);
+        }
+        c
+    };
+    if !path.exists() {
+        let mut report = build_loaded(&with_store(config.inputs.clone()), loaded, progress)?;
+        report.notes.insert(0, format!("note: no store at {} yet: built it from the inputs", path.display()));
+        return Ok(report);
+    }
+    let mut store = Store::open(&path)?;
+    let meta = store.meta()?;
+    if meta.window != config.window.as_str() {
+        return Err(Error::usage(format!("{} counts co-mentions by {}; update it with --window {}", path.display(), meta.window, meta.window)));
+    }
+    if meta.min_confidence != loaded.min_confidence {
+        return Err(Error::usage(format!(
+            "{} keeps claims from confidence {:.2}; update it with --min-confidence {:.2}",
+            path.display(),
+            f64::from(meta.min_confidence) / 100.0,
+            f64::from(meta.min_confidence) / 100.0
+        )));
+    }
+    if meta.gazetteer_digest != loaded.gazetteer.digest {
+        let paths: Vec<String> = {
+            let mut st =
+                store.conn.prepare("SELECT DISTINCT path FROM documents WHERE path != '-' ORDER BY path").map_err(|e| Error::input(path.display(), e))?;
+            st.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(|e| Error::input(path.display(), e))?
+        };
+        if !config.reanalyse {
+            return Err(Error::usage(format!(
+                "{}: the gazetteer or relation lexicon changed since this store was built ({} now {}); add --reanalyse to analyse its documents again (read from {} files)",
+                path.display(),
+                meta.gazetteer_digest,
+                loaded.gazetteer.digest,
+                paths.len()
+            )));
+        }
+        if let Some(gone) = paths.iter().find(|p| !std::path::Path::new(p).exists()) {
+            return Err(Error::input(gone, "a stored document's file is gone, so the store cannot be analysed again; build it anew from the corpus"));
+        }
+        drop(store);
+        let mut inputs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+        for i in &config.inputs {
+            if !inputs.contains(i) {
+                inputs.push(i.clone());
+            }
+        }
+        let n = paths.len();
+        let mut report = build_loaded(&with_store(inputs), loaded, progress)?;
+        report.notes.insert(0, format!("note: the gazetteer or relation lexicon changed: analysed every stored document again ({n} files) with the inputs"));
+        return Ok(report);
+    }
+    let t = std::time::Instant::now();
+    let mut plan = store.begin_update()?;
+    let known = plan.known();
+    let (gaz, window) = (&loaded.gazetteer, config.window);
+    let work = |doc: &text::Document| {
+        let change = known.get(doc.id.as_str()).map_or(Change::New, |(row, sha)| if *sha == doc.sha256() { Change::Same } else { Change::Changed(*row) });
+        progress();
+        (change != Change::Same).then(|| super::batches::analyse_document(doc, &loaded, window, true))
+    };
+    // The sink holds the store by `&mut`: a connection moves between threads but is not shared.
+    let (writing, planned) = (&mut store, &mut plan);
+    let warnings =
+        super::batches::each_document(&config.inputs, config.common.read, config.threads, &work, &mut move |a: Option<crate::graph::Analysis>| match a {
+            Some(a) => writing.update_document(planned, a, gaz),
+            None => {
+                planned.skipped += 1;
+                Ok(())
+            }
+        })?;
+    let summary = store.finish_update(plan, gaz, &loaded.lexicon, &meta)?;
+    loaded.timings.record("update store", t.elapsed());
+    let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
+    report.notes.extend(warnings);
+    report.notes.push(format!(
+        "updated {}: {} documents added, {} replaced, {} unchanged; {} claims added{}{}",
+        path.display(),
+        summary.added,
+        summary.replaced,
+        summary.skipped,
+        summary.claims,
+        if summary.restated > 0 { format!(", {} moved to a state now mentioned (or no longer)", summary.restated) } else { String::new() },
+        if summary.recopied > 0 { format!(", {} copies found again", summary.recopied) } else { String::new() },
+    ));
+    let t = std::time::Instant::now();
+    let mut others = config.output.clone();
+    others.formats.retain(|f| *f != Format::Store);
+    let doc = crate::store::graph_doc(&store)?;
+    report.documents = doc.documents.len();
+    report.nodes = doc.nodes.len();
+    report.edges = doc.edges.len();
+    let meta_path = config.out_dir.join(crate::store::METADATA_FILE);
+    crate::export::write_atomic(&meta_path, crate::store::datasette_metadata().as_bytes())?;
+    report.written.push(path.clone());
+    report.written.push(meta_path);
+    if !others.formats.is_empty() {
+        let doc = resolve_focus(doc, &others.filters, Some(&loaded.gazetteer))?;
+        let staged = pool(config.threads)?.install(|| stage_outputs(&doc, &loaded.gazetteer.style, &others, &config.out_dir, &loaded.timings, &mut report))?;
+        report.written.extend(commit_all(staged)?);
+    }
+    loaded.timings.record("render from the store", t.elapsed());
+    Ok(report)
+}
+
+/// Notes crowded windows, then writes the graph's outputs (shared by `build` and `merge`),
+/// and the store when `store` is being written: all staged, then renamed into place.
+pub(super) fn write_graph(
+    graph: Graph,
+    loaded: &Loaded,
+    output: &OutputOptions,
+    out_dir: &std::path::Path,
+    report: &mut BuildReport,
+    store: Option<crate::store::Writer>,
+) -> Result<()> {
     let crowded: Vec<String> = graph.documents.iter().filter(|d| d.crowded_windows > 0).map(|d| format!("{} ({})", d.id, d.crowded_windows)).collect();
     if !crowded.is_empty() {
         report.notes.push(format!(
@@ -150,9 +298,19 @@ pub(super) fn write_graph(graph: Graph, loaded: &Loaded, output: &OutputOptions,
     }
     let t = std::time::Instant::now();
     let doc = crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon);
-    let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
     loaded.timings.record("graph document", t.elapsed());
-    let staged = stage_outputs(&doc, &loaded.gazetteer.style, output, out_dir, &loaded.timings, report)?;
+    // The store keeps the whole graph, whatever the filters leave in the files.
+    let mut stored = Vec::new();
+    if let Some(w) = store {
+        let t = std::time::Instant::now();
+        stored.push(w.finish(&doc, &loaded.gazetteer, &loaded.lexicon)?);
+        let meta = out_dir.join(crate::store::METADATA_FILE);
+        stored.push(crate::export::stage(&meta, |w| w.write_all(crate::store::datasette_metadata().as_bytes()).map_err(|e| Error::output(&meta, e)))?);
+        loaded.timings.record("store", t.elapsed());
+    }
+    let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
+    let mut staged = stage_outputs(&doc, &loaded.gazetteer.style, output, out_dir, &loaded.timings, report)?;
+    staged.extend(stored);
     // Renaming a large output over its previous version waits on the system dropping the old
     // file (about half a second for the 1.15 GB graph.json of a 200 MB corpus); the graph
     // document is freed meanwhile.
@@ -250,6 +408,8 @@ pub(super) fn stage_outputs(
                 staged.push(bytes("nodes.csv", nodes.as_bytes())?);
                 staged.push(bytes("relationships.csv", rels.as_bytes())?);
             }
+            // Written from the analyses, not the graph document (see `write_graph`).
+            Format::Store => {}
             Format::Report => {
                 let svg_text = svg.as_ref().map(|b| String::from_utf8_lossy(b).into_owned());
                 if svg_text.is_none() {
@@ -263,11 +423,22 @@ pub(super) fn stage_outputs(
     Ok(staged)
 }
 
-/// `newsgraph export`: converts a saved `graph.json` into other formats without re-reading the
-/// corpus. The style comes from the gazetteer folder when there is one.
-pub fn export(graph_json: &std::path::Path, common: &Common, opts: &OutputOptions, out_dir: &std::path::Path) -> Result<BuildReport> {
-    let src = std::fs::read_to_string(graph_json).map_err(|e| Error::input(graph_json.display(), e))?;
-    let doc = crate::export::GraphDoc::parse(&graph_json.display().to_string(), &src)?;
+/// `newsgraph export`: converts a saved `graph.json` or the store into other formats without
+/// re-reading the corpus. The style comes from the gazetteer folder when there is one.
+pub fn export(source: &GraphSource, common: &Common, opts: &OutputOptions, out_dir: &std::path::Path) -> Result<BuildReport> {
+    let doc = match source {
+        GraphSource::Graph(graph_json) => {
+            let src = std::fs::read_to_string(graph_json).map_err(|e| Error::input(graph_json.display(), e))?;
+            crate::export::GraphDoc::parse(&graph_json.display().to_string(), &src)?
+        }
+        GraphSource::Store(path) => {
+            if !path.exists() {
+                return Err(Error::input(path.display(), "no store here: run `newsgraph build` first, or name a graph.json"));
+            }
+            crate::store::graph_doc(&crate::store::Store::open(path)?)?
+        }
+        GraphSource::Corpus(_) => return Err(Error::usage("export reads a graph.json or a store, not a corpus")),
+    };
     let gaz = if common.gazetteer.exists() { Some(load_gazetteer(&common.gazetteer, common.cache.as_deref())?.0) } else { None };
     let style = match &gaz {
         Some(g) => g.style.clone(),

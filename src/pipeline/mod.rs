@@ -8,7 +8,7 @@ mod tag;
 use batches::each_document;
 pub use batches::{Sink, analyse, analyse_each};
 pub use build::{MergeConfig, build, export, map, merge, write_outputs};
-pub use query::{CompareRequest, compare, explain};
+pub use query::{CompareRequest, GraphSource, compare, explain};
 pub use tag::tag;
 
 use std::path::PathBuf;
@@ -43,11 +43,14 @@ pub enum Format {
     Neo4j,
     /// `report.html`.
     Report,
+    /// `newsgraph.db`, the SQLite store (with `metadata.json` for Datasette); written by
+    /// `build` and `merge`.
+    Store,
 }
 
 impl Format {
     /// Every format, in the order they are written.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Json,
         Format::Dot,
         Format::Svg,
@@ -58,6 +61,7 @@ impl Format {
         Format::Nodelink,
         Format::Neo4j,
         Format::Report,
+        Format::Store,
     ];
 
     /// Parses a format name.
@@ -73,9 +77,10 @@ impl Format {
             "nodelink" => Format::Nodelink,
             "neo4j" | "csv" => Format::Neo4j,
             "report" | "html" => Format::Report,
+            "store" | "db" | "sqlite" => Format::Store,
             other => {
                 return Err(Error::usage(format!(
-                    "unknown format {other:?} (expected json, dot, svg, png, gexf, graphml, cytoscape, nodelink, neo4j, report or all)"
+                    "unknown format {other:?} (expected json, dot, svg, png, gexf, graphml, cytoscape, nodelink, neo4j, report, store or all)"
                 )));
             }
         })
@@ -170,6 +175,11 @@ pub struct BuildConfig {
     pub output: OutputOptions,
     /// Worker threads.
     pub threads: usize,
+    /// Fold the inputs into the store in the output folder instead of building anew.
+    pub update: bool,
+    /// With `update`: when the gazetteer or lexicon changed, analyse every stored document
+    /// again (from the paths it was read from) rather than refuse.
+    pub reanalyse: bool,
 }
 
 /// What a build did, for the command line to report.

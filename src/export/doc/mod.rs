@@ -179,6 +179,15 @@ impl<'de> Deserialize<'de> for DocCounts {
 /// The schema name written in `graph.json`.
 pub const SCHEMA: &str = "newsgraph.graph/1";
 
+/// Whether the file at `path` is a `graph.json`: a JSON object whose first kilobytes name this
+/// schema.
+pub fn is_graph_json(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok() && head.trim_ascii_start().starts_with(b"{") && String::from_utf8_lossy(&head).contains("\"schema\": \"newsgraph.graph/")
+}
+
 /// `graph.json`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GraphDoc {
