@@ -392,7 +392,10 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
         Command::Export { graph, db, output } => {
             // A saved graph's claims are filtered here; a build leaves them out as it analyses.
             let mut options = output.options()?;
-            if options.formats.contains(&Format::Store) {
+            // The store is written by `build` (it keeps text a graph.json does not); export
+            // writes the other formats of the list.
+            options.formats.retain(|f| *f != Format::Store);
+            if options.formats.is_empty() {
                 return Err(Error::usage("export does not write a store: `newsgraph build` writes it (the store keeps text a graph.json does not)"));
             }
             options.filters.min_confidence = (common.min_confidence > 0).then(|| f64::from(common.min_confidence) / 100.0);

@@ -6,7 +6,7 @@ use crate::common::*;
 
 #[test]
 fn russia_iran_covers_every_seed_source_with_speakers() {
-    let o = run(&["compare", "Russia", "Iran", "--format", "json"], "");
+    let o = run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "json"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let c: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let sources = c["sources"].as_array().unwrap();
@@ -31,19 +31,19 @@ fn russia_iran_covers_every_seed_source_with_speakers() {
 
 #[test]
 fn people_roll_up_to_their_states() {
-    let a = stdout(&run(&["compare", "Putin", "Araghchi", "--format", "json"], ""));
-    let b = stdout(&run(&["compare", "russia", "Islamic Republic of Iran", "--format", "json"], ""));
+    let a = stdout(&run(&["compare", "-i", "seeds", "Putin", "Araghchi", "--format", "json"], ""));
+    let b = stdout(&run(&["compare", "-i", "seeds", "russia", "Islamic Republic of Iran", "--format", "json"], ""));
     assert_eq!(a, b);
 }
 
 #[test]
 fn every_format_renders() {
     for (format, needle) in [("table", "Timeline"), ("markdown", "| source |"), ("html", "<table>"), ("json", "\"sources\"")] {
-        let o = run(&["compare", "Russia", "Iran", "--format", format], "");
+        let o = run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", format], "");
         assert!(o.status.success(), "{format}: {}", stderr(&o));
         assert!(stdout(&o).contains(needle), "{format}");
     }
-    let html = stdout(&run(&["compare", "Russia", "Iran", "--format", "html"], ""));
+    let html = stdout(&run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "html"], ""));
     assert!(html.starts_with("<!doctype html>"));
     // Text from the articles is escaped: 004 quotes "a friend of Iran" in straight quotes.
     assert!(html.contains("&quot;a friend of Iran&quot;") && !html.contains("\"a friend of Iran\""));
@@ -51,7 +51,7 @@ fn every_format_renders() {
 
 #[test]
 fn all_pairs_are_ranked() {
-    let o = run(&["compare", "--all", "--min-claims", "3", "--format", "json"], "");
+    let o = run(&["compare", "-i", "seeds", "--all", "--min-claims", "3", "--format", "json"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let rows: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let rows = rows.as_array().unwrap();
@@ -63,20 +63,20 @@ fn all_pairs_are_ranked() {
 
 #[test]
 fn unknown_or_identical_actors_exit_2() {
-    let o = run(&["compare", "Russia", "Atlantis"], "");
+    let o = run(&["compare", "-i", "seeds", "Russia", "Atlantis"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Atlantis"));
-    let o = run(&["compare", "Putin", "Russia"], "");
+    let o = run(&["compare", "-i", "seeds", "Putin", "Russia"], "");
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn explain_says_why() {
-    let o = run(&["explain", "000_9c67dfa773ecab7c"], "");
+    let o = run(&["explain", "-i", "seeds", "000_9c67dfa773ecab7c"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("friendship") && out.contains("relations.toml:"), "{out}");
-    let o = run(&["explain", "000_9c67dfa773ecab7c", "--sentence", "9999"], "");
+    let o = run(&["explain", "-i", "seeds", "000_9c67dfa773ecab7c", "--sentence", "9999"], "");
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -98,29 +98,51 @@ fn explain_says_why_not() {
     assert!(sentence(4).contains("russia —disapproval→ iran"), "{out}");
 }
 
-/// `compare --graph` reads a saved graph.json and answers as the corpus does, in every format
-/// and for --all; names resolve among the graph's nodes (ids, labels, aliases, rolled up to
-/// the state), and an unknown one is an error, exit 2.
+/// `compare --graph` reads a saved graph.json, and `compare` (or `--db`) the store; both
+/// answer as the corpus does, in every format and for --all; names resolve among the graph's
+/// nodes (ids, labels, aliases, rolled up to the state), and an unknown one is an error, exit
+/// 2. A store or graph.json given as `-i` is read as such, not as an article.
 #[test]
-fn compare_from_a_saved_graph_equals_compare_from_the_corpus() {
+fn compare_from_a_saved_graph_or_the_store_equals_compare_from_the_corpus() {
     let dir = tempdir();
     let out = dir.path().to_str().unwrap();
-    let o = run(&["build", "-o", out, "--format", "json"], "");
+    let o = run(&["build", "-o", out, "--format", "json,store"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let graph = dir.path().join("graph.json");
     let graph = graph.to_str().unwrap();
-    for args in [&["Russia", "Iran", "--format", "json"][..], &["Putin", "Araghchi", "--format", "markdown"], &["--all"], &["--all", "--format", "json"]] {
-        let corpus = run(&[&["compare"][..], args].concat(), "");
-        let saved = run(&[&["compare"][..], args, &["--graph", graph]].concat(), "");
-        assert!(corpus.status.success() && saved.status.success(), "{args:?}: {}", stderr(&saved));
+    let db = dir.path().join("newsgraph.db");
+    let db = db.to_str().unwrap();
+    for args in [
+        &["Russia", "Iran", "--format", "json"][..],
+        &["Putin", "Araghchi", "--format", "markdown"],
+        &["--all"],
+        &["--all", "--format", "json"],
+        &["Iran", "Israel", "--format", "html"],
+    ] {
+        let corpus = run(&[&["compare", "-i", "seeds"][..], args].concat(), "");
+        assert!(corpus.status.success(), "{args:?}: {}", stderr(&corpus));
         assert!(!stdout(&corpus).is_empty());
-        assert_eq!(stdout(&saved), stdout(&corpus), "{args:?}");
+        for (how, other) in [("--graph", &["--graph", graph][..]), ("--db", &["--db", db]), ("-i store", &["-i", db]), ("-i graph", &["-i", graph])] {
+            let saved = run(&[&["compare"][..], args, other].concat(), "");
+            assert!(saved.status.success(), "{args:?} {how}: {}", stderr(&saved));
+            assert_eq!(stdout(&saved), stdout(&corpus), "{args:?} {how}");
+        }
     }
-    let o = run(&["compare", "Russia", "Nowhereland", "--graph", graph], "");
+    for from in [["--graph", graph], ["--db", db]] {
+        let o = run(&["compare", "Russia", "Nowhereland", from[0], from[1]], "");
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("Nowhereland"), "{}", stderr(&o));
+    }
+    // No store where one is looked for: exit 2, naming it and what to do.
+    let o = run(&["compare", "Russia", "Iran", "--db", &format!("{out}/none.db")], "");
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("Nowhereland"), "{}", stderr(&o));
-    // A person and their state are one actor at state level, on either route.
-    for o in [run(&["compare", "Putin", "Russia"], ""), run(&["compare", "Putin", "Russia", "--graph", graph], "")] {
+    assert!(stderr(&o).contains("none.db") && stderr(&o).contains("newsgraph build"), "{}", stderr(&o));
+    // A person and their state are one actor at state level, on every route.
+    for o in [
+        run(&["compare", "-i", "seeds", "Putin", "Russia"], ""),
+        run(&["compare", "Putin", "Russia", "--graph", graph], ""),
+        run(&["compare", "Putin", "Russia", "--db", db], ""),
+    ] {
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("same actor at state level"), "{}", stderr(&o));
     }

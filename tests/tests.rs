@@ -11,4 +11,5 @@ mod gazetteer;
 mod hostile;
 mod properties;
 mod scale;
+mod store;
 mod tag;

@@ -214,12 +214,11 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
             return Err(Error::input(gone, "a stored document's file is gone, so the store cannot be analysed again; build it anew from the corpus"));
         }
         drop(store);
-        let mut inputs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-        for i in &config.inputs {
-            if !inputs.contains(i) {
-                inputs.push(i.clone());
-            }
-        }
+        // The stored documents' files, but those the inputs read anyway (a folder given again).
+        let named: Vec<PathBuf> = config.inputs.iter().filter_map(|i| std::fs::canonicalize(i).ok()).collect();
+        let mut inputs: Vec<PathBuf> =
+            paths.iter().map(PathBuf::from).filter(|p| std::fs::canonicalize(p).is_ok_and(|p| !named.iter().any(|n| p.starts_with(n)))).collect();
+        inputs.extend(config.inputs.iter().cloned());
         let n = paths.len();
         let mut report = build_loaded(&with_store(inputs), loaded, progress)?;
         report.notes.insert(0, format!("note: the gazetteer or relation lexicon changed: analysed every stored document again ({n} files) with the inputs"));
@@ -261,19 +260,25 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
     let t = std::time::Instant::now();
     let mut others = config.output.clone();
     others.formats.retain(|f| *f != Format::Store);
-    let doc = crate::store::graph_doc(&store)?;
-    report.documents = doc.documents.len();
-    report.nodes = doc.nodes.len();
-    report.edges = doc.edges.len();
-    let meta_path = config.out_dir.join(crate::store::METADATA_FILE);
-    crate::export::write_atomic(&meta_path, crate::store::datasette_metadata().as_bytes())?;
-    report.written.push(path.clone());
-    report.written.push(meta_path);
+    // Rendered inside the update's transaction, then committed, then renamed into place: a
+    // second writer waits until this one's files are written.
+    let mut staged = Vec::new();
     if !others.formats.is_empty() {
+        let doc = crate::store::graph_doc(&store)?;
         let doc = resolve_focus(doc, &others.filters, Some(&loaded.gazetteer))?;
-        let staged = pool(config.threads)?.install(|| stage_outputs(&doc, &loaded.gazetteer.style, &others, &config.out_dir, &loaded.timings, &mut report))?;
-        report.written.extend(commit_all(staged)?);
+        staged = pool(config.threads)?.install(|| stage_outputs(&doc, &loaded.gazetteer.style, &others, &config.out_dir, &loaded.timings, &mut report))?;
+    } else {
+        let counts = store.counts()?;
+        let count = |t: &str| counts.iter().find(|c| c.0 == t).map_or(0, |c| c.1 as usize);
+        report.documents = count("documents");
+        report.nodes = count("entities");
+        report.edges = store.conn.query_row("SELECT count(*) FROM edges", [], |r| r.get::<_, i64>(0)).map_err(|e| Error::input(path.display(), e))? as usize;
     }
+    let meta_path = config.out_dir.join(crate::store::METADATA_FILE);
+    staged.push(crate::export::stage(&meta_path, |w| w.write_all(crate::store::datasette_metadata().as_bytes()).map_err(|e| Error::output(&meta_path, e)))?);
+    store.commit()?;
+    report.written.push(path.clone());
+    report.written.extend(commit_all(staged)?);
     loaded.timings.record("render from the store", t.elapsed());
     Ok(report)
 }

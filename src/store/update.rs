@@ -119,7 +119,8 @@ impl Store {
 
     /// Finishes the update: the touched totals, the claims of the new documents (ids after
     /// the highest stored), states that changed with presence, copies and relation edges of
-    /// the touched keys; then commits.
+    /// the touched keys. The transaction stays open, so the graph files can be rendered from
+    /// it before another writer changes the store; [`Store::commit`] ends it.
     pub fn finish_update(&self, plan: UpdatePlan, gaz: &Gazetteer, lex: &Lexicon, meta: &Meta) -> Result<UpdateSummary> {
         let out = sql_output(&self.path);
         let inp = sql_input(&self.path);
@@ -196,8 +197,12 @@ impl Store {
         summary.recopied = self.refresh_copies(&touched.keys)?;
         self.refresh_relation_edges(Some(&touched.keys), gaz, lex)?;
         self.set_meta(&Meta { schema: SCHEMA_VERSION, generator: format!("newsgraph {}", env!("CARGO_PKG_VERSION")), ..meta.clone() })?;
-        self.conn.execute_batch("COMMIT").map_err(&out)?;
         Ok(summary)
+    }
+
+    /// Commits an update: until now, a failure or a kill leaves the store as it was.
+    pub fn commit(&self) -> Result<()> {
+        self.conn.execute_batch("COMMIT").map_err(sql_output(&self.path))
     }
 
     /// Looks for copies again among the claims of these keys, in publication order, as the

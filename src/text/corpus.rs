@@ -78,6 +78,9 @@ impl Corpus {
                     sources.push(source_for(f, &manifests[&parent]));
                 }
             } else {
+                if let Some(what) = newsgraph_output(input) {
+                    return Err(Error::input(input.display(), format!("this is {what}, not an article")));
+                }
                 let manifest = input.parent().map(|p| p.join("manifest.json")).filter(|m| m.is_file());
                 let entries = match manifest {
                     Some(m) => read_manifest(&m)?,
@@ -230,6 +233,20 @@ impl Iterator for Corpus {
             }
         }
     }
+}
+
+/// What newsgraph output the file at `path` is, from its first bytes: a store (an SQLite
+/// database) or a `graph.json`; `None` for anything else.
+fn newsgraph_output(path: &Path) -> Option<&'static str> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)).ok()?;
+    if head.starts_with(b"SQLite format 3\0") {
+        return Some("an SQLite database (a newsgraph store is read by compare, explain and export with --db)");
+    }
+    let text = String::from_utf8_lossy(&head);
+    (text.trim_start().starts_with('{') && text.contains("\"schema\": \"newsgraph.graph/"))
+        .then_some("a newsgraph graph.json (export and compare read it with --graph)")
 }
 
 pub(super) fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> Source {
