@@ -328,8 +328,9 @@ fn sqlite3_opens_the_store() {
     });
     assert!(q("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'cold shoulder'").parse::<u32>().unwrap() >= 1);
     // The README's question: who says Russia and Iran are allies, and since when.
-    let allies = q("SELECT d.outlet, min(d.published) FROM claims c JOIN documents d ON d.doc = c.doc JOIN relations r ON r.relation = c.relation
-                    WHERE c.pair = 'iran | russia' AND r.polarity = 'cooperative' AND NOT c.negated GROUP BY d.outlet ORDER BY 2");
+    let allies = q(
+        "SELECT outlet, min(published) FROM claim_evidence WHERE pair = 'iran | russia' AND polarity = 'cooperative' AND NOT negated GROUP BY outlet ORDER BY 2",
+    );
     assert!(allies.contains("2022-07-19"), "{allies}");
     // npmi in the edges view agrees with graph.json's.
     let npmi = q("SELECT npmi FROM edges WHERE kind = 'co_mention' AND source = 'iran' AND target = 'russia'");
@@ -388,6 +389,15 @@ fn datasette_serves_the_store_with_its_queries_and_facets() {
     assert!(rows.len() >= 10, "{timeline}");
     assert_eq!(rows[0]["published"], "2022-07-19");
     assert!(rows.iter().any(|r| r["sentence"].as_str().unwrap().contains("cold shoulder")));
+    // Every canned query answers.
+    for (query, want) in [
+        ("who_says_what.json?a=iran&b=russia&_shape=array", "partnership"),
+        ("allies_since.json?a=russia&b=iran&_shape=array", "2022-07-19"),
+        ("edge_sentences.json?source=vladimir-putin&target=iran&_shape=array", "Putin"),
+    ] {
+        let rows = get(&format!("/newsgraph/{query}")).unwrap();
+        assert!(rows.as_array().is_some_and(|r| !r.is_empty()) && rows.to_string().contains(want), "{query}: {rows}");
+    }
     let table = get("/newsgraph/claim_evidence.json?_facet=pair").unwrap();
     let facets = &table["facet_results"];
     let pairs = facets.get("results").map_or(&facets["pair"], |r| &r["pair"]);

@@ -105,6 +105,58 @@ pub struct Analysis {
     pub detail: Option<Box<Detail>>,
 }
 
+/// What the windows of a document hold: see [`count_windows`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WindowCounts {
+    /// Windows holding at least one entity.
+    pub windows: u64,
+    /// Per entity: windows it appears in.
+    pub entity_windows: BTreeMap<u32, u32>,
+    /// Per pair of entities (lower index first): windows they share.
+    pub pairs: BTreeMap<(u32, u32), u32>,
+    /// Windows with more than [`MAX_WINDOW_ENTITIES`] entities, which gave no pairs.
+    pub crowded: usize,
+}
+
+/// Counts the entities of each window (`ranges`, in text order) among `mentions` (in text
+/// order): a mention belongs to the window its first byte is in. The one count of co-mentions,
+/// for a document being analysed and for one the store gives back.
+pub fn count_windows(ranges: impl IntoIterator<Item = std::ops::Range<usize>>, mentions: &[Mention]) -> WindowCounts {
+    let (mut windows, mut entity_windows, mut pairs) = (0u64, BTreeMap::new(), BTreeMap::new());
+    let mut crowded = 0;
+    let mut k = 0;
+    let mut set: Vec<u32> = Vec::new();
+    for r in ranges {
+        while k < mentions.len() && mentions[k].start < r.start {
+            k += 1;
+        }
+        set.clear();
+        let mut j = k;
+        while j < mentions.len() && mentions[j].start < r.end {
+            set.push(mentions[j].entity);
+            j += 1;
+        }
+        set.sort_unstable();
+        set.dedup();
+        if set.is_empty() {
+            continue;
+        }
+        windows += 1;
+        let crowd = set.len() > MAX_WINDOW_ENTITIES;
+        crowded += usize::from(crowd);
+        for (i, &x) in set.iter().enumerate() {
+            *entity_windows.entry(x).or_insert(0u32) += 1;
+            if crowd {
+                continue;
+            }
+            for &y in &set[i + 1..] {
+                *pairs.entry((x, y)).or_insert(0u32) += 1;
+            }
+        }
+    }
+    WindowCounts { windows, entity_windows, pairs, crowded }
+}
+
 /// What the store keeps of a document's text: its sentences (each with its text), its
 /// paragraphs' spans and its mentions. Enough to show any sentence and to run the relation
 /// rules again (`explain`) without the corpus.
@@ -130,38 +182,7 @@ impl Analysis {
             Window::Paragraph => layout.paragraphs.clone(),
             Window::Document => vec![0..doc.text.len()],
         };
-        let (mut windows, mut entity_windows, mut pairs) = (0u64, BTreeMap::new(), BTreeMap::new());
-        let mut crowded = 0;
-        let mut k = 0;
-        let mut set: Vec<u32> = Vec::new();
-        for r in ranges {
-            while k < mentions.len() && mentions[k].start < r.start {
-                k += 1;
-            }
-            set.clear();
-            let mut j = k;
-            while j < mentions.len() && mentions[j].start < r.end {
-                set.push(mentions[j].entity);
-                j += 1;
-            }
-            set.sort_unstable();
-            set.dedup();
-            if set.is_empty() {
-                continue;
-            }
-            windows += 1;
-            let crowd = set.len() > MAX_WINDOW_ENTITIES;
-            crowded += usize::from(crowd);
-            for (i, &x) in set.iter().enumerate() {
-                *entity_windows.entry(x).or_insert(0u32) += 1;
-                if crowd {
-                    continue;
-                }
-                for &y in &set[i + 1..] {
-                    *pairs.entry((x, y)).or_insert(0u32) += 1;
-                }
-            }
-        }
+        let WindowCounts { windows, entity_windows, pairs, crowded } = count_windows(ranges, mentions);
         let info = DocumentInfo {
             id: doc.id.clone(),
             path: doc.path.clone(),

@@ -151,7 +151,7 @@ pub(super) fn analyse_into(
     let warnings = analyse_each(&config.inputs, config.common.read, loaded, config.window, config.threads, detail, progress, &mut |a| {
         if let Some(w) = store.as_deref_mut() {
             let t = std::time::Instant::now();
-            w.add(&a, &loaded.gazetteer)?;
+            w.add(&a)?;
             stored += t.elapsed();
         }
         let t = std::time::Instant::now();

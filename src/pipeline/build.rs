@@ -237,7 +237,7 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
     let (writing, planned) = (&mut store, &mut plan);
     let warnings =
         super::batches::each_document(&config.inputs, config.common.read, config.threads, &work, &mut move |a: Option<crate::graph::Analysis>| match a {
-            Some(a) => writing.update_document(planned, a, gaz),
+            Some(a) => writing.update_document(planned, a, gaz, window),
             None => {
                 planned.skipped += 1;
                 Ok(())
@@ -268,11 +268,8 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
         let doc = resolve_focus(doc, &others.filters, Some(&loaded.gazetteer))?;
         staged = pool(config.threads)?.install(|| stage_outputs(&doc, &loaded.gazetteer.style, &others, &config.out_dir, &loaded.timings, &mut report))?;
     } else {
-        let counts = store.counts()?;
-        let count = |t: &str| counts.iter().find(|c| c.0 == t).map_or(0, |c| c.1 as usize);
-        report.documents = count("documents");
-        report.nodes = count("entities");
-        report.edges = store.conn.query_row("SELECT count(*) FROM edges", [], |r| r.get::<_, i64>(0)).map_err(|e| Error::input(path.display(), e))? as usize;
+        let (documents, nodes, edges) = store.graph_counts()?;
+        (report.documents, report.nodes, report.edges) = (documents as usize, nodes as usize, edges as usize);
     }
     let meta_path = config.out_dir.join(crate::store::METADATA_FILE);
     staged.push(crate::export::stage(&meta_path, |w| w.write_all(crate::store::datasette_metadata().as_bytes()).map_err(|e| Error::output(&meta_path, e)))?);

@@ -129,14 +129,14 @@ pub enum CompareRequest {
 /// [`GraphDoc`](crate::export::GraphDoc), so they give the same answer.
 pub fn compare(common: &Common, source: &GraphSource, request: &CompareRequest, format: crate::compare::Format, threads: usize) -> Result<String> {
     use crate::compare::{resolve, resolve_in};
+    let t = std::time::Instant::now();
     let (doc, pair) = match source {
         GraphSource::Store(path) => {
             let store = open_store(path)?;
-            let names = crate::store::pair_doc(&store, Some(("", "")))?;
-            let pair = resolve_pair(request, |name| resolve_in(&names, name))?;
+            let pair = resolve_pair(request, |name| resolve_in(&crate::store::nodes_named(&store, name)?, name))?;
             let doc = match &pair {
-                Some((x, y)) => crate::store::pair_doc(&store, Some((&x.0, &y.0)))?,
-                None => crate::store::pair_doc(&store, None)?,
+                Some((x, y)) => crate::store::pair_doc(&store, &x.0, &y.0)?,
+                None => crate::store::light_doc(&store)?,
             };
             (doc, pair)
         }
@@ -164,11 +164,19 @@ pub fn compare(common: &Common, source: &GraphSource, request: &CompareRequest, 
             (crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon), pair)
         }
     };
-    Ok(match (request, pair) {
-        (CompareRequest::Pair(..), Some((x, y))) => crate::compare::render(&crate::compare::compare(&doc, x, y)?, format),
+    common.timings.record("read", t.elapsed());
+    let t = std::time::Instant::now();
+    let text = match (request, pair) {
+        (CompareRequest::Pair(..), Some((x, y))) => {
+            let c = crate::compare::compare(&doc, x, y)?;
+            common.timings.record("compare", t.elapsed());
+            crate::compare::render(&c, format)
+        }
         (CompareRequest::All(min), _) => crate::compare::render_ranking(&crate::compare::rank_pairs(&doc, *min)?, &doc, format),
         (CompareRequest::Pair(..), None) => unreachable!("a pair request resolves to a pair"),
-    })
+    };
+    common.timings.record("compare and render", t.elapsed());
+    Ok(text)
 }
 
 /// The two actors of a pair request, each resolved by `resolve`; an error when both are one

@@ -16,7 +16,7 @@ mod read;
 mod update;
 mod write;
 
-pub use read::{Explained, explain_document, graph_doc, pair_doc};
+pub use read::{Explained, explain_document, graph_doc, light_doc, nodes_named, pair_doc};
 pub use update::{Change, UpdatePlan};
 pub use write::Writer;
 
@@ -130,6 +130,9 @@ impl Store {
 
     fn configure(&self) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT).map_err(sql_input(&self.path))?;
+        // The declared references are for readers (Datasette links rows by them); totals are
+        // brought up to date after the rows that name them, inside one transaction.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;").map_err(sql_input(&self.path))?;
         // The views' `npmi` uses ln(); SQLite built without its math functions gets ours.
         let has_ln = self.conn.query_row("SELECT ln(1.0)", [], |_| Ok(())).is_ok();
         if !has_ln {
@@ -183,6 +186,16 @@ impl Store {
             st.execute([k, v.as_str()]).map_err(sql_output(&self.path))?;
         }
         Ok(())
+    }
+
+    /// The graph's documents, nodes and edges (co-mentions, affiliations and relations: what
+    /// the `edges` view lists, counted from its tables).
+    pub fn graph_counts(&self) -> Result<(u64, u64, u64)> {
+        let sql = "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM entities),
+                   (SELECT count(*) FROM co_mention_edges) + (SELECT count(*) FROM relation_edges)
+                 + (SELECT count(*) FROM entities s JOIN entities a ON a.id = s.affiliation AND a.entity != s.entity)";
+        let n: (i64, i64, i64) = self.conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql_input(&self.path))?;
+        Ok((n.0 as u64, n.1 as u64, n.2 as u64))
     }
 
     /// Counts of the main tables, for reports and tests: documents, entities, sentences,

@@ -6,16 +6,17 @@ use std::collections::BTreeMap;
 use rusqlite::params;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::write::{DocCounts as Counted, HOWS, paragraphs_of};
 use super::{Store, claim_id, sql_input};
 use crate::error::{Error, Result};
 use crate::export::GraphDoc;
 use crate::export::doc::{ClaimRec, DocCounts, DocKey, DocumentRec, EdgeRec, GazetteerInfo, Generator, NodeRec, Settings, Spans};
-use crate::gazetteer::How;
+use crate::graph::Window;
 
-/// A relation type as the store keeps it: its attributes, and its place in the lexicon.
+/// A relation type as the store keeps it (its row is its place in the lexicon).
 #[derive(Debug, Clone)]
 struct Relation {
-    position: i64,
+    id: String,
     polarity: String,
     directed: bool,
     cameo: String,
@@ -25,36 +26,62 @@ struct Relation {
     state: bool,
 }
 
+/// The store's lookup tables, each by row.
+struct Lookups {
+    relations: Vec<Relation>,
+    cues: Vec<(String, String)>,
+    pairings: Vec<String>,
+    modalities: Vec<String>,
+    agents: Vec<String>,
+}
+
+/// Nodes with their entity rows, and each entity's windows.
+type Nodes = (Vec<(u32, NodeRec)>, HashMap<u32, i64>);
+
 /// Which claims to read.
-enum Which<'a> {
+enum Which {
     All,
-    Pair(&'a str),
+    Pair(u32, u32),
     Light,
 }
 
 impl Store {
-    fn relations(&self) -> Result<HashMap<String, Relation>> {
+    fn column<T: rusqlite::types::FromSql>(&self, sql: &str) -> Result<Vec<T>> {
+        let inp = sql_input(&self.path);
+        let mut st = self.conn.prepare(sql).map_err(&inp)?;
+        let v = st.query_map([], |r| r.get(0)).map_err(&inp)?.collect::<rusqlite::Result<_>>().map_err(&inp)?;
+        Ok(v)
+    }
+
+    fn lookups(&self) -> Result<Lookups> {
         let inp = sql_input(&self.path);
         let mut st =
-            self.conn.prepare("SELECT relation, position, polarity, directed, cameo, plover, goldstein, quad_class, state FROM relations").map_err(&inp)?;
-        let rows = st
+            self.conn.prepare("SELECT id, polarity, directed, cameo, plover, goldstein, quad_class, state FROM relations ORDER BY relation").map_err(&inp)?;
+        let relations = st
             .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Relation {
-                        position: r.get(1)?,
-                        polarity: r.get(2)?,
-                        directed: r.get(3)?,
-                        cameo: r.get(4)?,
-                        plover: r.get(5)?,
-                        goldstein: r.get(6)?,
-                        quad_class: r.get(7)?,
-                        state: r.get(8)?,
-                    },
-                ))
+                Ok(Relation {
+                    id: r.get(0)?,
+                    polarity: r.get(1)?,
+                    directed: r.get(2)?,
+                    cameo: r.get(3)?,
+                    plover: r.get(4)?,
+                    goldstein: r.get(5)?,
+                    quad_class: r.get(6)?,
+                    state: r.get(7)?,
+                })
             })
+            .map_err(&inp)?
+            .collect::<rusqlite::Result<_>>()
             .map_err(&inp)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(&inp)
+        let mut st = self.conn.prepare("SELECT phrase, rule FROM cues ORDER BY cue").map_err(&inp)?;
+        let cues = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&inp)?.collect::<rusqlite::Result<_>>().map_err(&inp)?;
+        Ok(Lookups {
+            relations,
+            cues,
+            pairings: self.column("SELECT name FROM pairings ORDER BY pairing")?,
+            modalities: self.column("SELECT name FROM modalities ORDER BY modality")?,
+            agents: self.column("SELECT name FROM agents ORDER BY agent")?,
+        })
     }
 
     fn entity_ids(&self) -> Result<HashMap<u32, String>> {
@@ -65,13 +92,18 @@ impl Store {
     }
 
     fn documents(&self) -> Result<Vec<(i64, DocumentRec)>> {
+        self.documents_where("1")
+    }
+
+    /// The documents whose row passes `filter` (SQL over `documents`), in id order.
+    fn documents_where(&self, filter: &str) -> Result<Vec<(i64, DocumentRec)>> {
         let inp = sql_input(&self.path);
         let mut st = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT doc, id, path, title, outlet, url, published, sentences, paragraphs, repeated_paragraphs, boilerplate_from, mentions, crowded_windows, sha256
-                 FROM documents ORDER BY id",
-            )
+                 FROM documents WHERE {filter} ORDER BY id"
+            ))
             .map_err(&inp)?;
         let rows = st
             .query_map([], |r| {
@@ -98,22 +130,28 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(&inp)
     }
 
-    /// Nodes in id order; with `per_document`, each with its mentions per document.
-    fn nodes(&self, per_document: bool, doc_keys: &HashMap<i64, DocKey>) -> Result<(Vec<NodeRec>, HashMap<u32, i64>)> {
+    /// Nodes in id order, and each entity's windows.
+    fn nodes(&self) -> Result<Nodes> {
+        self.nodes_where("1", [])
+    }
+
+    /// The nodes whose row passes `filter` (SQL over `entities`), in id order, and their
+    /// windows.
+    fn nodes_where<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Nodes> {
         let inp = sql_input(&self.path);
         let mut st = self
             .conn
-            .prepare("SELECT entity, id, label, type, iso3, aliases, affiliation, mentions, windows, by_name, by_alias, by_demonym, by_metonym, by_role FROM entities ORDER BY id")
+            .prepare(&format!(
+                "SELECT entity, id, label, type, iso3, aliases, affiliation, mentions, windows, by_name, by_alias, by_demonym, by_metonym, by_role FROM entities WHERE {filter} ORDER BY id"
+            ))
             .map_err(&inp)?;
         let mut windows = HashMap::default();
-        let mut order: Vec<u32> = Vec::new();
-        let mut nodes: Vec<NodeRec> = Vec::new();
+        let mut nodes = Vec::new();
         let rows = st
-            .query_map([], |r| {
+            .query_map(params, |r| {
                 let aliases: String = r.get(5)?;
-                let hows = [How::Name, How::Alias, How::Demonym, How::Metonym, How::Role];
                 let mut matched_as = BTreeMap::new();
-                for (i, h) in hows.into_iter().enumerate() {
+                for (i, h) in HOWS.into_iter().enumerate() {
                     let n: i64 = r.get(9 + i)?;
                     if n > 0 {
                         matched_as.insert(h.as_str().to_string(), n as u64);
@@ -139,78 +177,70 @@ impl Store {
         for row in rows {
             let (e, w, n) = row.map_err(&inp)?;
             windows.insert(e, w);
-            order.push(e);
-            nodes.push(n);
-        }
-        if per_document {
-            let mut per: HashMap<u32, Vec<(DocKey, u64)>> = HashMap::default();
-            let mut st = self.conn.prepare("SELECT entity, doc, mentions FROM entity_documents").map_err(&inp)?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))).map_err(&inp)?;
-            for row in rows {
-                let (e, d, n) = row.map_err(&inp)?;
-                let key = doc_keys
-                    .get(&d)
-                    .ok_or_else(|| Error::input(self.path.display(), format!("entity_documents names document row {d}, which is not stored")))?;
-                per.entry(e).or_default().push((key.clone(), n as u64));
-            }
-            for (e, node) in order.iter().zip(nodes.iter_mut()) {
-                node.documents = per.remove(e).unwrap_or_default().into_iter().collect();
-            }
+            nodes.push((e, n));
         }
         Ok((nodes, windows))
     }
 
     /// Claims in document then text order.
-    fn claims(&self, which: Which, ids: &HashMap<u32, String>, doc_ids: &HashMap<i64, DocKey>, relations: &HashMap<String, Relation>) -> Result<Vec<ClaimRec>> {
+    fn claims(&self, which: Which, ids: &HashMap<u32, String>, doc_ids: &HashMap<i64, DocKey>, look: &Lookups) -> Result<Vec<ClaimRec>> {
         let inp = sql_input(&self.path);
         let text = !matches!(which, Which::Light);
         let sql = format!(
             "SELECT c.claim, c.doc, c.subject, c.object, c.subject_state, c.object_state, c.relation, c.negated, c.modality, c.speaker,
                     s.start, s.\"end\", c.subject_start, c.subject_end, c.object_start, c.object_end, c.cue_start, c.cue_end,
-                    {}, {}, c.cue_phrase, c.rule, c.pairing, c.confidence, c.subject_agent, c.object_agent, c.copy_of
+                    {}, c.cue, c.pairing, c.confidence, c.subject_agent, c.object_agent, c.copy_of
              FROM claims c JOIN sentences s ON s.sentence = c.sentence JOIN documents d ON d.doc = c.doc {}
-             ORDER BY d.id, c.position",
+             ORDER BY d.id, c.claim",
             if text { "s.text" } else { "''" },
-            if text { "c.cue" } else { "''" },
-            if matches!(which, Which::Pair(_)) { "WHERE c.pair = ?1" } else { "" }
+            if matches!(which, Which::Pair(..)) { "WHERE c.pair_a = ?1 AND c.pair_b = ?2" } else { "" }
         );
         let mut st = self.conn.prepare(&sql).map_err(&inp)?;
-        let missing = |what: &str, x: i64| Error::input(self.path.display(), format!("a claim names {what} {x}, which is not stored"));
-        /// Numbers, strings, speaker, confidence, and optional strings of a claim row.
-        type Raw = (Vec<i64>, Vec<String>, Option<i64>, Option<f64>, Vec<Option<String>>);
+        let bad = |what: &str, x: i64| Error::input(self.path.display(), format!("a claim names {what} {x}, which is not stored"));
+        /// The integers of a claim row, its sentence text, and its optional codes.
+        type Raw = ([i64; 21], String, [Option<i64>; 5]);
         let read = |r: &rusqlite::Row| -> rusqlite::Result<Raw> {
-            let mut ints = Vec::with_capacity(18);
-            for i in [0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16, 17] {
-                ints.push(r.get(i)?);
+            let mut n = [0i64; 21];
+            for (k, i) in [0usize, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20].into_iter().enumerate() {
+                n[k] = r.get(i)?;
             }
-            ints.push(r.get::<_, bool>(7)? as i64);
-            let strings = vec![r.get(6)?, r.get(8)?, r.get(18)?, r.get(19)?, r.get(20)?, r.get(21)?, r.get(22)?];
-            Ok((ints, strings, r.get(9)?, r.get(23)?, vec![r.get(24)?, r.get(25)?, r.get::<_, Option<i64>>(26)?.map(claim_id)]))
+            Ok((n, r.get(18)?, [r.get(9)?, r.get(21)?, r.get(22)?, r.get(23)?, r.get(24)?]))
         };
         let rows = match which {
-            Which::Pair(p) => st.query_map(params![p], read),
+            Which::Pair(a, b) => st.query_map(params![a, b], read),
             _ => st.query_map([], read),
         }
         .map_err(&inp)?;
         let mut out = Vec::new();
         for row in rows {
-            let (n, s, speaker, confidence, opt) = row.map_err(&inp)?;
-            let id = |e: i64| ids.get(&(e as u32)).cloned().ok_or_else(|| missing("entity", e));
-            let rel = relations.get(&s[0]).ok_or_else(|| Error::input(self.path.display(), format!("relation {:?} is not in the relations table", s[0])))?;
-            let [relation, modality, sentence, cue, cue_phrase, rule, pairing] = <[String; 7]>::try_from(s).expect("seven strings");
-            let [subject_agent, object_agent, copy_of] = <[Option<String>; 3]>::try_from(opt).expect("three options");
+            let (
+                [claim, doc, subject, object, ss, os, relation, negated, modality, s_start, s_end, sub0, sub1, ob0, ob1, cue0, cue1, cue, pairing, ..],
+                sentence,
+                opt,
+            ) = row.map_err(&inp)?;
+            let [speaker, confidence, subject_agent, object_agent, copy_of] = opt;
+            let id = |e: i64| ids.get(&(e as u32)).cloned().ok_or_else(|| bad("entity", e));
+            let rel = look.relations.get(relation as usize).ok_or_else(|| bad("relation", relation))?;
+            let (cue_phrase, rule) = look.cues.get(cue as usize).cloned().ok_or_else(|| bad("cue", cue))?;
+            let name = |list: &[String], x: i64, what: &str| list.get(x as usize).cloned().ok_or_else(|| bad(what, x));
+            let cue_text = if text {
+                let (a, b) = ((cue0 - s_start) as usize, (cue1 - s_start) as usize);
+                sentence.get(a..b).ok_or_else(|| bad("cue span", cue0))?.to_string()
+            } else {
+                String::new()
+            };
             out.push(ClaimRec {
-                id: claim_id(n[0]),
-                document: doc_ids.get(&n[1]).map(|k| k.to_string()).ok_or_else(|| missing("document row", n[1]))?,
-                subject: id(n[2])?,
-                object: id(n[3])?,
-                subject_state: id(n[4])?,
-                object_state: id(n[5])?,
+                id: claim_id(claim),
+                document: doc_ids.get(&doc).map(|k| k.to_string()).ok_or_else(|| bad("document row", doc))?,
+                subject: id(subject)?,
+                object: id(object)?,
+                subject_state: id(ss)?,
+                object_state: id(os)?,
                 directed: rel.directed,
-                relation,
+                relation: rel.id.clone(),
                 polarity: rel.polarity.clone(),
-                negated: n[14] != 0,
-                modality,
+                negated: negated != 0,
+                modality: name(&look.modalities, modality, "modality")?,
                 speaker: speaker.map(id).transpose()?,
                 cameo: rel.cameo.clone(),
                 plover: rel.plover.clone(),
@@ -219,19 +249,19 @@ impl Store {
                 state: rel.state,
                 sentence,
                 spans: Spans {
-                    sentence: [n[6] as usize, n[7] as usize],
-                    subject: [n[8] as usize, n[9] as usize],
-                    object: [n[10] as usize, n[11] as usize],
-                    cue: [n[12] as usize, n[13] as usize],
+                    sentence: [s_start as usize, s_end as usize],
+                    subject: [sub0 as usize, sub1 as usize],
+                    object: [ob0 as usize, ob1 as usize],
+                    cue: [cue0 as usize, cue1 as usize],
                 },
-                cue,
+                cue: cue_text,
                 cue_phrase,
                 rule,
-                pairing,
-                confidence,
-                subject_agent,
-                object_agent,
-                copy_of,
+                pairing: name(&look.pairings, pairing, "pairing")?,
+                confidence: confidence.map(|c| c as f64 / 100.0),
+                subject_agent: subject_agent.map(|a| name(&look.agents, a, "agent")).transpose()?,
+                object_agent: object_agent.map(|a| name(&look.agents, a, "agent")).transpose()?,
+                copy_of: copy_of.map(claim_id),
             });
         }
         Ok(out)
@@ -247,10 +277,26 @@ impl Store {
             Settings { window: meta.window, windows: windows as u64, filters: Vec::new() },
         ))
     }
+
+    /// Every document's counts again, from its mentions and sentences (as the analysis
+    /// counted them), a document at a time: `each(doc row, counts)`.
+    fn each_document_counts(&self, window: Window, each: &mut dyn FnMut(i64, Counted)) -> Result<()> {
+        let inp = sql_input(&self.path);
+        let mut docs = self.conn.prepare("SELECT doc FROM documents ORDER BY doc").map_err(&inp)?;
+        let rows: Vec<i64> = docs.query_map([], |r| r.get(0)).map_err(&inp)?.collect::<rusqlite::Result<_>>().map_err(&inp)?;
+        for doc in rows {
+            each(doc, self.counts_of(doc, window)?);
+        }
+        Ok(())
+    }
 }
 
 fn doc_keys(documents: &[(i64, DocumentRec)]) -> HashMap<i64, DocKey> {
     documents.iter().map(|(row, d)| (*row, DocKey::from(d.id.as_str()))).collect()
+}
+
+fn window_named(name: &str, path: &std::path::Path) -> Result<Window> {
+    crate::export::part::window_named(name).ok_or_else(|| Error::input(path.display(), format!("unknown window {name:?} in meta")))
 }
 
 /// The whole graph document of a store, as the build that wrote it (or a build over the same
@@ -258,24 +304,33 @@ fn doc_keys(documents: &[(i64, DocumentRec)]) -> HashMap<i64, DocKey> {
 pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
     let inp = sql_input(&store.path);
     let (generator, gazetteer, settings) = store.head()?;
+    let window = window_named(&settings.window, &store.path)?;
     let documents = store.documents()?;
     let keys = doc_keys(&documents);
-    let (nodes, windows) = store.nodes(true, &keys)?;
+    let (mut nodes, windows) = store.nodes()?;
     let ids = store.entity_ids()?;
-    let relations = store.relations()?;
-    let claims = store.claims(Which::All, &ids, &keys, &relations)?;
+    let look = store.lookups()?;
+    let claims = store.claims(Which::All, &ids, &keys, &look)?;
     let name = |e: u32| ids.get(&e).cloned().ok_or_else(|| Error::input(store.path.display(), format!("an edge names entity {e}, which is not stored")));
+    // Per-document counts of nodes and co-mentions, counted again from mentions and windows.
+    let mut per_entity: HashMap<u32, Vec<(DocKey, u64)>> = HashMap::default();
+    let mut per_pair: HashMap<(u32, u32), Vec<(DocKey, u64)>> = HashMap::default();
+    let gaz_order = |x: u32, y: u32| if ids.get(&x) <= ids.get(&y) { (x, y) } else { (y, x) };
+    store.each_document_counts(window, &mut |doc, counts| {
+        let Some(key) = keys.get(&doc) else { return };
+        for (e, hows) in &counts.mentions {
+            per_entity.entry(*e).or_default().push((key.clone(), hows.values().map(|&c| u64::from(c)).sum()));
+        }
+        for (&(x, y), &w) in &counts.windows.pairs {
+            per_pair.entry(gaz_order(x, y)).or_default().push((key.clone(), u64::from(w)));
+        }
+    })?;
+    for (e, node) in nodes.iter_mut() {
+        node.documents = per_entity.remove(e).unwrap_or_default().into_iter().collect();
+    }
     let mut edges: Vec<EdgeRec> = Vec::new();
-    // Co-mentions, in id order, with their per-document counts and NPMI over all windows.
     {
         let total = settings.windows as f64;
-        let mut per: HashMap<(u32, u32), Vec<(DocKey, u64)>> = HashMap::default();
-        let mut st = store.conn.prepare("SELECT source, target, doc, windows FROM co_mentions").map_err(&inp)?;
-        for row in st.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?))).map_err(&inp)? {
-            let (s, t, d, w) = row.map_err(&inp)?;
-            let key = keys.get(&d).ok_or_else(|| Error::input(store.path.display(), format!("co_mentions names document row {d}, which is not stored")))?;
-            per.entry((s, t)).or_default().push((key.clone(), w as u64));
-        }
         let mut st = store.conn.prepare("SELECT source, target, weight FROM co_mention_edges").map_err(&inp)?;
         let mut co: Vec<EdgeRec> = Vec::new();
         for row in st.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?, r.get::<_, i64>(2)?))).map_err(&inp)? {
@@ -288,7 +343,7 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
                 target: name(t)?,
                 kind: "co_mention".into(),
                 weight: weight as u64,
-                documents: Some(per.remove(&(s, t)).unwrap_or_default().into_iter().collect()),
+                documents: Some(per_pair.remove(&(s, t)).unwrap_or_default().into_iter().collect()),
                 npmi: Some((npmi * 10_000.0).round() / 10_000.0),
                 ..Default::default()
             });
@@ -296,7 +351,7 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
         co.sort_by(|a, b| (&a.source, &a.target).cmp(&(&b.source, &b.target)));
         edges.extend(co);
     }
-    // Affiliations between nodes.
+    let nodes: Vec<NodeRec> = nodes.into_iter().map(|(_, n)| n).collect();
     let present: std::collections::BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let mut affiliations: Vec<EdgeRec> = nodes
         .iter()
@@ -313,8 +368,8 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
         .collect();
     affiliations.sort_by(|a, b| (&a.source, &a.target).cmp(&(&b.source, &b.target)));
     edges.extend(affiliations);
-    // Relation edges, with the claims behind each in document then text order.
     {
+        // The claims behind each relation edge, in document then text order.
         let mut evidence: HashMap<(String, String, String, bool), Vec<String>> = HashMap::default();
         for c in &claims {
             if c.subject_state == c.object_state {
@@ -331,33 +386,25 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
             .prepare("SELECT source, target, relation, negated, claims, copies, outlets, goldstein_mean, first, last FROM relation_edges")
             .map_err(&inp)?;
         let mut rel_edges: Vec<(i64, EdgeRec)> = Vec::new();
+        type Row = (u32, u32, i64, bool, [i64; 3], f64, Option<String>, Option<String>);
         let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, u32>(0)?,
-                    r.get::<_, u32>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, bool>(3)?,
-                    [r.get::<_, i64>(4)?, r.get::<_, i64>(5)?, r.get::<_, i64>(6)?],
-                    r.get::<_, f64>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                ))
+            .query_map([], |r| -> rusqlite::Result<Row> {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, [r.get(4)?, r.get(5)?, r.get(6)?], r.get(7)?, r.get(8)?, r.get(9)?))
             })
             .map_err(&inp)?;
         for row in rows {
             let (s, t, relation, negated, [claims_n, copies, outlets], goldstein, first, last) = row.map_err(&inp)?;
-            let rel =
-                relations.get(&relation).ok_or_else(|| Error::input(store.path.display(), format!("relation {relation:?} is not in the relations table")))?;
+            let rel = look.relations.get(relation as usize).ok_or_else(|| Error::input(store.path.display(), format!("relation {relation} is not stored")))?;
             let (source, target) = (name(s)?, name(t)?);
-            let ev = evidence.remove(&(source.clone(), target.clone(), relation.clone(), negated)).unwrap_or_default();
+            let ev = evidence.remove(&(source.clone(), target.clone(), rel.id.clone(), negated)).unwrap_or_default();
             rel_edges.push((
-                rel.position,
+                relation,
                 EdgeRec {
                     source,
                     target,
                     kind: "relation".into(),
                     weight: claims_n as u64,
+                    relation: Some(rel.id.clone()),
                     polarity: Some(rel.polarity.clone()),
                     directed: Some(rel.directed),
                     negated: Some(negated),
@@ -368,7 +415,6 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
                     first: Some(first),
                     last: Some(last),
                     evidence: Some(ev),
-                    relation: Some(relation),
                     ..Default::default()
                 },
             ));
@@ -388,31 +434,80 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
     })
 }
 
-/// What `compare` needs of a store: every document and node, and the claims of one pair of
-/// state-level actors (`Some((a, b))`), or every claim without its text (`None`, for
-/// `compare --all`). No edges.
-pub fn pair_doc(store: &Store, pair: Option<(&str, &str)>) -> Result<GraphDoc> {
-    let (generator, gazetteer, settings) = store.head()?;
-    let documents = store.documents()?;
-    let keys = doc_keys(&documents);
-    let (nodes, _) = store.nodes(false, &keys)?;
-    let ids = store.entity_ids()?;
-    let relations = store.relations()?;
-    let name = pair.map(|(a, b)| super::write::pair_name(a, b));
-    let which = match &name {
-        Some(p) => Which::Pair(p),
-        None => Which::Light,
-    };
-    let claims = store.claims(which, &ids, &keys, &relations)?;
+/// The nodes a user's name for an actor could mean: those whose id, label or aliases contain
+/// it (ASCII case aside), with the states they belong to; [`crate::compare::resolve_in`]
+/// decides among them. Every node when none does (a name in another case or script).
+pub fn nodes_named(store: &Store, name: &str) -> Result<GraphDoc> {
+    let (mut nodes, _) = store.nodes_where("instr(lower(id || ' ' || label || ' ' || aliases), lower(?1)) > 0", [name])?;
+    if nodes.is_empty() {
+        nodes = store.nodes()?.0;
+    }
+    let states: Vec<String> = nodes.iter().filter_map(|(_, n)| n.affiliation.clone()).collect();
+    if !states.is_empty() {
+        let list = states.iter().map(|s| format!("'{}'", s.replace('\'', "''"))).collect::<Vec<_>>().join(",");
+        nodes.extend(store.nodes_where(&format!("id IN ({list})"), [])?.0);
+    }
+    Ok(GraphDoc { nodes: nodes.into_iter().map(|(_, n)| n).collect(), ..empty(store)? })
+}
+
+fn empty(store: &Store) -> Result<GraphDoc> {
+    let meta = store.meta()?;
     Ok(GraphDoc {
         schema: crate::export::SCHEMA.into(),
-        generator,
-        gazetteer,
-        settings,
-        documents: documents.into_iter().map(|(_, d)| d).collect(),
-        nodes,
+        generator: Generator { name: "newsgraph".into(), version: env!("CARGO_PKG_VERSION").into() },
+        gazetteer: GazetteerInfo { entities: meta.gazetteer_entities, aliases: meta.gazetteer_aliases, digest: meta.gazetteer_digest },
+        settings: Settings { window: meta.window, windows: 0, filters: Vec::new() },
+        documents: Vec::new(),
+        nodes: Vec::new(),
         edges: Vec::new(),
+        claims: Vec::new().into(),
+    })
+}
+
+/// What `compare` needs of a store for one pair of state-level actors (entity ids): the
+/// pair's claims, read through its index, and only the documents and nodes they name. No
+/// edges.
+pub fn pair_doc(store: &Store, a: &str, b: &str) -> Result<GraphDoc> {
+    let ids = store.entity_ids()?;
+    let look = store.lookups()?;
+    let row_of = |id: &str| ids.iter().find(|(_, x)| x.as_str() == id).map(|(e, _)| *e);
+    let (Some(x), Some(y)) = (row_of(a), row_of(b)) else {
+        return empty(store);
+    };
+    let rows: Vec<i64> = store.column(&format!("SELECT DISTINCT doc FROM claims WHERE pair_a = {} AND pair_b = {}", x.min(y), x.max(y)))?;
+    let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
+    let documents = store.documents_where(&format!("doc IN ({})", list(&mut rows.iter().map(|d| d.to_string()))))?;
+    let keys = doc_keys(&documents);
+    let claims = store.claims(Which::Pair(x.min(y), x.max(y)), &ids, &keys, &look)?;
+    let mut named: std::collections::BTreeSet<&str> = [a, b].into_iter().collect();
+    for c in &claims {
+        named.extend([c.subject.as_str(), c.object.as_str(), c.subject_state.as_str(), c.object_state.as_str()]);
+        named.extend(c.speaker.as_deref());
+    }
+    let quoted = list(&mut named.iter().map(|n| format!("'{}'", n.replace('\'', "''"))));
+    let nodes = store.nodes_where(&format!("id IN ({quoted})"), [])?.0;
+    Ok(GraphDoc {
+        documents: documents.into_iter().map(|(_, d)| d).collect(),
+        nodes: nodes.into_iter().map(|(_, n)| n).collect(),
         claims: claims.into(),
+        ..empty(store)?
+    })
+}
+
+/// What `compare --all` needs of a store: every document and node, and every claim without
+/// its text. No edges.
+pub fn light_doc(store: &Store) -> Result<GraphDoc> {
+    let documents = store.documents()?;
+    let keys = doc_keys(&documents);
+    let (nodes, _) = store.nodes()?;
+    let ids = store.entity_ids()?;
+    let look = store.lookups()?;
+    let claims = store.claims(Which::Light, &ids, &keys, &look)?;
+    Ok(GraphDoc {
+        documents: documents.into_iter().map(|(_, d)| d).collect(),
+        nodes: nodes.into_iter().map(|(_, n)| n).collect(),
+        claims: claims.into(),
+        ..empty(store)?
     })
 }
 
@@ -434,20 +529,24 @@ pub struct Explained {
 /// gazetteer's, so the caller checks the digest.
 pub fn explain_document(store: &Store, document: &str) -> Result<Explained> {
     let inp = sql_input(&store.path);
-    let found: Option<(i64, String, String, String, Option<i64>, i64)> = store
+    let found: Option<(i64, String, Option<i64>, i64)> = store
         .conn
         .query_row(
-            "SELECT doc, id, path, paragraph_spans, boilerplate_from, repeated_paragraphs FROM documents WHERE id = ?1 OR path = ?1 OR path LIKE '%/' || ?1 ORDER BY id LIMIT 1",
+            "SELECT doc, id, boilerplate_from, repeated_paragraphs FROM documents WHERE id = ?1 OR path = ?1 OR path LIKE '%/' || ?1 ORDER BY id LIMIT 1",
             [document],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .ok();
-    let Some((doc, id, _path, spans, tail, repeated)) = found else {
+    let Some((doc, id, tail, repeated)) = found else {
         return Err(Error::usage(format!("no document {document:?} in {}", store.path.display())));
     };
-    let paragraphs: Vec<[usize; 2]> = serde_json::from_str(&spans).map_err(|e| Error::input(store.path.display(), format!("paragraph_spans of {id}: {e}")))?;
-    let mut st =
-        store.conn.prepare("SELECT start, \"end\", paragraph, quoted, text FROM sentences WHERE doc = ?1 AND paragraph >= 0 ORDER BY start").map_err(&inp)?;
+    let mut st = store
+        .conn
+        .prepare(
+            "SELECT s.start, s.\"end\", s.paragraph, s.quoted, s.text FROM documents d JOIN sentences s ON s.sentence BETWEEN d.first_sentence AND d.first_sentence + d.sentences - 1
+             WHERE d.doc = ?1 ORDER BY s.sentence",
+        )
+        .map_err(&inp)?;
     let rows = st
         .query_map([doc], |r| {
             Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, i64>(2)? as usize, r.get::<_, bool>(3)?, r.get::<_, String>(4)?))
@@ -457,36 +556,17 @@ pub fn explain_document(store: &Store, document: &str) -> Result<Explained> {
     let mut sentences = Vec::new();
     for row in rows {
         let (start, end, paragraph, quoted, text) = row.map_err(&inp)?;
-        if bytes.len() < end {
-            bytes.resize(end, b' ');
-        }
         if text.len() != end - start {
             return Err(Error::input(store.path.display(), format!("sentence at {start} of {id} is not {} bytes long", end - start)));
+        }
+        if bytes.len() < end {
+            bytes.resize(end, b' ');
         }
         bytes[start..end].copy_from_slice(text.as_bytes());
         sentences.push(crate::text::Sentence { span: start..end, paragraph, quoted });
     }
-    if let Some(end) = paragraphs.iter().map(|p| p[1]).max()
-        && bytes.len() < end
-    {
-        bytes.resize(end, b' ');
-    }
     let text = String::from_utf8(bytes).map_err(|e| Error::input(store.path.display(), format!("sentences of {id} overlap: {e}")))?;
-    let mut st = store.conn.prepare("SELECT start, \"end\", entity, how FROM mentions WHERE doc = ?1 ORDER BY start").map_err(&inp)?;
-    let hows = [How::Name, How::Alias, How::Demonym, How::Metonym, How::Role];
-    let rows =
-        st.query_map([doc], |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize, r.get::<_, u32>(2)?, r.get::<_, String>(3)?))).map_err(&inp)?;
-    let mut mentions = Vec::new();
-    for row in rows {
-        let (start, end, entity, how) = row.map_err(&inp)?;
-        let how = hows.into_iter().find(|h| h.as_str() == how).ok_or_else(|| Error::input(store.path.display(), format!("unknown match kind {how:?}")))?;
-        mentions.push(crate::tagger::Mention { entity, start, end, how });
-    }
-    let layout = crate::text::Layout {
-        paragraphs: paragraphs.into_iter().map(|[a, b]| a..b).collect(),
-        sentences,
-        repeated: repeated as usize,
-        tail_from: tail.map(|t| t as usize),
-    };
+    let mentions = store.mentions_of(doc)?;
+    let layout = crate::text::Layout { paragraphs: paragraphs_of(&sentences), sentences, repeated: repeated as usize, tail_from: tail.map(|t| t as usize) };
     Ok(Explained { id, text, layout, mentions })
 }

@@ -23,11 +23,42 @@ CREATE TABLE documents (
     mentions INTEGER NOT NULL,
     crowded_windows INTEGER NOT NULL,
     windows INTEGER NOT NULL,
-    paragraph_spans TEXT NOT NULL,
+    first_sentence INTEGER NOT NULL,
+    first_claim INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
     sha256 TEXT NOT NULL
 );
 CREATE INDEX documents_published ON documents (published);
 CREATE INDEX documents_outlet ON documents (outlet);
+
+-- A document's sentences are rows first_sentence .. first_sentence + sentences - 1, its
+-- claims first_claim .. first_claim + claims - 1: ranges, not indexes, find them.
+CREATE TABLE sentences (
+    sentence INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL REFERENCES documents (doc),
+    start INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    quoted INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    "end" INTEGER GENERATED ALWAYS AS (start + length(CAST(text AS BLOB))) VIRTUAL
+);
+
+CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences', content_rowid = 'sentence', columnsize = 0);
+
+CREATE TABLE hows (
+    how INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE mentions (
+    doc INTEGER NOT NULL REFERENCES documents (doc),
+    start INTEGER NOT NULL,
+    entity INTEGER NOT NULL REFERENCES entities (entity),
+    how INTEGER NOT NULL REFERENCES hows (how),
+    length INTEGER NOT NULL,
+    "end" INTEGER GENERATED ALWAYS AS (start + length) VIRTUAL,
+    PRIMARY KEY (doc, start, entity)
+) WITHOUT ROWID;
 
 CREATE TABLE entities (
     entity INTEGER PRIMARY KEY,
@@ -47,62 +78,17 @@ CREATE TABLE entities (
     by_role INTEGER NOT NULL
 );
 
-CREATE TABLE entity_documents (
-    entity INTEGER NOT NULL,
-    doc INTEGER NOT NULL REFERENCES documents (doc),
-    mentions INTEGER NOT NULL,
-    windows INTEGER NOT NULL,
-    by_name INTEGER NOT NULL,
-    by_alias INTEGER NOT NULL,
-    by_demonym INTEGER NOT NULL,
-    by_metonym INTEGER NOT NULL,
-    by_role INTEGER NOT NULL,
-    PRIMARY KEY (entity, doc)
-) WITHOUT ROWID;
-CREATE INDEX entity_documents_doc ON entity_documents (doc);
-
-CREATE TABLE sentences (
-    sentence INTEGER PRIMARY KEY,
-    doc INTEGER NOT NULL REFERENCES documents (doc),
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    paragraph INTEGER NOT NULL,
-    quoted INTEGER NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE INDEX sentences_doc ON sentences (doc, start);
-
-CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences', content_rowid = 'sentence');
-
-CREATE TABLE mentions (
-    doc INTEGER NOT NULL REFERENCES documents (doc),
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    entity INTEGER NOT NULL,
-    how TEXT NOT NULL,
-    PRIMARY KEY (doc, start, entity)
-) WITHOUT ROWID;
-
-CREATE TABLE co_mentions (
-    source INTEGER NOT NULL,
-    target INTEGER NOT NULL,
-    doc INTEGER NOT NULL REFERENCES documents (doc),
-    windows INTEGER NOT NULL,
-    PRIMARY KEY (source, target, doc)
-) WITHOUT ROWID;
-CREATE INDEX co_mentions_doc ON co_mentions (doc);
-
 CREATE TABLE co_mention_edges (
-    source INTEGER NOT NULL,
-    target INTEGER NOT NULL,
+    source INTEGER NOT NULL REFERENCES entities (entity),
+    target INTEGER NOT NULL REFERENCES entities (entity),
     weight INTEGER NOT NULL,
     documents INTEGER NOT NULL,
     PRIMARY KEY (source, target)
 ) WITHOUT ROWID;
 
 CREATE TABLE relations (
-    relation TEXT PRIMARY KEY,
-    position INTEGER NOT NULL,
+    relation INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     polarity TEXT NOT NULL,
     directed INTEGER NOT NULL,
     cameo TEXT NOT NULL,
@@ -110,21 +96,44 @@ CREATE TABLE relations (
     goldstein REAL NOT NULL,
     quad_class TEXT NOT NULL,
     state INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 
+CREATE TABLE cues (
+    cue INTEGER PRIMARY KEY,
+    relation INTEGER NOT NULL REFERENCES relations (relation),
+    phrase TEXT NOT NULL,
+    rule TEXT NOT NULL
+);
+
+CREATE TABLE pairings (
+    pairing INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE modalities (
+    modality INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+CREATE TABLE agents (
+    agent INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+-- Claims: entities, relation, cue, modality, pairing and agents by their rows; spans are
+-- byte offsets into the document text; pair_a and pair_b are the two state-level actors
+-- (lower row first), the key of a pair's claims. claim_evidence reads them in words.
 CREATE TABLE claims (
     claim INTEGER PRIMARY KEY,
     doc INTEGER NOT NULL REFERENCES documents (doc),
-    position INTEGER NOT NULL,
-    subject INTEGER NOT NULL,
-    object INTEGER NOT NULL,
-    subject_state INTEGER NOT NULL,
-    object_state INTEGER NOT NULL,
-    pair TEXT NOT NULL,
-    relation TEXT NOT NULL REFERENCES relations (relation),
+    subject INTEGER NOT NULL REFERENCES entities (entity),
+    object INTEGER NOT NULL REFERENCES entities (entity),
+    subject_state INTEGER NOT NULL REFERENCES entities (entity),
+    object_state INTEGER NOT NULL REFERENCES entities (entity),
+    relation INTEGER NOT NULL REFERENCES relations (relation),
     negated INTEGER NOT NULL,
-    modality TEXT NOT NULL,
-    speaker INTEGER,
+    modality INTEGER NOT NULL REFERENCES modalities (modality),
+    speaker INTEGER REFERENCES entities (entity),
     sentence INTEGER NOT NULL REFERENCES sentences (sentence),
     subject_start INTEGER NOT NULL,
     subject_end INTEGER NOT NULL,
@@ -132,22 +141,23 @@ CREATE TABLE claims (
     object_end INTEGER NOT NULL,
     cue_start INTEGER NOT NULL,
     cue_end INTEGER NOT NULL,
-    cue TEXT NOT NULL,
-    cue_phrase TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    pairing TEXT NOT NULL,
-    confidence REAL,
-    subject_agent TEXT,
-    object_agent TEXT,
-    copy_of INTEGER
+    cue INTEGER NOT NULL REFERENCES cues (cue),
+    pairing INTEGER NOT NULL REFERENCES pairings (pairing),
+    confidence INTEGER,
+    subject_agent INTEGER REFERENCES agents (agent),
+    object_agent INTEGER REFERENCES agents (agent),
+    copy_of INTEGER REFERENCES claims (claim),
+    pair_a INTEGER GENERATED ALWAYS AS (min(subject_state, object_state)) VIRTUAL,
+    pair_b INTEGER GENERATED ALWAYS AS (max(subject_state, object_state)) VIRTUAL
 );
-CREATE INDEX claims_doc ON claims (doc, position);
-CREATE INDEX claims_pair ON claims (pair, relation, negated);
+-- A pair's claims, and (covering) what updates need of them: who is the subject, where, and
+-- whether a copy.
+CREATE INDEX claims_pair ON claims (pair_a, pair_b, relation, negated, subject_state, doc, copy_of);
 
 CREATE TABLE relation_edges (
-    source INTEGER NOT NULL,
-    target INTEGER NOT NULL,
-    relation TEXT NOT NULL,
+    source INTEGER NOT NULL REFERENCES entities (entity),
+    target INTEGER NOT NULL REFERENCES entities (entity),
+    relation INTEGER NOT NULL REFERENCES relations (relation),
     negated INTEGER NOT NULL,
     claims INTEGER NOT NULL,
     copies INTEGER NOT NULL,
@@ -158,20 +168,27 @@ CREATE TABLE relation_edges (
     PRIMARY KEY (source, target, relation, negated)
 ) WITHOUT ROWID;
 
--- What an analyst reads: every claim with its words, names, outlet and date.
+-- What an analyst reads: every claim in words, with its sentence, outlet and date.
 CREATE VIEW claim_evidence AS
 SELECT printf('c-%06d', c.claim) AS id,
-       d.published, d.outlet, c.pair,
-       s.id AS subject, c.relation, r.polarity, c.negated, c.modality, o.id AS object,
-       p.id AS speaker, t.text AS sentence, c.cue, c.confidence,
+       d.published, d.outlet, min(pa.id, pb.id) || ' | ' || max(pa.id, pb.id) AS pair,
+       s.id AS subject, r.id AS relation, r.polarity, c.negated, m.name AS modality, o.id AS object,
+       p.id AS speaker, t.text AS sentence,
+       CAST(substr(CAST(t.text AS BLOB), c.cue_start - t.start + 1, c.cue_end - c.cue_start) AS TEXT) AS cue,
+       c.confidence / 100.0 AS confidence,
        CASE WHEN c.copy_of IS NULL THEN NULL ELSE printf('c-%06d', c.copy_of) END AS copy_of,
-       d.id AS document, d.title, d.url, c.rule, c.pairing
+       d.id AS document, d.title, d.url, q.rule, g.name AS pairing
 FROM claims c
 JOIN documents d ON d.doc = c.doc
 JOIN entities s ON s.entity = c.subject
 JOIN entities o ON o.entity = c.object
+JOIN entities pa ON pa.entity = c.pair_a
+JOIN entities pb ON pb.entity = c.pair_b
 LEFT JOIN entities p ON p.entity = c.speaker
 JOIN relations r ON r.relation = c.relation
+JOIN modalities m ON m.modality = c.modality
+JOIN cues q ON q.cue = c.cue
+JOIN pairings g ON g.pairing = c.pairing
 JOIN sentences t ON t.sentence = c.sentence;
 
 -- Every edge of graph.json, with text ids. `npmi` needs SQLite's math functions (ln).
@@ -188,7 +205,7 @@ UNION ALL
 SELECT s.id, a.id, 'affiliation', 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM entities s JOIN entities a ON a.id = s.affiliation AND a.entity != s.entity
 UNION ALL
-SELECT s.id, t.id, 'relation', e.claims, e.relation, r.polarity, e.negated, e.claims, e.copies,
+SELECT s.id, t.id, 'relation', e.claims, r.id, r.polarity, e.negated, e.claims, e.copies,
        e.outlets, e.first, e.last, NULL, NULL
 FROM relation_edges e
 JOIN entities s ON s.entity = e.source

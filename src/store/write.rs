@@ -1,4 +1,4 @@
-//! Writing the store: a document's rows, claims, and the totals refreshed from them.
+//! Writing the store: a document's rows, its claims, and the totals kept up to date.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,51 +11,101 @@ use crate::error::{Error, Result};
 use crate::export::GraphDoc;
 use crate::export::doc::ClaimRec;
 use crate::gazetteer::{Gazetteer, How};
-use crate::graph::{Analysis, Window};
-use crate::relations::Lexicon;
+use crate::graph::{Analysis, Window, WindowCounts, count_windows};
+use crate::relations::{AgentKind, Lexicon, Modality};
+use crate::tagger::Mention;
 
-/// A pair of actors at state level as the store names it: the two ids in order, joined by
-/// `" | "` (the `pair` column of `claims`, a facet in Datasette).
-pub fn pair_name(a: &str, b: &str) -> String {
-    if a <= b { format!("{a} | {b}") } else { format!("{b} | {a}") }
-}
+/// How a mention matched, by its code in `mentions.how` (the `hows` table).
+pub(crate) const HOWS: [How; 5] = [How::Name, How::Alias, How::Demonym, How::Metonym, How::Role];
 
-/// The key the totals of relation edges and copy detection share: pair, relation, denial.
-pub(crate) type ClaimKey = (String, String, bool);
+/// Modalities by their code in `claims.modality`.
+pub(crate) const MODALITIES: [Modality; 4] = [Modality::Asserted, Modality::Future, Modality::Hypothetical, Modality::Question];
+
+/// The key the totals of relation edges and copy detection share: the pair of state-level
+/// actors (entity rows, lower first), the relation's row, denial.
+pub(crate) type ClaimKey = (u32, u32, i64, bool);
 
 /// Where a document's sentences went: sentence start → row.
 pub(crate) type SentenceRows = HashMap<usize, i64>;
 
+/// A pair of entities in id order.
+pub(crate) fn ordered(gaz: &Gazetteer, x: u32, y: u32) -> (u32, u32) {
+    let id = |e: u32| gaz.entities[e as usize].id.as_str();
+    if id(x) <= id(y) { (x, y) } else { (y, x) }
+}
+
+/// The codes a claim's words are stored as, from the lexicon and the fixed lists.
+pub(crate) struct Codes {
+    relations: HashMap<String, i64>,
+    cues: HashMap<(String, String), i64>,
+    pairings: HashMap<&'static str, i64>,
+}
+
+impl Codes {
+    pub(crate) fn new(lex: &Lexicon) -> Codes {
+        Codes {
+            relations: lex.relations.iter().enumerate().map(|(i, r)| (r.id.clone(), i as i64)).collect(),
+            cues: lex.cues.iter().enumerate().map(|(i, c)| ((c.text.clone(), c.origin.to_string()), i as i64)).collect(),
+            pairings: crate::relations::pairing_rules().enumerate().map(|(i, (name, _))| (name, i as i64)).collect(),
+        }
+    }
+}
+
+fn code_of<T: PartialEq>(list: &[T], x: &T) -> Option<i64> {
+    list.iter().position(|y| y == x).map(|i| i as i64)
+}
+
 impl Store {
-    /// Writes the relation types of the lexicon (replacing any).
-    pub(crate) fn write_relations(&self, lex: &Lexicon) -> Result<()> {
+    /// Writes the lookup tables: how mentions match, modalities, agent kinds, pairing rules,
+    /// and the lexicon's relation types and cues.
+    pub(crate) fn write_lookups(&self, lex: &Lexicon) -> Result<()> {
         let out = sql_output(&self.path);
-        self.conn.execute("DELETE FROM relations", []).map_err(&out)?;
+        for t in ["hows", "modalities", "agents", "pairings", "cues", "relations"] {
+            self.conn.execute(&format!("DELETE FROM {t}"), []).map_err(&out)?;
+        }
+        let names = |table: &str, names: &mut dyn Iterator<Item = &str>| -> Result<()> {
+            let mut st = self.conn.prepare(&format!("INSERT INTO {table} VALUES (?1, ?2)")).map_err(&out)?;
+            for (i, n) in names.enumerate() {
+                st.execute(params![i as i64, n]).map_err(&out)?;
+            }
+            Ok(())
+        };
+        names("hows", &mut HOWS.iter().map(|h| h.as_str()))?;
+        names("modalities", &mut MODALITIES.iter().map(|m| m.as_str()))?;
+        names("agents", &mut AgentKind::ALL.iter().map(|a| a.as_str()))?;
+        names("pairings", &mut crate::relations::pairing_rules().map(|(n, _)| n))?;
         let mut st = self
             .conn
-            .prepare_cached(
-                "INSERT INTO relations (relation, position, polarity, directed, cameo, plover, goldstein, quad_class, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
+            .prepare("INSERT INTO relations (relation, id, polarity, directed, cameo, plover, goldstein, quad_class, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
             .map_err(&out)?;
         for (i, r) in lex.relations.iter().enumerate() {
-            st.execute(params![r.id, i as i64, r.polarity.as_str(), !r.symmetric, r.cameo, r.plover, r.goldstein, r.quad, r.state]).map_err(&out)?;
+            st.execute(params![i as i64, r.id, r.polarity.as_str(), !r.symmetric, r.cameo, r.plover, r.goldstein, r.quad, r.state]).map_err(&out)?;
+        }
+        let mut st = self.conn.prepare("INSERT INTO cues (cue, relation, phrase, rule) VALUES (?1, ?2, ?3, ?4)").map_err(&out)?;
+        for (i, c) in lex.cues.iter().enumerate() {
+            st.execute(params![i as i64, c.relation as i64, c.text, c.origin.to_string()]).map_err(&out)?;
         }
         Ok(())
     }
 
-    /// Inserts one analysed document's own rows (document, sentences and their full-text
-    /// index, mentions, per-entity and per-pair counts); returns its row and where its
-    /// sentences went. Claims are inserted apart ([`Store::insert_claim`]): their ids and
-    /// copies depend on the other documents.
-    pub(crate) fn insert_document(&self, a: &Analysis, gaz: &Gazetteer) -> Result<(i64, SentenceRows)> {
+    /// Inserts one analysed document's own rows (document, sentences, mentions); returns its
+    /// row and where its sentences went. With `index`, its sentences go into the full-text
+    /// index too (a new store indexes them all at the end). Claims are inserted apart
+    /// ([`Store::insert_claims`]): their ids, states and copies depend on other documents.
+    pub(crate) fn insert_document(&self, a: &Analysis, index: bool) -> Result<(i64, SentenceRows)> {
         let out = sql_output(&self.path);
         let d = &a.info;
-        let detail = a.detail.as_deref();
-        let paragraphs: Vec<[usize; 2]> = detail.map(|x| x.paragraphs.iter().map(|p| [p.start, p.end]).collect()).unwrap_or_default();
+        let Some(detail) = a.detail.as_deref() else {
+            return Err(Error::output(&self.path, format!("document {} came without its text", d.id)));
+        };
+        // A bare max() of the key is one lookup; wrapped in coalesce() it would scan the table.
+        let first_sentence: i64 =
+            self.conn.query_row("SELECT max(sentence) FROM sentences", [], |r| r.get::<_, Option<i64>>(0)).map_err(&out)?.unwrap_or(0) + 1;
         self.conn
             .prepare_cached(
-                "INSERT INTO documents (id, path, title, outlet, url, published, sentences, paragraphs, repeated_paragraphs, boilerplate_from, mentions, crowded_windows, windows, paragraph_spans, sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                "INSERT INTO documents (id, path, title, outlet, url, published, sentences, paragraphs, repeated_paragraphs, boilerplate_from, mentions,
+                    crowded_windows, windows, first_sentence, first_claim, claims, sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0, 0, ?15)",
             )
             .and_then(|mut st| {
                 st.execute(params![
@@ -72,7 +122,7 @@ impl Store {
                     d.mentions as i64,
                     d.crowded_windows as i64,
                     a.windows as i64,
-                    serde_json::to_string(&paragraphs).expect("spans serialise"),
+                    first_sentence,
                     d.sha256,
                 ])
             })
@@ -84,238 +134,195 @@ impl Store {
             })?;
         let doc = self.conn.last_insert_rowid();
         let mut rows = SentenceRows::default();
-        if let Some(detail) = detail {
-            let mut sentence = self
-                .conn
-                .prepare_cached("INSERT INTO sentences (doc, start, \"end\", paragraph, quoted, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .map_err(&out)?;
-            let mut fts = self.conn.prepare_cached("INSERT INTO sentences_fts (rowid, text) VALUES (?1, ?2)").map_err(&out)?;
-            for (s, text) in &detail.sentences {
-                sentence.execute(params![doc, s.span.start as i64, s.span.end as i64, s.paragraph as i64, s.quoted, text]).map_err(&out)?;
-                let row = self.conn.last_insert_rowid();
+        let mut sentence =
+            self.conn.prepare_cached("INSERT INTO sentences (sentence, doc, start, paragraph, quoted, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)").map_err(&out)?;
+        let mut fts = self.conn.prepare_cached("INSERT INTO sentences_fts (rowid, text) VALUES (?1, ?2)").map_err(&out)?;
+        for (k, (s, text)) in detail.sentences.iter().enumerate() {
+            let row = first_sentence + k as i64;
+            sentence.execute(params![row, doc, s.span.start as i64, s.paragraph as i64, s.quoted, text]).map_err(&out)?;
+            if index {
                 fts.execute(params![row, text]).map_err(&out)?;
-                rows.insert(s.span.start, row);
             }
-            let mut mention = self.conn.prepare_cached("INSERT INTO mentions (doc, start, \"end\", entity, how) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(&out)?;
-            for m in &detail.mentions {
-                mention.execute(params![doc, m.start as i64, m.end as i64, m.entity, m.how.as_str()]).map_err(&out)?;
-            }
+            rows.insert(s.span.start, row);
         }
-        let mut per_entity = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO entity_documents (entity, doc, mentions, windows, by_name, by_alias, by_demonym, by_metonym, by_role) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
-            .map_err(&out)?;
-        for (&e, hows) in &a.counts {
-            let by = |h: How| hows.get(&h).copied().unwrap_or(0);
-            let total: u32 = hows.values().sum();
-            let windows = a.entity_windows.get(&e).copied().unwrap_or(0);
-            per_entity
-                .execute(params![e, doc, total, windows, by(How::Name), by(How::Alias), by(How::Demonym), by(How::Metonym), by(How::Role)])
-                .map_err(&out)?;
-        }
-        let mut pair = self.conn.prepare_cached("INSERT INTO co_mentions (source, target, doc, windows) VALUES (?1, ?2, ?3, ?4)").map_err(&out)?;
-        for (&(x, y), &w) in &a.pairs {
-            let (s, t) = ordered(gaz, x, y);
-            pair.execute(params![s, t, doc, w]).map_err(&out)?;
+        let mut mention = self.conn.prepare_cached("INSERT INTO mentions (doc, start, entity, how, length) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(&out)?;
+        for m in &detail.mentions {
+            mention.execute(params![doc, m.start as i64, m.entity, code_of(&HOWS, &m.how), (m.end - m.start) as i64]).map_err(&out)?;
         }
         Ok((doc, rows))
     }
 
-    /// Inserts one claim as stored claim `number` of document row `doc`, `position` in its
-    /// text order. `sentence` is its sentence's row (`None`: it is stored with the claim).
-    pub(crate) fn insert_claim<S: AsRef<str>>(
+    /// Inserts the claims of document row `doc`, numbered from `first`, in text order; `rows`
+    /// are its sentences' rows.
+    pub(crate) fn insert_claims<'a, S: AsRef<str> + 'a>(
         &self,
-        number: i64,
         doc: i64,
-        position: usize,
-        c: &ClaimRec<S>,
-        sentence: Option<i64>,
+        first: i64,
+        claims: impl IntoIterator<Item = &'a ClaimRec<S>>,
+        rows: &SentenceRows,
         gaz: &Gazetteer,
-    ) -> Result<()> {
+        codes: &Codes,
+    ) -> Result<i64> {
         let out = sql_output(&self.path);
+        let bad = |m: String| Error::output(&self.path, m);
         let entity = |id: &S| -> Result<u32> {
-            gaz.index_of(id.as_ref())
-                .map(|i| i as u32)
-                .ok_or_else(|| Error::input(self.path.display(), format!("entity {:?} is not in the gazetteer", id.as_ref())))
+            gaz.index_of(id.as_ref()).map(|i| i as u32).ok_or_else(|| bad(format!("entity {:?} is not in the gazetteer", id.as_ref())))
         };
-        let sentence = match sentence {
-            Some(s) => s,
-            None => {
-                let [start, end] = c.spans.sentence;
-                self.conn
-                    .prepare_cached("INSERT INTO sentences (doc, start, \"end\", paragraph, quoted, text) VALUES (?1, ?2, ?3, -1, 0, ?4)")
-                    .and_then(|mut st| st.execute(params![doc, start as i64, end as i64, c.sentence.as_ref()]))
-                    .map_err(&out)?;
-                let row = self.conn.last_insert_rowid();
-                self.conn.execute("INSERT INTO sentences_fts (rowid, text) VALUES (?1, ?2)", params![row, c.sentence.as_ref()]).map_err(&out)?;
-                row
-            }
-        };
-        let copy_of = c.copy_of.as_ref().and_then(|id| super::claim_number(id.as_ref()));
-        let (subject, object) = (entity(&c.subject)?, entity(&c.object)?);
-        let (subject_state, object_state) = (entity(&c.subject_state)?, entity(&c.object_state)?);
-        let speaker = c.speaker.as_ref().map(entity).transpose()?;
-        let s = |x: &S| x.as_ref().to_string();
-        self.conn
+        let mut st = self
+            .conn
             .prepare_cached(
-                "INSERT INTO claims (claim, doc, position, subject, object, subject_state, object_state, pair, relation, negated, modality, speaker, sentence,
-                    subject_start, subject_end, object_start, object_end, cue_start, cue_end, cue, cue_phrase, rule, pairing, confidence, subject_agent, object_agent, copy_of)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                "INSERT INTO claims (claim, doc, subject, object, subject_state, object_state, relation, negated, modality, speaker, sentence,
+                    subject_start, subject_end, object_start, object_end, cue_start, cue_end, cue, pairing, confidence, subject_agent, object_agent, copy_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )
-            .and_then(|mut st| {
-                st.execute(params![
-                    number,
-                    doc,
-                    position as i64,
-                    subject,
-                    object,
-                    subject_state,
-                    object_state,
-                    pair_name(c.subject_state.as_ref(), c.object_state.as_ref()),
-                    s(&c.relation),
-                    c.negated,
-                    s(&c.modality),
-                    speaker,
-                    sentence,
-                    c.spans.subject[0] as i64,
-                    c.spans.subject[1] as i64,
-                    c.spans.object[0] as i64,
-                    c.spans.object[1] as i64,
-                    c.spans.cue[0] as i64,
-                    c.spans.cue[1] as i64,
-                    s(&c.cue),
-                    s(&c.cue_phrase),
-                    s(&c.rule),
-                    s(&c.pairing),
-                    c.confidence,
-                    c.subject_agent.as_ref().map(s),
-                    c.object_agent.as_ref().map(s),
-                    copy_of,
-                ])
-            })
-            .map_err(|e| Error::output(&self.path, format!("claim {}: {e}", super::claim_id(number))))?;
-        Ok(())
+            .map_err(&out)?;
+        let mut n = first;
+        for c in claims {
+            let (subject, object) = (entity(&c.subject)?, entity(&c.object)?);
+            let (ss, os) = (entity(&c.subject_state)?, entity(&c.object_state)?);
+            let relation = *codes.relations.get(c.relation.as_ref()).ok_or_else(|| bad(format!("relation {:?} is not in the lexicon", c.relation.as_ref())))?;
+            let cue = *codes
+                .cues
+                .get(&(c.cue_phrase.as_ref().to_string(), c.rule.as_ref().to_string()))
+                .ok_or_else(|| bad(format!("cue {:?} ({}) is not in the lexicon", c.cue_phrase.as_ref(), c.rule.as_ref())))?;
+            let pairing = *codes.pairings.get(c.pairing.as_ref()).ok_or_else(|| bad(format!("pairing rule {:?}", c.pairing.as_ref())))?;
+            let modality =
+                MODALITIES.iter().position(|m| m.as_str() == c.modality.as_ref()).ok_or_else(|| bad(format!("modality {:?}", c.modality.as_ref())))?;
+            let agent = |a: &Option<S>| a.as_ref().and_then(|a| AgentKind::ALL.iter().position(|k| k.as_str() == a.as_ref())).map(|i| i as i64);
+            let sentence = *rows
+                .get(&c.spans.sentence[0])
+                .ok_or_else(|| bad(format!("claim {}: its sentence at {} is not among the document's", n, c.spans.sentence[0])))?;
+            st.execute(params![
+                n,
+                doc,
+                subject,
+                object,
+                ss,
+                os,
+                relation,
+                c.negated,
+                modality as i64,
+                c.speaker.as_ref().map(entity).transpose()?,
+                sentence,
+                c.spans.subject[0] as i64,
+                c.spans.subject[1] as i64,
+                c.spans.object[0] as i64,
+                c.spans.object[1] as i64,
+                c.spans.cue[0] as i64,
+                c.spans.cue[1] as i64,
+                cue,
+                pairing,
+                c.confidence.map(|x| (x * 100.0).round() as i64),
+                agent(&c.subject_agent),
+                agent(&c.object_agent),
+                c.copy_of.as_ref().and_then(|id| super::claim_number(id.as_ref())),
+            ])
+            .map_err(|e| bad(format!("claim {}: {e}", super::claim_id(n))))?;
+            n += 1;
+        }
+        self.conn.execute("UPDATE documents SET first_claim = ?2, claims = ?3 WHERE doc = ?1", params![doc, first, n - first]).map_err(&out)?;
+        Ok(n)
     }
 
-    /// Recomputes the totals of `entities` (all, or these) from their per-document rows: a
-    /// node with no mention left is removed.
-    pub(crate) fn refresh_entities(&self, only: Option<&BTreeSet<u32>>, gaz: &Gazetteer) -> Result<()> {
+    /// Adds `sign` times a document's counts to the totals of entities and co-mention edges:
+    /// new rows for what was not there, rows that reach zero removed.
+    pub(crate) fn add_totals(&self, counts: &DocCounts, sign: i64, gaz: &Gazetteer) -> Result<()> {
         let out = sql_output(&self.path);
-        const TOTALS: &str = "SELECT entity, sum(mentions), sum(windows), count(*), sum(by_name), sum(by_alias), sum(by_demonym), sum(by_metonym), sum(by_role) FROM entity_documents";
-        type Totals = (u32, [i64; 8]);
-        let read = |r: &rusqlite::Row| -> rusqlite::Result<Totals> {
-            let mut v = [0i64; 8];
-            for (i, x) in v.iter_mut().enumerate() {
-                *x = r.get(i + 1)?;
-            }
-            Ok((r.get(0)?, v))
-        };
-        let totals: Vec<Totals> = match only {
-            None => {
-                self.conn.execute("DELETE FROM entities", []).map_err(&out)?;
-                let mut st = self.conn.prepare(&format!("{TOTALS} GROUP BY entity")).map_err(&out)?;
-                st.query_map([], read).map_err(&out)?.collect::<rusqlite::Result<_>>().map_err(&out)?
-            }
-            Some(set) => {
-                let mut st = self.conn.prepare_cached(&format!("{TOTALS} WHERE entity = ?1 GROUP BY entity")).map_err(&out)?;
-                let mut del = self.conn.prepare_cached("DELETE FROM entities WHERE entity = ?1").map_err(&out)?;
-                let mut v = Vec::new();
-                for &e in set {
-                    del.execute([e]).map_err(&out)?;
-                    v.extend(st.query_map([e], read).map_err(&out)?.collect::<rusqlite::Result<Vec<_>>>().map_err(&out)?);
-                }
-                v
-            }
-        };
-        let mut ins = self
+        let mut ent = self
             .conn
             .prepare_cached(
                 "INSERT INTO entities (entity, id, label, type, iso3, aliases, affiliation, mentions, windows, documents, by_name, by_alias, by_demonym, by_metonym, by_role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (entity) DO UPDATE SET mentions = mentions + excluded.mentions, windows = windows + excluded.windows,
+                    documents = documents + excluded.documents, by_name = by_name + excluded.by_name, by_alias = by_alias + excluded.by_alias,
+                    by_demonym = by_demonym + excluded.by_demonym, by_metonym = by_metonym + excluded.by_metonym, by_role = by_role + excluded.by_role",
             )
             .map_err(&out)?;
-        for (e, v) in totals {
-            let Some(ent) = gaz.entities.get(e as usize) else {
+        for (&e, hows) in &counts.mentions {
+            let Some(x) = gaz.entities.get(e as usize) else {
                 return Err(Error::input(self.path.display(), format!("entity {e} is not in this gazetteer")));
             };
-            let aliases: Vec<&str> = ent.aliases.iter().filter(|a| a.text != ent.name).map(|a| a.text.as_str()).collect();
-            ins.execute(params![
+            let aliases: Vec<&str> = x.aliases.iter().filter(|a| a.text != x.name).map(|a| a.text.as_str()).collect();
+            let by = |h: How| sign * i64::from(hows.get(&h).copied().unwrap_or(0));
+            let total: i64 = sign * hows.values().map(|&c| i64::from(c)).sum::<i64>();
+            let windows = sign * i64::from(counts.windows.entity_windows.get(&e).copied().unwrap_or(0));
+            ent.execute(params![
                 e,
-                ent.id,
-                ent.name,
-                ent.kind,
-                ent.iso3,
+                x.id,
+                x.name,
+                x.kind,
+                x.iso3,
                 serde_json::to_string(&aliases).expect("aliases serialise"),
-                ent.affiliation,
-                v[0],
-                v[1],
-                v[2],
-                v[3],
-                v[4],
-                v[5],
-                v[6],
-                v[7]
+                x.affiliation,
+                total,
+                windows,
+                sign,
+                by(How::Name),
+                by(How::Alias),
+                by(How::Demonym),
+                by(How::Metonym),
+                by(How::Role)
             ])
             .map_err(&out)?;
         }
-        Ok(())
-    }
-
-    /// Recomputes co-mention edges (all, or these pairs) from their per-document rows.
-    pub(crate) fn refresh_co_mentions(&self, only: Option<&BTreeSet<(u32, u32)>>) -> Result<()> {
-        let out = sql_output(&self.path);
-        match only {
-            None => {
-                self.conn
-                    .execute_batch(
-                        "DELETE FROM co_mention_edges;
-                         INSERT INTO co_mention_edges (source, target, weight, documents) SELECT source, target, sum(windows), count(*) FROM co_mentions GROUP BY source, target;",
-                    )
-                    .map_err(&out)?;
-            }
-            Some(set) => {
-                let mut del = self.conn.prepare_cached("DELETE FROM co_mention_edges WHERE source = ?1 AND target = ?2").map_err(&out)?;
-                let mut ins = self
-                    .conn
-                    .prepare_cached(
-                        "INSERT INTO co_mention_edges (source, target, weight, documents)
-                         SELECT source, target, sum(windows), count(*) FROM co_mentions WHERE source = ?1 AND target = ?2 GROUP BY source, target",
-                    )
-                    .map_err(&out)?;
-                for &(s, t) in set {
-                    del.execute([s, t]).map_err(&out)?;
-                    ins.execute([s, t]).map_err(&out)?;
-                }
-            }
+        let mut pair = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO co_mention_edges (source, target, weight, documents) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (source, target) DO UPDATE SET weight = weight + excluded.weight, documents = documents + excluded.documents",
+            )
+            .map_err(&out)?;
+        for (&(x, y), &w) in &counts.windows.pairs {
+            let (s, t) = ordered(gaz, x, y);
+            pair.execute(params![s, t, sign * i64::from(w), sign]).map_err(&out)?;
+        }
+        if sign < 0 {
+            self.conn.execute_batch("DELETE FROM entities WHERE mentions <= 0; DELETE FROM co_mention_edges WHERE documents <= 0;").map_err(&out)?;
         }
         Ok(())
     }
 
-    /// Recomputes relation edges (all, or those of these claim keys) from the claims: per
-    /// (source state, target state, relation, denial), the claims that are not copies, the
-    /// copies, distinct outlets of the originals and the first and last dates, as the graph
-    /// folds them (`graph::relation_edges`).
-    pub(crate) fn refresh_relation_edges(&self, only: Option<&BTreeSet<ClaimKey>>, gaz: &Gazetteer, lex: &Lexicon) -> Result<()> {
-        let out = sql_output(&self.path);
-        let keys: Vec<ClaimKey> = match only {
-            Some(set) => set.iter().cloned().collect(),
-            None => {
-                self.conn.execute("DELETE FROM relation_edges", []).map_err(&out)?;
-                let mut st = self.conn.prepare("SELECT DISTINCT pair, relation, negated FROM claims").map_err(&out)?;
-                st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(&out)?.collect::<rusqlite::Result<_>>().map_err(&out)?
-            }
-        };
-        let mut claims = self
+    /// Every document's date, id and outlet (for ordering claims and counting outlets).
+    pub(crate) fn document_facts(&self) -> Result<HashMap<i64, DocFacts>> {
+        let inp = sql_input(&self.path);
+        let mut st = self.conn.prepare("SELECT doc, published, id, coalesce(outlet, 'document ' || id) FROM documents").map_err(&inp)?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, DocFacts { published: r.get(1)?, id: r.get(2)?, outlet: r.get(3)? }))).map_err(&inp)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&inp)
+    }
+
+    /// The claims of one key, from the covering index, in publication order (undated last,
+    /// then by document id, then in text order), as copy detection reads them.
+    pub(crate) fn key_claims(&self, key: &ClaimKey, docs: &HashMap<i64, DocFacts>) -> Result<Vec<KeyClaim>> {
+        let inp = sql_input(&self.path);
+        let &(a, b, relation, negated) = key;
+        let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT c.subject_state, c.object_state, c.copy_of IS NULL, coalesce(d.outlet, 'document ' || d.id), d.published
-                 FROM claims c JOIN documents d ON d.doc = c.doc WHERE c.pair = ?1 AND c.relation = ?2 AND c.negated = ?3",
-            )
+            .prepare_cached("SELECT claim, subject_state, doc, copy_of FROM claims WHERE pair_a = ?1 AND pair_b = ?2 AND relation = ?3 AND negated = ?4")
+            .map_err(&inp)?;
+        let rows = st
+            .query_map(params![a, b, relation, negated], |r| Ok(KeyClaim { claim: r.get(0)?, subject_state: r.get(1)?, doc: r.get(2)?, copy_of: r.get(3)? }))
+            .map_err(&inp)?;
+        let mut v: Vec<KeyClaim> = rows.collect::<rusqlite::Result<_>>().map_err(&inp)?;
+        if let Some(c) = v.iter().find(|c| !docs.contains_key(&c.doc)) {
+            return Err(Error::input(self.path.display(), format!("claim {} names document row {}, which is not stored", c.claim, c.doc)));
+        }
+        v.sort_by(|x, y| {
+            let (p, q) = (&docs[&x.doc], &docs[&y.doc]);
+            (p.published.is_none(), &p.published, &p.id, x.claim).cmp(&(q.published.is_none(), &q.published, &q.id, y.claim))
+        });
+        Ok(v)
+    }
+
+    /// Recomputes relation edges of these claim keys from the claims: per (source state,
+    /// target state, relation, denial), the claims that are not copies, the copies, distinct
+    /// outlets of the originals and the first and last dates, as the graph folds them
+    /// (`graph::relation_edges`).
+    pub(crate) fn refresh_relation_edges(&self, keys: &BTreeSet<ClaimKey>, docs: &HashMap<i64, DocFacts>, gaz: &Gazetteer, lex: &Lexicon) -> Result<()> {
+        let out = sql_output(&self.path);
+        let mut del = self
+            .conn
+            .prepare_cached("DELETE FROM relation_edges WHERE source IN (?1, ?2) AND target IN (?1, ?2) AND relation = ?3 AND negated = ?4")
             .map_err(&out)?;
-        let mut del =
-            self.conn.prepare_cached("DELETE FROM relation_edges WHERE source = ?1 AND target = ?2 AND relation = ?3 AND negated = ?4").map_err(&out)?;
         let mut ins = self
             .conn
             .prepare_cached(
@@ -323,61 +330,42 @@ impl Store {
             )
             .map_err(&out)?;
         let id_of = |e: u32| gaz.entities.get(e as usize).map_or("", |x| x.id.as_str());
-        for (pair, relation, negated) in keys {
-            let Some(rel) = lex.relations.iter().find(|r| r.id == relation) else {
-                return Err(Error::input(self.path.display(), format!("relation {relation:?} is not in this lexicon")));
+        for key @ &(a, b, relation, negated) in keys {
+            let Some(rel) = lex.relations.get(relation as usize) else {
+                return Err(Error::input(self.path.display(), format!("relation {relation} is not in this lexicon")));
             };
             #[derive(Default)]
-            struct Sum {
+            struct Sum<'d> {
                 claims: i64,
                 copies: i64,
-                outlets: BTreeSet<String>,
-                first: Option<String>,
-                last: Option<String>,
+                outlets: BTreeSet<&'d str>,
+                first: Option<&'d str>,
+                last: Option<&'d str>,
             }
             let mut edges: BTreeMap<(u32, u32), Sum> = BTreeMap::new();
-            let rows = claims
-                .query_map(params![pair, relation, negated], |r| {
-                    Ok((r.get::<_, u32>(0)?, r.get::<_, u32>(1)?, r.get::<_, bool>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<String>>(4)?))
-                })
-                .map_err(&out)?;
-            for row in rows {
-                let (mut s, mut t, original, outlet, published) = row.map_err(&out)?;
+            let claims = self.key_claims(key, docs)?;
+            for c in &claims {
+                let (mut s, mut t) = (c.subject_state, if c.subject_state == a { b } else { a });
                 if s == t {
                     continue;
                 }
                 if rel.symmetric && id_of(t) < id_of(s) {
                     std::mem::swap(&mut s, &mut t);
                 }
+                let d = &docs[&c.doc];
                 let sum = edges.entry((s, t)).or_default();
-                if original {
+                if c.copy_of.is_none() {
                     sum.claims += 1;
-                    sum.outlets.insert(outlet);
+                    sum.outlets.insert(&d.outlet);
                 } else {
                     sum.copies += 1;
                 }
-                if let Some(p) = published {
-                    if sum.first.as_ref().is_none_or(|f| p < *f) {
-                        sum.first = Some(p.clone());
-                    }
-                    if sum.last.as_ref().is_none_or(|l| p > *l) {
-                        sum.last = Some(p);
-                    }
+                if let Some(p) = d.published.as_deref() {
+                    sum.first = Some(sum.first.map_or(p, |f| f.min(p)));
+                    sum.last = Some(sum.last.map_or(p, |l| l.max(p)));
                 }
             }
-            if only.is_some() {
-                // The edges this key had: every orientation of the pair's two states.
-                let mut st = self.conn.prepare_cached("SELECT source, target FROM relation_edges WHERE relation = ?1 AND negated = ?2 AND source IN (SELECT entity FROM entities WHERE id = ?3 OR id = ?4) AND target IN (SELECT entity FROM entities WHERE id = ?3 OR id = ?4)").map_err(&out)?;
-                let (a, b) = pair.split_once(" | ").unwrap_or((&pair, &pair));
-                let old: Vec<(u32, u32)> = st
-                    .query_map(params![relation, negated, a, b], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(&out)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(&out)?;
-                for (s, t) in old {
-                    del.execute(params![s, t, relation, negated]).map_err(&out)?;
-                }
-            }
+            del.execute(params![a, b, relation, negated]).map_err(&out)?;
             for ((s, t), sum) in edges {
                 ins.execute(params![s, t, relation, negated, sum.claims, sum.copies, sum.outlets.len() as i64, rel.goldstein, sum.first, sum.last])
                     .map_err(&out)?;
@@ -385,12 +373,153 @@ impl Store {
         }
         Ok(())
     }
+
+    /// A stored document's mentions, in text order.
+    pub(crate) fn mentions_of(&self, doc: i64) -> Result<Vec<Mention>> {
+        let inp = sql_input(&self.path);
+        let mut st = self.conn.prepare_cached("SELECT start, \"end\", entity, how FROM mentions WHERE doc = ?1 ORDER BY start, entity").map_err(&inp)?;
+        let rows = st.query_map([doc], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, u32>(2)?, r.get::<_, i64>(3)?))).map_err(&inp)?;
+        let mut v = Vec::new();
+        for row in rows {
+            let (start, end, entity, how) = row.map_err(&inp)?;
+            let how = *HOWS.get(how as usize).ok_or_else(|| Error::input(self.path.display(), format!("mention kind {how}")))?;
+            v.push(Mention { entity, start: start as usize, end: end as usize, how });
+        }
+        Ok(v)
+    }
+
+    /// A stored document's sentences (span, paragraph, quoted), in order.
+    pub(crate) fn sentence_spans(&self, doc: i64) -> Result<Vec<crate::text::Sentence>> {
+        let inp = sql_input(&self.path);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT s.start, s.\"end\", s.paragraph, s.quoted FROM documents d JOIN sentences s ON s.sentence BETWEEN d.first_sentence AND d.first_sentence + d.sentences - 1
+                 WHERE d.doc = ?1 ORDER BY s.sentence",
+            )
+            .map_err(&inp)?;
+        let rows = st
+            .query_map([doc], |r| {
+                Ok(crate::text::Sentence {
+                    span: r.get::<_, i64>(0)? as usize..r.get::<_, i64>(1)? as usize,
+                    paragraph: r.get::<_, i64>(2)? as usize,
+                    quoted: r.get(3)?,
+                })
+            })
+            .map_err(&inp)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&inp)
+    }
+
+    /// What a stored document adds to the totals, counted again from its mentions and
+    /// sentences as the analysis counted them.
+    pub(crate) fn counts_of(&self, doc: i64, window: Window) -> Result<DocCounts> {
+        let mentions = self.mentions_of(doc)?;
+        let sentences = self.sentence_spans(doc)?;
+        Ok(DocCounts::new(&mentions, &sentences, window))
+    }
+
+    /// The claim keys of document row `doc`.
+    pub(crate) fn keys_of(&self, doc: i64, into: &mut BTreeSet<ClaimKey>) -> Result<()> {
+        let inp = sql_input(&self.path);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT c.pair_a, c.pair_b, c.relation, c.negated FROM documents d JOIN claims c ON c.claim BETWEEN d.first_claim AND d.first_claim + d.claims - 1 WHERE d.doc = ?1",
+            )
+            .map_err(&inp)?;
+        for k in st.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).map_err(&inp)? {
+            into.insert(k.map_err(&inp)?);
+        }
+        Ok(())
+    }
+
+    /// Deletes document row `doc` and everything it holds.
+    pub(crate) fn delete_document(&self, doc: i64) -> Result<()> {
+        let out = sql_output(&self.path);
+        let (first_sentence, sentences, first_claim, claims): (i64, i64, i64, i64) = self
+            .conn
+            .query_row("SELECT first_sentence, sentences, first_claim, claims FROM documents WHERE doc = ?1", [doc], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(&out)?;
+        let (last_sentence, last_claim) = (first_sentence + sentences - 1, first_claim + claims - 1);
+        // Claims of other documents that copied this one's are originals until copies are
+        // looked for again (for the keys this document touched).
+        self.conn.execute("UPDATE claims SET copy_of = NULL WHERE copy_of BETWEEN ?1 AND ?2", [first_claim, last_claim]).map_err(&out)?;
+        self.conn.execute("DELETE FROM claims WHERE claim BETWEEN ?1 AND ?2", [first_claim, last_claim]).map_err(&out)?;
+        self.conn
+            .execute(
+                "INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', sentence, text FROM sentences WHERE sentence BETWEEN ?1 AND ?2",
+                [first_sentence, last_sentence],
+            )
+            .map_err(&out)?;
+        self.conn.execute("DELETE FROM sentences WHERE sentence BETWEEN ?1 AND ?2", [first_sentence, last_sentence]).map_err(&out)?;
+        self.conn.execute("DELETE FROM mentions WHERE doc = ?1", [doc]).map_err(&out)?;
+        self.conn.execute("DELETE FROM documents WHERE doc = ?1", [doc]).map_err(&out)?;
+        Ok(())
+    }
 }
 
-/// A pair of entities in the order the graph draws a co-mention edge: lower id first.
-pub(crate) fn ordered(gaz: &Gazetteer, x: u32, y: u32) -> (u32, u32) {
-    let id = |e: u32| gaz.entities[e as usize].id.as_str();
-    if id(x) <= id(y) { (x, y) } else { (y, x) }
+/// What ordering and folding claims need of their document.
+#[derive(Debug, Clone)]
+pub(crate) struct DocFacts {
+    pub(crate) published: Option<String>,
+    pub(crate) id: String,
+    pub(crate) outlet: String,
+}
+
+/// A claim as its key's index holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyClaim {
+    pub(crate) claim: i64,
+    pub(crate) subject_state: u32,
+    pub(crate) doc: i64,
+    pub(crate) copy_of: Option<i64>,
+}
+
+/// What one document adds to the totals: mentions per entity by how they matched, and its
+/// windows' counts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocCounts {
+    pub(crate) mentions: BTreeMap<u32, BTreeMap<How, u32>>,
+    pub(crate) windows: WindowCounts,
+}
+
+impl DocCounts {
+    /// Counted from a document's mentions and sentences, with `window` (paragraphs are the
+    /// sentences' own).
+    pub(crate) fn new(mentions: &[Mention], sentences: &[crate::text::Sentence], window: Window) -> DocCounts {
+        let mut counts: BTreeMap<u32, BTreeMap<How, u32>> = BTreeMap::new();
+        for m in mentions {
+            *counts.entry(m.entity).or_default().entry(m.how).or_default() += 1;
+        }
+        let ranges: Vec<std::ops::Range<usize>> = match window {
+            Window::Sentence => sentences.iter().map(|s| s.span.clone()).collect(),
+            Window::Paragraph => paragraphs_of(sentences),
+            Window::Document => vec![0..usize::MAX],
+        };
+        DocCounts { mentions: counts, windows: count_windows(ranges, mentions) }
+    }
+
+    /// An analysed document's counts.
+    pub(crate) fn of(a: &Analysis) -> DocCounts {
+        DocCounts {
+            mentions: a.counts.clone(),
+            windows: WindowCounts { windows: a.windows, entity_windows: a.entity_windows.clone(), pairs: a.pairs.clone(), crowded: a.info.crowded_windows },
+        }
+    }
+}
+
+/// Paragraph spans from the sentences that cover them.
+pub(crate) fn paragraphs_of(sentences: &[crate::text::Sentence]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    for s in sentences {
+        match out.last_mut() {
+            Some((p, r)) if *p == s.paragraph => r.end = s.span.end,
+            _ => out.push((s.paragraph, s.span.clone())),
+        }
+    }
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Writes a new store beside its final place while `build` runs, and moves it there when the
@@ -400,6 +529,7 @@ pub struct Writer {
     tmp: tempfile::TempPath,
     target: PathBuf,
     docs: HashMap<String, (i64, SentenceRows)>,
+    windows: HashMap<u32, u64>,
     meta: Meta,
 }
 
@@ -417,8 +547,8 @@ impl Writer {
         let tmp = tempfile::Builder::new().prefix(".newsgraph-").suffix(".db-tmp").tempfile_in(dir).map_err(|e| Error::output(target, e))?.into_temp_path();
         let store = Store::create(&tmp)?;
         // Nothing reads this file until it is renamed into place after a sync: no journal.
-        store.conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; BEGIN;").map_err(sql_output(&tmp))?;
-        store.write_relations(lex)?;
+        store.conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; BEGIN;").map_err(sql_output(&tmp))?;
+        store.write_lookups(lex)?;
         let meta = Meta {
             schema: SCHEMA_VERSION,
             generator: format!("newsgraph {}", env!("CARGO_PKG_VERSION")),
@@ -428,12 +558,15 @@ impl Writer {
             window: window.as_str().into(),
             min_confidence,
         };
-        Ok(Writer { store, tmp, target: target.to_path_buf(), docs: HashMap::default(), meta })
+        Ok(Writer { store, tmp, target: target.to_path_buf(), docs: HashMap::default(), windows: HashMap::default(), meta })
     }
 
     /// Adds one analysed document (with its [`Detail`](crate::graph::Detail)).
-    pub fn add(&mut self, a: &Analysis, gaz: &Gazetteer) -> Result<()> {
-        let (row, sentences) = self.store.insert_document(a, gaz)?;
+    pub fn add(&mut self, a: &Analysis) -> Result<()> {
+        let (row, sentences) = self.store.insert_document(a, false)?;
+        for (&e, &w) in &a.entity_windows {
+            *self.windows.entry(e).or_default() += u64::from(w);
+        }
         // Only the sentences that carry claims are looked up again.
         let wanted: BTreeSet<usize> = a.claims.iter().map(|(c, ..)| c.sentence.start).collect();
         let sentences = sentences.into_iter().filter(|(s, _)| wanted.contains(s)).collect();
@@ -441,32 +574,109 @@ impl Writer {
         Ok(())
     }
 
-    /// Writes the claims of the finished graph document (ids, states and copies as
-    /// `graph.json` has them) and the totals, and commits: the store is ready to move into
-    /// place ([`crate::export::Staged::commit`]).
+    /// Writes the finished graph document's claims (ids, states and copies as `graph.json`
+    /// has them), entities and edges, indexes the sentences for full-text search, and commits:
+    /// the store is ready to move into place ([`crate::export::Staged::commit`]).
     pub fn finish(self, doc: &GraphDoc, gaz: &Gazetteer, lex: &Lexicon) -> Result<crate::export::Staged> {
-        let Writer { store, tmp, target, docs, meta } = self;
-        let mut position: HashMap<i64, usize> = HashMap::default();
+        let Writer { store, tmp, target, docs, windows, meta } = self;
+        let out = sql_output(&target);
+        let codes = Codes::new(lex);
+        let index = |id: &str| gaz.index_of(id).map(|i| i as u32).ok_or_else(|| Error::output(&target, format!("entity {id:?} is not in the gazetteer")));
+        // Claims, a document at a time (the graph's are in document then text order).
+        let mut batch: Vec<ClaimRec> = Vec::new();
+        let flush = |batch: &mut Vec<ClaimRec>| -> Result<()> {
+            let Some(first) = batch.first() else { return Ok(()) };
+            let Some((row, sentences)) = docs.get(&first.document) else {
+                return Err(Error::output(&target, format!("claim {} names document {:?}, which was not stored", first.id, first.document)));
+            };
+            let n = super::claim_number(&first.id).ok_or_else(|| Error::output(&target, format!("claim id {:?}", first.id)))?;
+            store.insert_claims(*row, n, batch.iter(), sentences, gaz, &codes)?;
+            batch.clear();
+            Ok(())
+        };
         for c in doc.claims.select(|_| true) {
             let c = c?;
-            let Some((row, sentences)) = docs.get(&c.document) else {
-                return Err(Error::output(&target, format!("claim {} names document {:?}, which was not stored", c.id, c.document)));
-            };
-            let n = super::claim_number(&c.id).ok_or_else(|| Error::output(&target, format!("claim id {:?}", c.id)))?;
-            let p = position.entry(*row).or_default();
-            store.insert_claim(n, *row, *p, &c, sentences.get(&c.spans.sentence[0]).copied(), gaz)?;
-            *p += 1;
+            if batch.first().is_some_and(|f| f.document != c.document) {
+                flush(&mut batch)?;
+            }
+            batch.push(c);
         }
+        flush(&mut batch)?;
         doc.claims.check()?;
-        store.refresh_entities(None, gaz)?;
-        store.refresh_co_mentions(None)?;
-        store.refresh_relation_edges(None, gaz, lex)?;
-        store.set_meta(&meta)?;
-        {
-            let out = sql_output(&tmp);
-            store.conn.execute_batch("COMMIT; PRAGMA journal_mode = DELETE;").map_err(&out)?;
-            store.conn.execute_batch("PRAGMA optimize;").map_err(&out)?;
+        // Entities and edges, as the graph counted them.
+        let mut ent = store
+            .conn
+            .prepare(
+                "INSERT INTO entities (entity, id, label, type, iso3, aliases, affiliation, mentions, windows, documents, by_name, by_alias, by_demonym, by_metonym, by_role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )
+            .map_err(&out)?;
+        for n in &doc.nodes {
+            let e = index(&n.id)?;
+            let by = |h: How| n.matched_as.get(h.as_str()).copied().unwrap_or(0) as i64;
+            ent.execute(params![
+                e,
+                n.id,
+                n.label,
+                n.kind,
+                n.iso3,
+                serde_json::to_string(&n.aliases).expect("aliases serialise"),
+                n.affiliation,
+                n.mentions as i64,
+                windows.get(&e).copied().unwrap_or(0) as i64,
+                n.documents.len() as i64,
+                by(How::Name),
+                by(How::Alias),
+                by(How::Demonym),
+                by(How::Metonym),
+                by(How::Role)
+            ])
+            .map_err(&out)?;
         }
+        drop(ent);
+        let mut co = store.conn.prepare("INSERT INTO co_mention_edges (source, target, weight, documents) VALUES (?1, ?2, ?3, ?4)").map_err(&out)?;
+        let mut rel = store
+            .conn
+            .prepare(
+                "INSERT INTO relation_edges (source, target, relation, negated, claims, copies, outlets, goldstein_mean, first, last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .map_err(&out)?;
+        for e in &doc.edges {
+            match e.kind.as_str() {
+                "co_mention" => {
+                    co.execute(params![index(&e.source)?, index(&e.target)?, e.weight as i64, e.documents.as_ref().map_or(0, |d| d.len()) as i64])
+                        .map_err(&out)?;
+                }
+                "relation" => {
+                    let relation = e
+                        .relation
+                        .as_deref()
+                        .and_then(|r| codes.relations.get(r))
+                        .ok_or_else(|| Error::output(&target, format!("relation {:?}", e.relation)))?;
+                    let g = e.relation.as_deref().and_then(|r| lex.relations.iter().find(|x| x.id == r)).map_or(0.0, |r| r.goldstein);
+                    rel.execute(params![
+                        index(&e.source)?,
+                        index(&e.target)?,
+                        relation,
+                        e.negated.unwrap_or(false),
+                        e.claims.unwrap_or(0) as i64,
+                        e.copies.unwrap_or(0) as i64,
+                        e.outlets.unwrap_or(0) as i64,
+                        g,
+                        e.first.clone().flatten(),
+                        e.last.clone().flatten()
+                    ])
+                    .map_err(&out)?;
+                }
+                _ => {}
+            }
+        }
+        drop(co);
+        drop(rel);
+        store.conn.execute_batch("INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');").map_err(&out)?;
+        store.set_meta(&meta)?;
+        store.conn.execute_batch("COMMIT; PRAGMA journal_mode = DELETE;").map_err(&out)?;
+        store.conn.execute_batch("PRAGMA optimize;").map_err(&out)?;
         drop(store);
         let file = std::fs::OpenOptions::new().read(true).write(true).open(&tmp).map_err(|e| Error::output(&target, e))?;
         #[cfg(unix)]
@@ -476,50 +686,5 @@ impl Writer {
         }
         file.sync_all().map_err(|e| Error::output(&target, e))?;
         Ok(crate::export::Staged::from_temp(&target, tmp))
-    }
-}
-
-/// The totals a change touches, gathered from the documents' rows before they go and after
-/// they come.
-#[derive(Debug, Default)]
-pub(crate) struct Touched {
-    pub(crate) entities: BTreeSet<u32>,
-    pub(crate) pairs: BTreeSet<(u32, u32)>,
-    pub(crate) keys: BTreeSet<ClaimKey>,
-}
-
-impl Store {
-    /// What document row `doc` contributes to the totals.
-    pub(crate) fn touched_by(&self, doc: i64, into: &mut Touched) -> Result<()> {
-        let inp = sql_input(&self.path);
-        let mut st = self.conn.prepare_cached("SELECT entity FROM entity_documents WHERE doc = ?1").map_err(&inp)?;
-        for e in st.query_map([doc], |r| r.get(0)).map_err(&inp)? {
-            into.entities.insert(e.map_err(&inp)?);
-        }
-        let mut st = self.conn.prepare_cached("SELECT source, target FROM co_mentions WHERE doc = ?1").map_err(&inp)?;
-        for p in st.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&inp)? {
-            into.pairs.insert(p.map_err(&inp)?);
-        }
-        let mut st = self.conn.prepare_cached("SELECT pair, relation, negated FROM claims WHERE doc = ?1").map_err(&inp)?;
-        for k in st.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(&inp)? {
-            into.keys.insert(k.map_err(&inp)?);
-        }
-        Ok(())
-    }
-
-    /// Deletes document row `doc` and everything it holds.
-    pub(crate) fn delete_document(&self, doc: i64) -> Result<()> {
-        let out = sql_output(&self.path);
-        // Claims of other documents that copied this one's become originals again (copies
-        // are recomputed for the keys touched; this keeps the reference valid meanwhile).
-        self.conn.execute("UPDATE claims SET copy_of = NULL WHERE copy_of IN (SELECT claim FROM claims WHERE doc = ?1)", [doc]).map_err(&out)?;
-        self.conn.execute("DELETE FROM claims WHERE doc = ?1", [doc]).map_err(&out)?;
-        self.conn
-            .execute("INSERT INTO sentences_fts (sentences_fts, rowid, text) SELECT 'delete', sentence, text FROM sentences WHERE doc = ?1", [doc])
-            .map_err(&out)?;
-        for t in ["sentences", "mentions", "entity_documents", "co_mentions", "documents"] {
-            self.conn.execute(&format!("DELETE FROM {t} WHERE doc = ?1"), [doc]).map_err(&out)?;
-        }
-        Ok(())
     }
 }
