@@ -52,7 +52,8 @@ fn shards_mapped_out_of_order_and_merged_in_any_grouping_equal_build() {
         assert_eq!(out.lines().count(), shard.len());
         for line in out.lines() {
             let v: Value = serde_json::from_str(line).expect("only records on stdout");
-            assert_eq!(v["schema"], "newsgraph.part/3");
+            assert_eq!(v["schema"], "newsgraph.part/4");
+            assert!(v["text"]["sentences"].as_array().is_some_and(|s| !s.is_empty()), "records carry the text the store keeps");
         }
         let p = d.join(format!("part-{i}.jsonl"));
         std::fs::write(&p, out).unwrap();
@@ -85,6 +86,26 @@ fn shards_mapped_out_of_order_and_merged_in_any_grouping_equal_build() {
     let o = run(&["merge", "-o", &s(&d.join("m4")), "--format", "json", "-"], &all);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(d.join("m4/graph.json")).unwrap(), built);
+    // Merge writes the store too, the same a build writes: it renders build's graph.json.
+    let o = run(&["merge", "-o", &s(&d.join("m5")), "--format", "store", &s(&folder)], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["export", &s(&d.join("m5/newsgraph.db")), "--format", "json", "-o", &s(&d.join("m5/r"))], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rendered = String::from_utf8(std::fs::read(d.join("m5/r/graph.json")).unwrap()).unwrap();
+    assert_eq!(rendered, String::from_utf8(built.clone()).unwrap());
+    // A record of the earlier schema (no text) merges into the graph files, but not a store.
+    let old: String = all.lines().map(|l| {
+        let mut v: Value = serde_json::from_str(l).unwrap();
+        v["schema"] = "newsgraph.part/3".into();
+        v.as_object_mut().unwrap().remove("text");
+        format!("{v}\n")
+    }).collect();
+    let o = run(&["merge", "-o", &s(&d.join("m6")), "--format", "json", "-"], &old);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(d.join("m6/graph.json")).unwrap(), built);
+    let o = run(&["merge", "-o", &s(&d.join("m7")), "--format", "json,store", "-"], &old);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("-:1") && stderr(&o).contains("no text"), "{}", stderr(&o));
 }
 
 #[test]

@@ -5,7 +5,8 @@
 #   3. runs `newsgraph map` under PySpark in local mode over a JSON Lines corpus (default: the
 #      seeds as JSON Lines, or the file given as the first argument);
 #   4. merges the parts with `newsgraph merge` and checks that graph.json is byte for byte the
-#      one `newsgraph build` writes for the same corpus.
+#      one `newsgraph build` writes for the same corpus, and that the store merge writes
+#      renders that graph.json again.
 # Usage: examples/spark/run.sh [CORPUS.jsonl] [PARTITIONS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,11 +41,19 @@ spark_submit="$(python3 -c 'import pyspark, os; print(os.path.join(os.path.dirna
 "$spark_submit" --master "local[2]" "$here/job.py" "$corpus" "$ng" "$work/gazetteer.json" "$work/parts" "$partitions" 2> "$work/spark.log" \
   || { tail -40 "$work/spark.log"; exit 1; }
 
-"$ng" merge --gazetteer "$work/gazetteer.json" -o "$work/merged" --format json "$work/parts"
-"$ng" build --gazetteer "$work/gazetteer.json" -o "$work/build" --format json "$corpus"
+"$ng" merge --gazetteer "$work/gazetteer.json" -o "$work/merged" --format json,store "$work/parts"
+"$ng" build --gazetteer "$work/gazetteer.json" -o "$work/build" --format json,store "$corpus"
 if cmp "$work/merged/graph.json" "$work/build/graph.json"; then
   echo "run.sh: OK: Spark map + merge gives build's graph.json ($(wc -c < "$work/build/graph.json") bytes)"
 else
   echo "run.sh: FAIL: merged graph.json differs from build's" >&2
+  exit 1
+fi
+# The store merge wrote holds the same graph as build's: rendered again, the same bytes.
+"$ng" export "$work/merged/newsgraph.db" --format json -o "$work/from-store"
+if cmp "$work/from-store/graph.json" "$work/build/graph.json"; then
+  echo "run.sh: OK: the merged store renders build's graph.json ($(wc -c < "$work/merged/newsgraph.db") bytes of store)"
+else
+  echo "run.sh: FAIL: the merged store's graph differs from build's" >&2
   exit 1
 fi

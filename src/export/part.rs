@@ -19,8 +19,12 @@ use crate::gazetteer::{Gazetteer, How};
 use crate::graph::{Analysis, Window};
 use crate::relations::{Claim, Lexicon, Modality};
 
-/// The schema name of a partial record.
-pub const PART_SCHEMA: &str = "newsgraph.part/3";
+/// The schema name of a partial record. Version 4 added the text the store keeps
+/// (`text`); records of version 3 are still read, and merge into everything but a store.
+pub const PART_SCHEMA: &str = "newsgraph.part/4";
+
+/// The earlier schema still read.
+const PART_SCHEMA_3: &str = "newsgraph.part/3";
 
 /// A partial record; its claims are [`ClaimRec`]s, as `graph.json` writes them, borrowed when
 /// written (over borrowed strings) and owned when read, with no id or copy yet (those come when
@@ -43,6 +47,19 @@ struct PartRecord<C> {
     /// Co-mentions: [entity, entity, shared windows].
     pairs: Vec<(String, String, u32)>,
     claims: Vec<C>,
+    /// What the store keeps of the text (see [`crate::graph::Detail`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<PartText>,
+}
+
+/// A document's text as the store keeps it: sentences (start, end, paragraph, whether
+/// quoted, the words), paragraphs, and mentions (start, end, entity id, how it matched).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartText {
+    sentences: Vec<(usize, usize, usize, bool, String)>,
+    paragraphs: Vec<[usize; 2]>,
+    mentions: Vec<(usize, usize, String, String)>,
 }
 
 /// The gazetteer and lexicon, as the [`Names`] a claim record gives a claim's indices.
@@ -94,6 +111,11 @@ pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> 
                 record(&names, c, filed, Cow::Borrowed(sentence), Cow::Borrowed(cue))
             })
             .collect(),
+        text: a.detail.as_deref().map(|d| PartText {
+            sentences: d.sentences.iter().map(|(s, t)| (s.span.start, s.span.end, s.paragraph, s.quoted, t.clone())).collect(),
+            paragraphs: d.paragraphs.iter().map(|p| [p.start, p.end]).collect(),
+            mentions: d.mentions.iter().map(|m| (m.start, m.end, id(m.entity), m.how.as_str().to_string())).collect(),
+        }),
     };
     serde_json::to_string(&rec).expect("partial record serialises")
 }
@@ -103,7 +125,7 @@ pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> 
 pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Result<(Analysis, Window)> {
     let bad = |m: String| Error::input(place, m);
     let rec: PartRecord<ClaimRec> = serde_json::from_str(line).map_err(|e| bad(format!("not a partial record: {e}")))?;
-    if rec.schema != PART_SCHEMA {
+    if rec.schema != PART_SCHEMA && rec.schema != PART_SCHEMA_3 {
         return Err(bad(format!("schema {:?} is not {PART_SCHEMA}", rec.schema)));
     }
     if rec.gazetteer != gaz.digest {
@@ -163,5 +185,17 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
         };
         claims.push((claim, c.sentence, c.cue));
     }
-    Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims, detail: None }, window))
+    let detail = match rec.text {
+        None => None,
+        Some(t) => {
+            let mut mentions = Vec::with_capacity(t.mentions.len());
+            for (start, end, e, h) in t.mentions {
+                let how = HOWS.into_iter().find(|x| x.as_str() == h).ok_or_else(|| bad(format!("unknown match kind {h:?}")))?;
+                mentions.push(crate::tagger::Mention { entity: entity(&e)?, start, end, how });
+            }
+            let sentences = t.sentences.into_iter().map(|(a, b, paragraph, quoted, text)| (crate::text::Sentence { span: a..b, paragraph, quoted }, text)).collect();
+            Some(Box::new(crate::graph::Detail { sentences, paragraphs: t.paragraphs.into_iter().map(|[a, b]| a..b).collect(), mentions }))
+        }
+    };
+    Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims, detail }, window))
 }

@@ -17,7 +17,8 @@ pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, 
     let loaded = load_on(common, threads)?;
     let read = text::ReadOptions { stdin_jsonl: true, ..common.read };
     let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);
-    let warnings = analyse_each(inputs, read, &loaded, window, threads, false, &|| {}, &mut |a| {
+    // With the text the store keeps, so that merge can write a store too.
+    let warnings = analyse_each(inputs, read, &loaded, window, threads, true, &|| {}, &mut |a| {
         let line = crate::export::part::to_line(&a, window, &loaded.gazetteer, &loaded.lexicon);
         out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).map_err(io)
     })?;
@@ -70,6 +71,8 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
     let loaded = load(&config.common)?;
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let mut builder: Option<GraphBuilder> = None;
+    let mut store: Option<crate::store::Writer> = None;
+    let wants_store = config.output.formats.contains(&Format::Store);
     let mut window_seen: Option<(Window, String)> = None;
     let mut places: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut kept: Vec<(String, String)> = Vec::new();
@@ -99,6 +102,19 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
             if config.parts_out.is_some() {
                 kept.push((analysis.info.id.clone(), line));
             }
+            if wants_store {
+                if analysis.detail.is_none() {
+                    return Err(Error::input(
+                        &place,
+                        "this partial record carries no text (written by an older `newsgraph map`), so no store can be made from it: map again, or merge with --format json",
+                    ));
+                }
+                if store.is_none() {
+                    let target = config.out_dir.join(crate::store::FILE_NAME);
+                    store = Some(crate::store::Writer::create(&target, &loaded.gazetteer, &loaded.lexicon, window, loaded.min_confidence)?);
+                }
+                store.as_mut().expect("made above").add(&analysis)?;
+            }
             builder.get_or_insert_with(|| GraphBuilder::new(window)).add(analysis)?;
         }
     }
@@ -116,7 +132,7 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
             kept.iter().try_for_each(|(_, l)| w.write_all(l.as_bytes()).and_then(|_| w.write_all(b"\n"))).map_err(|e| Error::output(path, e))
         })?);
     }
-    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, None)?;
+    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, store)?;
     if let Some(s) = staged_parts {
         report.written.push(s.commit()?);
     }
