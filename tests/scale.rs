@@ -94,12 +94,15 @@ fn shards_mapped_out_of_order_and_merged_in_any_grouping_equal_build() {
     let rendered = String::from_utf8(std::fs::read(d.join("m5/r/graph.json")).unwrap()).unwrap();
     assert_eq!(rendered, String::from_utf8(built.clone()).unwrap());
     // A record of the earlier schema (no text) merges into the graph files, but not a store.
-    let old: String = all.lines().map(|l| {
-        let mut v: Value = serde_json::from_str(l).unwrap();
-        v["schema"] = "newsgraph.part/3".into();
-        v.as_object_mut().unwrap().remove("text");
-        format!("{v}\n")
-    }).collect();
+    let old: String = all
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v["schema"] = "newsgraph.part/3".into();
+            v.as_object_mut().unwrap().remove("text");
+            format!("{v}\n")
+        })
+        .collect();
     let o = run(&["merge", "-o", &s(&d.join("m6")), "--format", "json", "-"], &old);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read(d.join("m6/graph.json")).unwrap(), built);

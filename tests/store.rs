@@ -105,6 +105,16 @@ fn the_store_renders_the_graph_json_of_its_build() {
     let g = graph(&out);
     let f = graph(&focus);
     assert!(f["nodes"].as_array().unwrap().len() < g["nodes"].as_array().unwrap().len());
+    // Every window: the store counts co-mentions again from its mentions and sentences (and
+    // the sentences' paragraphs) as the analysis counted them.
+    for window in ["paragraph", "document"] {
+        let w = dir.path().join(window);
+        build(&[&root().join("seeds")], &w, &["--window", window]);
+        let r = dir.path().join(format!("{window}-again"));
+        let o = run(&["export", w.join("newsgraph.db").to_str().unwrap(), "--format", "json", "-o", r.to_str().unwrap()], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(std::fs::read(w.join("graph.json")).unwrap(), std::fs::read(r.join("graph.json")).unwrap(), "--window {window}");
+    }
     // Datasette's metadata comes with the store.
     let meta: Value = serde_json::from_str(&std::fs::read_to_string(out.join("metadata.json")).unwrap()).unwrap();
     assert!(meta["databases"]["newsgraph"]["queries"]["pair_timeline"]["sql"].is_string());
@@ -332,6 +342,19 @@ fn sqlite3_opens_the_store() {
         "SELECT outlet, min(published) FROM claim_evidence WHERE pair = 'iran | russia' AND polarity = 'cooperative' AND NOT negated GROUP BY outlet ORDER BY 2",
     );
     assert!(allies.contains("2022-07-19"), "{allies}");
+    // Per-document counts in words agree with graph.json's.
+    let edge = g["edges"].as_array().unwrap().iter().find(|e| e["kind"] == "co_mention" && e["source"] == "iran" && e["target"] == "russia").unwrap();
+    for (doc, n) in edge["documents"].as_object().unwrap() {
+        assert_eq!(
+            q(&format!("SELECT sentences FROM co_mention_documents WHERE source = 'iran' AND target = 'russia' AND document = '{doc}'")),
+            n.to_string(),
+            "{doc}"
+        );
+    }
+    let node = g["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "vladimir-putin").unwrap();
+    for (doc, n) in node["documents"].as_object().unwrap() {
+        assert_eq!(q(&format!("SELECT mentions FROM entity_documents WHERE entity = 'vladimir-putin' AND document = '{doc}'")), n.to_string(), "{doc}");
+    }
     // npmi in the edges view agrees with graph.json's.
     let npmi = q("SELECT npmi FROM edges WHERE kind = 'co_mention' AND source = 'iran' AND target = 'russia'");
     let want = g["edges"].as_array().unwrap().iter().find(|e| e["kind"] == "co_mention" && e["source"] == "iran" && e["target"] == "russia").unwrap()["npmi"]

@@ -193,7 +193,8 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
                 let how = HOWS.into_iter().find(|x| x.as_str() == h).ok_or_else(|| bad(format!("unknown match kind {h:?}")))?;
                 mentions.push(crate::tagger::Mention { entity: entity(&e)?, start, end, how });
             }
-            let sentences = t.sentences.into_iter().map(|(a, b, paragraph, quoted, text)| (crate::text::Sentence { span: a..b, paragraph, quoted }, text)).collect();
+            let sentences =
+                t.sentences.into_iter().map(|(a, b, paragraph, quoted, text)| (crate::text::Sentence { span: a..b, paragraph, quoted }, text)).collect();
             Some(Box::new(crate::graph::Detail { sentences, paragraphs: t.paragraphs.into_iter().map(|[a, b]| a..b).collect(), mentions }))
         }
     };

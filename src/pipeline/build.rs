@@ -217,9 +217,10 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
                 store.conn.prepare("SELECT DISTINCT path FROM documents WHERE path != '-' ORDER BY path").map_err(|e| Error::input(path.display(), e))?;
             st.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(|e| Error::input(path.display(), e))?
         };
+        let what = if meta.lexicon_digest != loaded.lexicon.digest { "relation lexicon" } else { "gazetteer" };
         if !config.reanalyse {
             return Err(Error::usage(format!(
-                "{}: the gazetteer or relation lexicon changed since this store was built ({} now {}); add --reanalyse to analyse its documents again (read from {} files)",
+                "{}: the {what} changed since this store was built ({} now {}); add --reanalyse to analyse its documents again (read from {} files)",
                 path.display(),
                 meta.gazetteer_digest,
                 loaded.gazetteer.digest,
@@ -237,7 +238,7 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
         inputs.extend(config.inputs.iter().cloned());
         let n = paths.len();
         let mut report = build_loaded(&with_store(inputs), loaded, progress)?;
-        report.notes.insert(0, format!("note: the gazetteer or relation lexicon changed: analysed every stored document again ({n} files) with the inputs"));
+        report.notes.insert(0, format!("note: the {what} changed: analysed every stored document again ({n} files) with the inputs"));
         return Ok(report);
     }
     let t = std::time::Instant::now();

@@ -216,6 +216,19 @@ pub struct Lexicon {
     /// Flip phrases, and their indexes by the id of their first word.
     pub(super) flips: Vec<FlipHead>,
     pub(super) flip_by_word: HashMap<u32, Vec<usize>>,
+    /// `sha256:` of the TOML it was read from (the store records it, to tell a changed
+    /// lexicon from a changed gazetteer).
+    pub digest: String,
+}
+
+/// The digest of lexicon sources, in order.
+fn digest_of<'a>(sources: impl IntoIterator<Item = &'a str>) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for s in sources {
+        h.update(s.as_bytes());
+    }
+    format!("sha256:{}", crate::hex(&h.finalize()))
 }
 
 #[derive(Deserialize)]
@@ -453,14 +466,18 @@ impl Lexicon {
         if relations.is_empty() {
             return Self::builtin();
         }
-        Self::assemble(relations, cues, grammar)
+        let mut lexicon = Self::assemble(relations, cues, grammar)?;
+        lexicon.digest = digest_of(sources.iter().map(|(_, s)| s.as_str()));
+        Ok(lexicon)
     }
 
     /// The lexicon shipped in `gazetteer/relations.toml`, compiled in.
     pub fn builtin() -> Result<Lexicon> {
         let (mut relations, mut cues, mut grammar) = (Vec::new(), Vec::new(), None);
         Self::parse("gazetteer/relations.toml", DEFAULT_RELATIONS, &mut relations, &mut cues, &mut grammar)?;
-        Self::assemble(relations, cues, grammar)
+        let mut lexicon = Self::assemble(relations, cues, grammar)?;
+        lexicon.digest = digest_of([DEFAULT_RELATIONS]);
+        Ok(lexicon)
     }
 
     /// Parses lexicon TOML held in memory (tests).
@@ -739,7 +756,7 @@ impl Lexicon {
             }
         }
         grammar.words = words;
-        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix, flips, flip_by_word })
+        Ok(Lexicon { relations, cues, grammar, by_word, by_prefix, flips, flip_by_word, digest: String::new() })
     }
 
     /// The words of `text[span]` (see [`tokenize`]) with their grammar classes.

@@ -64,6 +64,8 @@ pub struct Meta {
     pub generator: String,
     /// Digest of the gazetteer and relation lexicon files that analysed its documents.
     pub gazetteer_digest: String,
+    /// Digest of the relation lexicon's files alone (the gazetteer's digest covers them too).
+    pub lexicon_digest: String,
     /// Entities of that gazetteer.
     pub gazetteer_entities: usize,
     /// Aliases of that gazetteer.
@@ -165,6 +167,7 @@ impl Store {
             schema: need("schema")?.parse().map_err(|e| Error::input(self.path.display(), format!("meta schema: {e}")))?,
             generator: need("generator")?,
             gazetteer_digest: need("gazetteer_digest")?,
+            lexicon_digest: get("lexicon_digest")?.unwrap_or_default(),
             gazetteer_entities: get("gazetteer_entities")?.and_then(|v| v.parse().ok()).unwrap_or(0),
             gazetteer_aliases: get("gazetteer_aliases")?.and_then(|v| v.parse().ok()).unwrap_or(0),
             window: need("window")?,
@@ -178,6 +181,7 @@ impl Store {
             ("schema", meta.schema.to_string()),
             ("generator", meta.generator.clone()),
             ("gazetteer_digest", meta.gazetteer_digest.clone()),
+            ("lexicon_digest", meta.lexicon_digest.clone()),
             ("gazetteer_entities", meta.gazetteer_entities.to_string()),
             ("gazetteer_aliases", meta.gazetteer_aliases.to_string()),
             ("window", meta.window.clone()),
@@ -224,4 +228,54 @@ pub fn claim_id(n: i64) -> String {
 /// The stored claim number of a `graph.json` claim id.
 pub fn claim_number(id: &str) -> Option<i64> {
     id.strip_prefix("c-")?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write::paragraphs_of;
+    use super::*;
+    use crate::text::Sentence;
+
+    #[test]
+    fn claim_ids_and_numbers_are_inverse() {
+        for (n, id) in [(1, "c-000001"), (17, "c-000017"), (999_999, "c-999999"), (1_234_567, "c-1234567")] {
+            assert_eq!(claim_id(n), id);
+            assert_eq!(claim_number(id), Some(n));
+        }
+        for bad in ["", "c-", "x-000001", "c-12a", "000001"] {
+            assert_eq!(claim_number(bad), None, "{bad:?}");
+        }
+    }
+
+    /// A paragraph's span is its sentences' (which cover it, as the layout makes them).
+    #[test]
+    fn paragraphs_are_their_sentences_spans() {
+        let s = |a: usize, b: usize, paragraph: usize| Sentence { span: a..b, paragraph, quoted: false };
+        let cases: [(Vec<Sentence>, Vec<std::ops::Range<usize>>); 4] = [
+            (vec![], vec![]),
+            (vec![s(0, 10, 0)], vec![0..10]),
+            (vec![s(0, 10, 0), s(11, 20, 0), s(22, 30, 1)], vec![0..20, 22..30]),
+            (vec![s(5, 9, 2), s(12, 14, 4), s(15, 18, 4)], vec![5..9, 12..18]),
+        ];
+        for (sentences, want) in cases {
+            assert_eq!(paragraphs_of(&sentences), want);
+        }
+    }
+
+    /// A file is a store by its first bytes and its application id; anything else is named
+    /// as not one.
+    #[test]
+    fn only_a_newsgraph_store_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("a.db");
+        std::fs::write(&text, "not a database").unwrap();
+        assert!(!is_store(&text));
+        assert!(Store::open(&text).unwrap_err().to_string().contains("not a newsgraph store"));
+        let other = dir.path().join("other.db");
+        Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+        assert!(is_store(&other));
+        assert!(Store::open(&other).unwrap_err().to_string().contains("not a newsgraph store"));
+        let none = dir.path().join("none.db");
+        assert!(Store::open(&none).unwrap_err().to_string().contains("no store here"));
+    }
 }

@@ -211,3 +211,22 @@ FROM relation_edges e
 JOIN entities s ON s.entity = e.source
 JOIN entities t ON t.entity = e.target
 JOIN relations r ON r.relation = e.relation;
+
+-- Per-document counts, in words: an entity's mentions in each document, and (sentence
+-- windows) the sentences two entities share in each document. graph.json's per-document
+-- counts are these; a store built with --window paragraph or document counts its co-mention
+-- edges by those windows instead.
+CREATE VIEW entity_documents AS
+SELECT e.id AS entity, d.id AS document, count(*) AS mentions
+FROM mentions m JOIN entities e ON e.entity = m.entity JOIN documents d ON d.doc = m.doc
+GROUP BY m.entity, m.doc;
+
+CREATE VIEW co_mention_documents AS
+SELECT ea.id AS source, eb.id AS target, d.id AS document, count(DISTINCT s.sentence) AS sentences
+FROM documents d
+JOIN sentences s ON s.sentence BETWEEN d.first_sentence AND d.first_sentence + d.sentences - 1
+JOIN mentions a ON a.doc = d.doc AND a.start >= s.start AND a.start < s."end"
+JOIN mentions b ON b.doc = d.doc AND b.start >= s.start AND b.start < s."end"
+JOIN entities ea ON ea.entity = a.entity
+JOIN entities eb ON eb.entity = b.entity AND ea.id < eb.id
+GROUP BY a.entity, b.entity, d.doc;

@@ -553,6 +553,7 @@ impl Writer {
             schema: SCHEMA_VERSION,
             generator: format!("newsgraph {}", env!("CARGO_PKG_VERSION")),
             gazetteer_digest: gaz.digest.clone(),
+            lexicon_digest: lex.digest.clone(),
             gazetteer_entities: gaz.entities.len(),
             gazetteer_aliases: gaz.alias_count(),
             window: window.as_str().into(),
