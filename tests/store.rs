@@ -68,6 +68,18 @@ fn canonical(mut g: Value) -> Value {
     g
 }
 
+/// A JSON Lines corpus of seed `seed` repeated as documents `from..from + n`, each with
+/// `word` numbered so that no two are the same text.
+fn repeated(path: &Path, seed: &str, word: &str, from: usize, n: usize) {
+    let text = std::fs::read_to_string(root().join("seeds").join(seed)).unwrap();
+    let mut lines = String::new();
+    for i in from..from + n {
+        lines.push_str(&serde_json::json!({"id": format!("d{i:04}"), "text": text.replace(word, &format!("{word} ({i})"))}).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(path, lines).unwrap();
+}
+
 /// The seeds split in two folders (each with the manifest), for builds and updates.
 fn split_seeds(dir: &Path, first: &[usize]) -> (PathBuf, PathBuf) {
     let (a, b) = (dir.join("a"), dir.join("b"));
@@ -440,17 +452,8 @@ fn kill_9_mid_build_or_update_leaves_the_previous_store() {
     let dir = tempdir();
     let corpus = dir.path().join("corpus.jsonl");
     let more = dir.path().join("more.jsonl");
-    let text = std::fs::read_to_string(root().join("seeds/000_9c67dfa773ecab7c.txt")).unwrap();
-    let write = |path: &Path, from: usize, n: usize| {
-        let mut lines = String::new();
-        for i in from..from + n {
-            lines.push_str(&serde_json::json!({"id": format!("d{i:04}"), "text": text.replace("Putin", &format!("Putin ({i})"))}).to_string());
-            lines.push('\n');
-        }
-        std::fs::write(path, lines).unwrap();
-    };
-    write(&corpus, 0, 300);
-    write(&more, 300, 300);
+    repeated(&corpus, "000_9c67dfa773ecab7c.txt", "Putin", 0, 300);
+    repeated(&more, "000_9c67dfa773ecab7c.txt", "Putin", 300, 300);
     let out = dir.path().join("out");
     build(&[&corpus], &out, &[]);
     let render = |to: &str| -> Vec<u8> {
@@ -491,19 +494,11 @@ fn kill_9_mid_build_or_update_leaves_the_previous_store() {
 fn concurrent_updates_wait_for_each_other() {
     let dir = tempdir();
     let base = dir.path().join("base.jsonl");
-    let text = std::fs::read_to_string(root().join("seeds/001_9f81c5ad6574b3d4.txt")).unwrap();
-    let write = |path: &Path, from: usize, n: usize| {
-        let mut lines = String::new();
-        for i in from..from + n {
-            lines.push_str(&serde_json::json!({"id": format!("d{i:04}"), "text": text.replace("Russia", &format!("Russia ({i})"))}).to_string());
-            lines.push('\n');
-        }
-        std::fs::write(path, lines).unwrap();
-    };
-    write(&base, 0, 20);
+    let seed = "001_9f81c5ad6574b3d4.txt";
+    repeated(&base, seed, "Russia", 0, 20);
     let (x, y) = (dir.path().join("x.jsonl"), dir.path().join("y.jsonl"));
-    write(&x, 100, 200);
-    write(&y, 300, 200);
+    repeated(&x, seed, "Russia", 100, 200);
+    repeated(&y, seed, "Russia", 300, 200);
     let out = dir.path().join("out");
     build(&[&base], &out, &[]);
     let spawn = |input: &Path| {

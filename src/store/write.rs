@@ -228,42 +228,11 @@ impl Store {
     /// new rows for what was not there, rows that reach zero removed.
     pub(crate) fn add_totals(&self, counts: &DocCounts, sign: i64, gaz: &Gazetteer) -> Result<()> {
         let out = sql_output(&self.path);
-        let mut ent = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO entities (entity, id, label, type, iso3, aliases, affiliation, mentions, windows, documents, by_name, by_alias, by_demonym, by_metonym, by_role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT (entity) DO UPDATE SET mentions = mentions + excluded.mentions, windows = windows + excluded.windows,
-                    documents = documents + excluded.documents, by_name = by_name + excluded.by_name, by_alias = by_alias + excluded.by_alias,
-                    by_demonym = by_demonym + excluded.by_demonym, by_metonym = by_metonym + excluded.by_metonym, by_role = by_role + excluded.by_role",
-            )
-            .map_err(&out)?;
         for (&e, hows) in &counts.mentions {
-            let Some(x) = gaz.entities.get(e as usize) else {
-                return Err(Error::input(self.path.display(), format!("entity {e} is not in this gazetteer")));
-            };
-            let aliases: Vec<&str> = x.aliases.iter().filter(|a| a.text != x.name).map(|a| a.text.as_str()).collect();
             let by = |h: How| sign * i64::from(hows.get(&h).copied().unwrap_or(0));
             let total: i64 = sign * hows.values().map(|&c| i64::from(c)).sum::<i64>();
             let windows = sign * i64::from(counts.windows.entity_windows.get(&e).copied().unwrap_or(0));
-            ent.execute(params![
-                e,
-                x.id,
-                x.name,
-                x.kind,
-                x.iso3,
-                serde_json::to_string(&aliases).expect("aliases serialise"),
-                x.affiliation,
-                total,
-                windows,
-                sign,
-                by(How::Name),
-                by(How::Alias),
-                by(How::Demonym),
-                by(How::Metonym),
-                by(How::Role)
-            ])
-            .map_err(&out)?;
+            self.add_entity(e, gaz, [total, windows, sign, by(How::Name), by(How::Alias), by(How::Demonym), by(How::Metonym), by(How::Role)])?;
         }
         let mut pair = self
             .conn
@@ -311,6 +280,46 @@ impl Store {
             (p.published.is_none(), &p.published, &p.id, x.claim).cmp(&(q.published.is_none(), &q.published, &q.id, y.claim))
         });
         Ok(v)
+    }
+
+    /// Adds to entity `e`'s totals (mentions, windows, documents, then mentions by how they
+    /// matched: name, alias, demonym, metonym, role), making its row from the gazetteer when
+    /// it has none.
+    pub(crate) fn add_entity(&self, e: u32, gaz: &Gazetteer, totals: [i64; 8]) -> Result<()> {
+        let Some(x) = gaz.entities.get(e as usize) else {
+            return Err(Error::input(self.path.display(), format!("entity {e} is not in this gazetteer")));
+        };
+        let aliases: Vec<&str> = x.aliases.iter().filter(|a| a.text != x.name).map(|a| a.text.as_str()).collect();
+        let [mentions, windows, documents, name, alias, demonym, metonym, role] = totals;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO entities (entity, id, label, type, iso3, aliases, affiliation, mentions, windows, documents, by_name, by_alias, by_demonym, by_metonym, by_role)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT (entity) DO UPDATE SET mentions = mentions + excluded.mentions, windows = windows + excluded.windows,
+                    documents = documents + excluded.documents, by_name = by_name + excluded.by_name, by_alias = by_alias + excluded.by_alias,
+                    by_demonym = by_demonym + excluded.by_demonym, by_metonym = by_metonym + excluded.by_metonym, by_role = by_role + excluded.by_role",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    e,
+                    x.id,
+                    x.name,
+                    x.kind,
+                    x.iso3,
+                    serde_json::to_string(&aliases).expect("aliases serialise"),
+                    x.affiliation,
+                    mentions,
+                    windows,
+                    documents,
+                    name,
+                    alias,
+                    demonym,
+                    metonym,
+                    role
+                ])
+            })
+            .map_err(sql_output(&self.path))?;
+        Ok(())
     }
 
     /// Recomputes relation edges of these claim keys from the claims: per (source state,
@@ -605,36 +614,12 @@ impl Writer {
         flush(&mut batch)?;
         doc.claims.check()?;
         // Entities and edges, as the graph counted them.
-        let mut ent = store
-            .conn
-            .prepare(
-                "INSERT INTO entities (entity, id, label, type, iso3, aliases, affiliation, mentions, windows, documents, by_name, by_alias, by_demonym, by_metonym, by_role)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )
-            .map_err(&out)?;
         for n in &doc.nodes {
             let e = index(&n.id)?;
             let by = |h: How| n.matched_as.get(h.as_str()).copied().unwrap_or(0) as i64;
-            ent.execute(params![
-                e,
-                n.id,
-                n.label,
-                n.kind,
-                n.iso3,
-                serde_json::to_string(&n.aliases).expect("aliases serialise"),
-                n.affiliation,
-                n.mentions as i64,
-                windows.get(&e).copied().unwrap_or(0) as i64,
-                n.documents.len() as i64,
-                by(How::Name),
-                by(How::Alias),
-                by(How::Demonym),
-                by(How::Metonym),
-                by(How::Role)
-            ])
-            .map_err(&out)?;
+            let totals = [n.mentions as i64, windows.get(&e).copied().unwrap_or(0) as i64, n.documents.len() as i64];
+            store.add_entity(e, gaz, [totals[0], totals[1], totals[2], by(How::Name), by(How::Alias), by(How::Demonym), by(How::Metonym), by(How::Role)])?;
         }
-        drop(ent);
         let mut co = store.conn.prepare("INSERT INTO co_mention_edges (source, target, weight, documents) VALUES (?1, ?2, ?3, ?4)").map_err(&out)?;
         let mut rel = store
             .conn
