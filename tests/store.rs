@@ -292,6 +292,12 @@ fn a_store_of_another_gazetteer_schema_or_kind_is_refused() {
     let o = run(&["compare", "Russia", "Iran", "--db", text.to_str().unwrap()], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not.db") && stderr(&o).contains("not a newsgraph store"), "{}", stderr(&o));
+    // A damaged store: cut short.
+    let cut = dir.path().join("cut.db");
+    std::fs::write(&cut, &std::fs::read(&db).unwrap()[..100_000]).unwrap();
+    let o = run(&["compare", "Russia", "Iran", "--db", cut.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cut.db") && stderr(&o).contains("malformed"), "{}", stderr(&o));
     // A store of a newer schema.
     let newer = dir.path().join("newer.db");
     std::fs::copy(&db, &newer).unwrap();
@@ -517,4 +523,16 @@ fn concurrent_updates_wait_for_each_other() {
     let all = dir.path().join("all");
     build(&[&base, &x, &y], &all, &[]);
     assert_eq!(canonical(graph(&out)), canonical(graph(&all)));
+    // A build started while an update runs waits for it, then puts its own store in place:
+    // the update's work is not written into a file the build has already replaced.
+    let z = dir.path().join("z.jsonl");
+    repeated(&z, seed, "Russia", 600, 300);
+    let updating = spawn(&z);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    build(&[&base], &out, &[]);
+    let u = updating.wait_with_output().unwrap();
+    assert!(u.status.success() || stderr(&u).contains("replaced this store"), "{}", stderr(&u));
+    let o = run(&["export", out.join("newsgraph.db").to_str().unwrap(), "--format", "json", "-o", dir.path().join("after").to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(graph(&dir.path().join("after"))["documents"].as_array().unwrap().len(), 20, "the build's store, whole");
 }

@@ -329,6 +329,12 @@ pub(super) fn write_graph(
     }
     let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
     let mut staged = stage_outputs(&doc, &loaded.gazetteer.style, output, out_dir, &loaded.timings, report)?;
+    // A store is replaced only when no update is writing to it: its write lock is held (after
+    // waiting for an update to finish) until the new one is in place.
+    let _old_store = match stored.is_empty() {
+        false => crate::store::Store::lock_for_replacement(&out_dir.join(crate::store::FILE_NAME))?,
+        true => None,
+    };
     staged.extend(stored);
     // Renaming a large output over its previous version waits on the system dropping the old
     // file (about half a second for the 1.15 GB graph.json of a 200 MB corpus); the graph

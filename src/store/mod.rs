@@ -47,6 +47,22 @@ const SCHEMA: &str = include_str!("schema.sql");
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) path: PathBuf,
+    /// The file opened (device and inode), to tell when a build has replaced it.
+    identity: Option<(u64, u64)>,
+}
+
+/// The device and inode of the file at `path`.
+fn identity_of(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -104,7 +120,7 @@ impl Store {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .or_else(|_| Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX))
             .map_err(sql_input(path))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store { conn, path: path.to_path_buf(), identity: identity_of(path) };
         store.configure()?;
         let app: i64 = store.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(sql_input(path))?;
         if app != APPLICATION_ID {
@@ -123,7 +139,7 @@ impl Store {
     /// Creates an empty store at `path` (which must not exist), with its schema.
     pub(crate) fn create(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(sql_output(path))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store { conn, path: path.to_path_buf(), identity: identity_of(path) };
         store.configure()?;
         store.conn.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA page_size = 8192;")).map_err(sql_output(path))?;
         store.conn.execute_batch(SCHEMA).map_err(sql_output(path))?;
@@ -147,6 +163,27 @@ impl Store {
                 .map_err(sql_input(&self.path))?;
         }
         Ok(())
+    }
+
+    /// Whether the path still names the file this store opened (a build renames a new store
+    /// over the old one).
+    pub(crate) fn still_at_its_path(&self) -> bool {
+        self.identity.is_none() || identity_of(&self.path) == self.identity
+    }
+
+    /// Before a build renames a new store over the one at `path`: that store with its write
+    /// lock taken (waiting for an update to finish), to hold until the new one is in place.
+    /// `None` when there is no store there (or a file that is not one, which is replaced).
+    pub fn lock_for_replacement(path: &Path) -> Result<Option<Store>> {
+        if !is_store(path) {
+            return Ok(None);
+        }
+        let Ok(store) = Store::open(path) else { return Ok(None) };
+        store
+            .conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| Error::output(path, format!("another newsgraph is updating this store; the new one was not put in its place ({e})")))?;
+        Ok(Some(store))
     }
 
     /// The file.

@@ -95,6 +95,10 @@ impl Store {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => Error::output(&self.path, "the store is read-only"),
             e => Error::output(&self.path, e),
         })?;
+        if !self.still_at_its_path() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(Error::input(self.path.display(), "a build replaced this store while this update waited for it; run the update again"));
+        }
         let inp = sql_input(&self.path);
         let mut st = self.conn.prepare("SELECT id, doc, sha256 FROM documents").map_err(&inp)?;
         let existing = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))).map_err(&inp)?.collect::<rusqlite::Result<_>>().map_err(&inp)?;
