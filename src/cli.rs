@@ -39,6 +39,10 @@ struct CommonArgs {
     /// Skip malformed JSON Lines records (and report how many) instead of stopping.
     #[arg(long, global = true)]
     keep_going: bool,
+    /// How to read standard input and files named one by one: auto (files by extension,
+    /// standard input by its first character: `{` JSON Lines, `[` JSON), text, jsonl, json.
+    #[arg(long, global = true, value_enum, default_value_t = InputFormatArg::Auto)]
+    input_format: InputFormatArg,
     /// Leave out claims less sure than this (0 to 1; each claim's `confidence` comes from the
     /// rule that paired it and its distances).
     #[arg(long, global = true, value_name = "X", default_value_t = 0.0, value_parser = confidence_arg)]
@@ -143,6 +147,9 @@ enum Command {
         /// built: analyse every stored document again (read from its file) instead of refusing.
         #[arg(long, requires = "update")]
         reanalyse: bool,
+        /// Write the outputs even when no document was read (else exit 2, outputs untouched).
+        #[arg(long)]
+        allow_empty: bool,
         /// What counts as mentioned together.
         #[arg(long, value_enum, default_value_t = WindowArg::Sentence)]
         window: WindowArg,
@@ -265,6 +272,14 @@ enum GazetteerCommand {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
+enum InputFormatArg {
+    Auto,
+    Text,
+    Jsonl,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
 enum CompareFormat {
     Table,
     Markdown,
@@ -291,7 +306,17 @@ fn common(args: &CommonArgs) -> Common {
     Common {
         gazetteer: args.gazetteer.clone(),
         case,
-        read: crate::text::ReadOptions { strict: args.strict, keep_going: args.keep_going, ..Default::default() },
+        read: crate::text::ReadOptions {
+            strict: args.strict,
+            keep_going: args.keep_going,
+            format: match args.input_format {
+                InputFormatArg::Auto => crate::text::InputFormat::Auto,
+                InputFormatArg::Text => crate::text::InputFormat::Text,
+                InputFormatArg::Jsonl => crate::text::InputFormat::Jsonl,
+                InputFormatArg::Json => crate::text::InputFormat::Json,
+            },
+            ..Default::default()
+        },
         cache: cache_dir(),
         timings,
         min_confidence: (args.min_confidence * 100.0).round() as u8,
@@ -353,7 +378,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
 
 fn run_command(command: Command, common: Common) -> Result<i32, Error> {
     match command {
-        Command::Build { inputs, update, reanalyse, window, threads, output } => {
+        Command::Build { inputs, update, reanalyse, allow_empty, window, threads, output } => {
             let config = BuildConfig {
                 common,
                 inputs,
@@ -363,6 +388,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
                 threads: threads_of(threads)?,
                 update,
                 reanalyse,
+                allow_empty,
             };
             let bar = indicatif::ProgressBar::new_spinner();
             if !std::io::stderr().is_terminal() {

@@ -71,8 +71,52 @@ fn binary_and_empty_files_and_empty_folders_are_reported_not_fatal() {
     let g: Value = serde_json::from_str(&std::fs::read_to_string(out.join("graph.json")).unwrap()).unwrap();
     assert_eq!(g["documents"].as_array().unwrap().len(), 1);
     assert!(!g["claims"].as_array().unwrap().is_empty());
+    // A run that reads no document writes nothing over the previous outputs, and exits 2
+    // saying why; --allow-empty writes the empty graph.
+    let before = std::fs::read(out.join("graph.json")).unwrap();
     let o = run(&["build", corpus.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
-    ok_with_warning(&o, "no .txt, .md or .jsonl files in this folder");
+    fails_naming(&o, "no document was read");
+    assert!(stderr(&o).contains("no .txt, .md, .json, .jsonl or .ndjson files in this folder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("graph.json")).unwrap(), before, "the previous graph stays");
+    let o = run(&["build", corpus.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json", "--allow-empty"], "");
+    ok_with_warning(&o, "no .txt, .md, .json, .jsonl or .ndjson files in this folder");
+    let g: Value = serde_json::from_str(&std::fs::read_to_string(out.join("graph.json")).unwrap()).unwrap();
+    assert!(g["documents"].as_array().unwrap().is_empty());
+    // Files of other types are named in one warning, not read.
+    for f in ["report.pdf", "notes.docx", "photo.jpg"] {
+        std::fs::write(corpus.join(f), "whatever").unwrap();
+    }
+    let o = run(&["build", corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+    ok_with_warning(&o, "3 files of types newsgraph does not read were skipped: notes.docx, photo.jpg, report.pdf");
+}
+
+/// A binary file is recognised from its first block and not read further: a large file of
+/// NUL bytes costs a few kilobytes, and /dev/zero, which never ends, is skipped.
+#[cfg(unix)]
+#[test]
+fn binary_inputs_are_skipped_from_their_first_block() {
+    let dir = tempdir();
+    let zeros = dir.path().join("zeros.txt");
+    let f = std::fs::File::create(&zeros).unwrap();
+    f.set_len(300 << 20).unwrap(); // 300 MB of NUL bytes (sparse)
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Russia condemned the US strikes on Iran.\n").unwrap();
+    let out = dir.path().join("out");
+    let o = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(env!("CARGO_BIN_EXE_newsgraph"))
+        .args(["build", zeros.to_str().unwrap(), good.to_str().unwrap(), "/dev/zero", "-o", out.to_str().unwrap(), "--format", "json"])
+        .current_dir(root())
+        .output();
+    let Ok(o) = o else {
+        eprintln!("SKIP binary_inputs_are_skipped_from_their_first_block: /usr/bin/time is not installed");
+        return;
+    };
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("zeros.txt: binary file (NUL bytes), skipped") && err.contains("/dev/zero: binary file"), "{err}");
+    let peak_kb: u64 = err.lines().last().unwrap().trim().parse().unwrap();
+    assert!(peak_kb < 200_000, "peak RSS {peak_kb} KB: the NUL file was read whole");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod errors;
 mod exports;
 mod gazetteer;
 mod hostile;
+mod inputs;
 mod properties;
 mod scale;
 mod store;

@@ -168,6 +168,9 @@ fn build_loaded(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Syn
     };
     let (graph, warnings) = analyse_into(config, &loaded, progress, writer.as_mut())?;
     loaded.timings.record("analysis and finish", t.elapsed());
+    if graph.documents.is_empty() && !config.allow_empty {
+        return Err(nothing_read(&config.inputs, &warnings));
+    }
     report.notes.extend(warnings);
     let t = std::time::Instant::now();
     pool(config.threads)?.install(|| write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, writer))?;
@@ -260,6 +263,9 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
                 Ok(())
             }
         })?;
+    if plan.skipped + plan.replaced + plan.added == 0 && !config.allow_empty {
+        return Err(nothing_read(&config.inputs, &warnings));
+    }
     let summary = store.finish_update(plan, gaz, &loaded.lexicon, &meta)?;
     loaded.timings.record("update store", t.elapsed());
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
@@ -295,6 +301,17 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
     report.written.extend(commit_all(staged)?);
     loaded.timings.record("render from the store", t.elapsed());
     Ok(report)
+}
+
+/// The error of a run that read no document: the inputs, the reader's warnings that say why,
+/// and that the previous outputs stay.
+fn nothing_read(inputs: &[PathBuf], warnings: &[String]) -> Error {
+    let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let why = if warnings.is_empty() { String::new() } else { format!("\n{}", warnings.join("\n")) };
+    Error::input(
+        names.join(", "),
+        format!("no document was read, so nothing was written and the previous outputs stay (--allow-empty writes an empty graph){why}"),
+    )
 }
 
 /// Notes crowded windows, then writes the graph's outputs (shared by `build` and `merge`),

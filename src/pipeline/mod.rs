@@ -180,6 +180,9 @@ pub struct BuildConfig {
     /// With `update`: when the gazetteer or lexicon changed, analyse every stored document
     /// again (from the paths it was read from) rather than refuse.
     pub reanalyse: bool,
+    /// Write the outputs even when no document was read (else that is an error, and the
+    /// previous outputs stay).
+    pub allow_empty: bool,
 }
 
 /// What a build did, for the command line to report.

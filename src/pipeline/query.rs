@@ -159,6 +159,7 @@ pub fn compare(common: &Common, source: &GraphSource, request: &CompareRequest, 
                 threads,
                 update: false,
                 reanalyse: false,
+                allow_empty: true,
             };
             let (graph, _) = analyse(&config, &loaded, &|| {})?;
             (crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon), pair)

@@ -18,6 +18,24 @@ pub struct ReadOptions {
     pub keep_going: bool,
     /// Read standard input (`-`) as JSON Lines records rather than as one document.
     pub stdin_jsonl: bool,
+    /// How to read standard input and the files named one by one (`Auto`: files by their
+    /// extension, standard input by its first character).
+    pub format: InputFormat,
+}
+
+/// How an input is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Files by their extension (`.jsonl`/`.ndjson` JSON Lines, `.json` JSON, others text);
+    /// standard input as JSON Lines when it starts with `{`, JSON when with `[`, else text.
+    #[default]
+    Auto,
+    /// One plain-text document.
+    Text,
+    /// JSON Lines records, one per line.
+    Jsonl,
+    /// One JSON record, or an array of them (ours or news-please's).
+    Json,
 }
 
 pub(super) enum Source {
@@ -25,6 +43,7 @@ pub(super) enum Source {
     StdinJsonl,
     Text { path: PathBuf, meta: Meta },
     Jsonl(PathBuf),
+    Json(PathBuf),
 }
 
 pub(super) struct JsonlReader {
@@ -49,6 +68,8 @@ pub struct Corpus {
     pub(super) ids: std::collections::HashMap<String, String>,
     pub(super) warnings: Vec<String>,
     pub(super) skipped_records: usize,
+    /// Documents of a JSON file read, waiting to be handed out.
+    pub(super) pending: std::collections::VecDeque<Result<Document>>,
 }
 
 impl Corpus {
@@ -59,14 +80,28 @@ impl Corpus {
         let mut warnings = Vec::new();
         for input in inputs {
             if input.as_os_str() == "-" {
-                sources.push(if options.stdin_jsonl { Source::StdinJsonl } else { Source::Stdin });
+                sources.push(match options.format {
+                    InputFormat::Jsonl => Source::StdinJsonl,
+                    InputFormat::Auto if options.stdin_jsonl => Source::StdinJsonl,
+                    _ => Source::Stdin,
+                });
                 continue;
             }
             let meta = std::fs::metadata(input).map_err(|e| Error::input(input.display(), e))?;
             if meta.is_dir() {
-                let files = walk(input)?;
+                let (files, others) = walk(input)?;
                 if files.is_empty() {
-                    warnings.push(format!("warning: {}: no .txt, .md or .jsonl files in this folder", input.display()));
+                    warnings.push(format!("warning: {}: no .txt, .md, .json, .jsonl or .ndjson files in this folder", input.display()));
+                }
+                if !others.is_empty() {
+                    let names: Vec<String> = others.iter().take(5).map(|p| p.strip_prefix(input).unwrap_or(p).display().to_string()).collect();
+                    let more = if others.len() > 5 { format!(" and {} more", others.len() - 5) } else { String::new() };
+                    warnings.push(format!(
+                        "warning: {}: {} files of types newsgraph does not read were skipped: {}{more}",
+                        input.display(),
+                        others.len(),
+                        names.join(", ")
+                    ));
                 }
                 let mut manifests: BTreeMap<PathBuf, BTreeMap<String, Meta>> = BTreeMap::new();
                 for f in files {
@@ -86,10 +121,15 @@ impl Corpus {
                     Some(m) => read_manifest(&m)?,
                     None => BTreeMap::new(),
                 };
-                sources.push(source_for(input.clone(), &entries));
+                sources.push(match options.format {
+                    InputFormat::Auto => source_for(input.clone(), &entries),
+                    InputFormat::Text => Source::Text { path: input.clone(), meta: source_meta(input, &entries) },
+                    InputFormat::Jsonl => Source::Jsonl(input.clone()),
+                    InputFormat::Json => Source::Json(input.clone()),
+                });
             }
         }
-        Ok(Corpus { sources: sources.into_iter(), jsonl: None, options, ids: Default::default(), warnings, skipped_records: 0 })
+        Ok(Corpus { sources: sources.into_iter(), jsonl: None, options, ids: Default::default(), warnings, skipped_records: 0, pending: Default::default() })
     }
 
     /// Warnings so far (skipped files, lossy decoding, skipped records).
@@ -185,6 +225,9 @@ impl Iterator for Corpus {
 
     fn next(&mut self) -> Option<Result<Document>> {
         loop {
+            if let Some(d) = self.pending.pop_front() {
+                return Some(d.and_then(|d| self.claim_id(d)));
+            }
             if self.jsonl.is_some() {
                 if let Some(r) = self.next_record() {
                     return Some(r);
@@ -193,9 +236,32 @@ impl Iterator for Corpus {
             }
             match self.sources.next()? {
                 Source::Stdin => {
-                    let mut bytes = Vec::new();
-                    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                    let mut stdin = std::io::stdin();
+                    let mut bytes = match first_block(&mut stdin) {
+                        Ok(b) => b,
+                        Err(e) => return Some(Err(Error::input("-", e))),
+                    };
+                    if is_binary(&bytes) {
+                        self.warnings.push("warning: -: binary input (NUL bytes in its first block), not read further".into());
+                        continue;
+                    }
+                    let first = bytes.iter().find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF).copied();
+                    let format = match self.options.format {
+                        InputFormat::Auto if first == Some(b'{') => InputFormat::Jsonl,
+                        InputFormat::Auto if first == Some(b'[') => InputFormat::Json,
+                        f => f,
+                    };
+                    if format == InputFormat::Jsonl {
+                        let reader = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::Cursor::new(bytes).chain(stdin)));
+                        self.jsonl = Some(JsonlReader { path: PathBuf::from("-"), reader, line: 0 });
+                        continue;
+                    }
+                    if let Err(e) = stdin.read_to_end(&mut bytes) {
                         return Some(Err(Error::input("-", e)));
+                    }
+                    if format == InputFormat::Json {
+                        self.pending.extend(json_documents(&bytes, "-", None));
+                        continue;
                     }
                     match self.decode("-", bytes, true) {
                         Ok(Some(text)) => {
@@ -208,8 +274,12 @@ impl Iterator for Corpus {
                     }
                 }
                 Source::Text { path, mut meta } => {
-                    let bytes = match std::fs::read(&path) {
-                        Ok(b) => b,
+                    let bytes = match read_unless_binary(&path) {
+                        Ok(Some(b)) => b,
+                        Ok(None) => {
+                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
+                            continue;
+                        }
                         Err(e) => return Some(Err(Error::input(path.display(), e))),
                     };
                     match self.decode(&path.display().to_string(), bytes, false) {
@@ -225,6 +295,18 @@ impl Iterator for Corpus {
                 Source::StdinJsonl => {
                     let reader = Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
                     self.jsonl = Some(JsonlReader { path: PathBuf::from("-"), reader, line: 0 });
+                }
+                Source::Json(path) => {
+                    let bytes = match read_unless_binary(&path) {
+                        Ok(Some(b)) => b,
+                        Ok(None) => {
+                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
+                            continue;
+                        }
+                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                    };
+                    let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
+                    self.pending.extend(json_documents(&bytes, &path.display().to_string(), stem));
                 }
                 Source::Jsonl(path) => match std::fs::File::open(&path) {
                     Ok(f) => self.jsonl = Some(JsonlReader { path, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, f)), line: 0 }),
@@ -250,18 +332,73 @@ fn newsgraph_output(path: &Path) -> Option<&'static str> {
 }
 
 pub(super) fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> Source {
-    if path.extension().is_some_and(|e| e == "jsonl") {
-        return Source::Jsonl(path);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("jsonl" | "ndjson") => Source::Jsonl(path),
+        Some("json") => Source::Json(path),
+        _ => {
+            let meta = source_meta(&path, manifest);
+            Source::Text { path, meta }
+        }
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let meta = manifest.get(&name).cloned().unwrap_or_default();
-    Source::Text { path, meta }
 }
 
-/// The `.txt`, `.md` and `.jsonl` files below a folder, sorted; symlink loops are followed once.
-pub(super) fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
-    let keep = |p: &Path, is_dir: bool| is_dir || p.extension().is_some_and(|e| e == "txt" || e == "md" || e == "jsonl");
-    crate::files::walk(dir, keep, |d, e| Error::input(d.display(), e))
+/// A text file's metadata from its folder's manifest.
+fn source_meta(path: &Path, manifest: &BTreeMap<String, Meta>) -> Meta {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    manifest.get(&name).cloned().unwrap_or_default()
+}
+
+/// Input files by extension: the kinds read.
+const READ: [&str; 5] = ["txt", "md", "jsonl", "ndjson", "json"];
+
+/// The files below a folder that are read (`.txt`, `.md`, `.jsonl`, `.ndjson`, `.json` but
+/// `manifest.json`), sorted, and the others (not hidden), to be named in one warning; symlink
+/// loops are followed once.
+pub(super) fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let visible = |p: &Path, _: bool| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let all = crate::files::walk(dir, visible, |d, e| Error::input(d.display(), e))?;
+    let read = |p: &PathBuf| p.extension().and_then(|e| e.to_str()).is_some_and(|e| READ.contains(&e)) && p.file_name().is_some_and(|n| n != "manifest.json");
+    let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = all.into_iter().partition(read);
+    let others = others.into_iter().filter(|p| p.file_name().is_some_and(|n| n != "manifest.json")).collect();
+    Ok((files, others))
+}
+
+/// Up to the first 8 KiB of `r` (fewer only at its end).
+fn first_block(r: &mut dyn Read) -> std::io::Result<Vec<u8>> {
+    let mut block = Vec::with_capacity(8192);
+    r.take(8192).read_to_end(&mut block)?;
+    Ok(block)
+}
+
+/// Whether a first block is binary: a NUL byte in it.
+fn is_binary(block: &[u8]) -> bool {
+    block.contains(&0)
+}
+
+/// A file's bytes, or `None` when its first block is binary: such a file is not read further
+/// (a 500 MB file of NUL bytes costs 8 KiB, and `/dev/zero` ends).
+fn read_unless_binary(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let mut f = std::fs::File::open(path)?;
+    let mut bytes = first_block(&mut f)?;
+    if is_binary(&bytes) {
+        return Ok(None);
+    }
+    f.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
+/// The documents of a JSON input: one record (ours, or a news-please article, whose id is
+/// `stem` when it has none), or an array of them. Errors name the input and the item.
+fn json_documents(bytes: &[u8], name: &str, stem: Option<String>) -> Vec<Result<Document>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let v: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return vec![Err(Error::input(format!("{name}:{}:{}", e.line(), e.column()), e))],
+    };
+    match v {
+        serde_json::Value::Array(items) => items.into_iter().enumerate().map(|(i, item)| record_of(item, &format!("{name}: item {}", i + 1), None)).collect(),
+        item => vec![record_of(item, name, stem)],
+    }
 }
 
 /// Reads every input into memory, sorted by id (small corpora, tests and `explain`).
@@ -300,23 +437,36 @@ pub(super) fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
 /// (`file:line`) names it in errors.
 pub fn parse_record(line: &str, place: &str) -> Result<Document> {
     let v: serde_json::Value = serde_json::from_str(line).map_err(|e| Error::input(place, e))?;
+    record_of(v, place, None)
+}
+
+/// A document from one JSON record: ours (`id`, `text`, `title`, `outlet`, `url`,
+/// `published`, `path`) or news-please's (`maintext`, `title`, `source_domain`, `url`,
+/// `date_publish`; its id is `fallback_id`, the file's name, else its `url`).
+fn record_of(v: serde_json::Value, place: &str, fallback_id: Option<String>) -> Result<Document> {
     let serde_json::Value::Object(mut v) = v else {
         return Err(Error::input(place, "record is not a JSON object"));
     };
     let id = match v.get("id") {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => return Err(Error::input(place, "record has no \"id\" (a string or number)")),
+        _ => match fallback_id.or_else(|| v.contains_key("maintext").then(|| opt_string(v.get("url"))).flatten()) {
+            Some(id) => id,
+            None => return Err(Error::input(place, "record has no \"id\" (a string or number)")),
+        },
     };
     // Taken out of the record, not copied: it is most of the record's bytes.
-    let Some(serde_json::Value::String(mut text)) = v.remove("text") else {
-        return Err(Error::input(place, "record has no \"text\" string"));
+    let mut text = match v.remove("text").or_else(|| v.remove("maintext")) {
+        Some(serde_json::Value::String(t)) => t,
+        _ => return Err(Error::input(place, "record has no \"text\" string (nor news-please's \"maintext\")")),
     };
-    let published = match opt_string(v.get("published")) {
-        Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(place, e))?),
+    // news-please writes "2021-02-01 12:00:00"; the day is what is kept.
+    let published = match opt_string(v.get("published")).or_else(|| opt_string(v.get("date_publish"))) {
+        Some(s) => Some(s.get(..10).unwrap_or(&s).parse::<Date>().map_err(|e| Error::input(place, e))?),
         None => None,
     };
-    let mut meta = Meta { title: opt_string(v.get("title")), outlet: opt_string(v.get("outlet")), url: opt_string(v.get("url")), published };
+    let outlet = opt_string(v.get("outlet")).or_else(|| opt_string(v.get("source_domain")));
+    let mut meta = Meta { title: opt_string(v.get("title")), outlet, url: opt_string(v.get("url")), published };
     meta_from_text(&text, &mut meta);
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());

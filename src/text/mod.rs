@@ -13,7 +13,7 @@ mod corpus;
 mod layout;
 mod rules;
 
-pub use corpus::{Corpus, ReadOptions, meta_from_text, parse_record, read_inputs};
+pub use corpus::{Corpus, InputFormat, ReadOptions, meta_from_text, parse_record, read_inputs};
 pub use layout::{MAX_PARAGRAPH, layout, paragraphs, split_sentences};
 pub use rules::{TextKeys, TextRules, TextTable, marker_key};
 

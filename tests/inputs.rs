@@ -1,0 +1,81 @@
+//! Input formats: JSON arrays and records, news-please articles, `.ndjson`, and standard input
+//! told apart by its first character.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn graph_of(dir: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("graph.json")).unwrap()).unwrap()
+}
+
+fn ids(g: &Value) -> Vec<String> {
+    g["documents"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect()
+}
+
+/// Each format gives the same documents, metadata and claims as the JSON Lines the project
+/// started with.
+#[test]
+fn json_arrays_ndjson_and_news_please_files_are_documents() {
+    let dir = tempdir();
+    let d = dir.path();
+    let a = serde_json::json!({"id": "a1", "text": "Russia condemned the US strikes on Iran.", "outlet": "Wire", "published": "2025-06-22"});
+    let b = serde_json::json!({"id": "b2", "text": "China and Russia signed a strategic partnership treaty.", "title": "Treaty"});
+    std::fs::write(d.join("two.json"), serde_json::to_string_pretty(&serde_json::json!([a, b])).unwrap()).unwrap();
+    std::fs::write(d.join("two.ndjson"), format!("{a}\n{b}\n")).unwrap();
+    // news-please's per-article JSON (its field names).
+    let np = serde_json::json!({
+        "authors": ["A. Reporter"], "date_download": "2025-06-23 08:00:00", "date_modify": null,
+        "date_publish": "2025-06-22 14:46:34", "description": "Moscow reacts.", "filename": "https%3A%2F%2Fexample.org%2Fa.json",
+        "image_url": null, "language": "en", "localpath": null, "source_domain": "example.org",
+        "maintext": "Russia condemned the US strikes on Iran, calling them a violation of international law.",
+        "title": "Moscow condemns strikes", "title_page": null, "title_rss": null, "url": "https://example.org/a"
+    });
+    let folder = d.join("np");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("example_org_a.json"), np.to_string()).unwrap();
+    for (input, want) in [("two.json", vec!["a1", "b2"]), ("two.ndjson", vec!["a1", "b2"]), ("np", vec!["example_org_a"])] {
+        let out = d.join(format!("out-{input}"));
+        let o = run(&["build", d.join(input).to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+        assert!(o.status.success(), "{input}: {}", stderr(&o));
+        let g = graph_of(&out);
+        assert_eq!(ids(&g), want, "{input}");
+        assert!(!g["claims"].as_array().unwrap().is_empty(), "{input}");
+    }
+    let g = graph_of(&d.join("out-np"));
+    let doc = &g["documents"][0];
+    assert_eq!(
+        (doc["outlet"].as_str(), doc["published"].as_str(), doc["title"].as_str()),
+        (Some("example.org"), Some("2025-06-22"), Some("Moscow condemns strikes"))
+    );
+    assert_eq!(doc["url"], "https://example.org/a");
+    // A broken item is named by its place in the array.
+    std::fs::write(d.join("bad.json"), r#"[{"id": "x", "text": "Russia."}, {"id": "y"}]"#).unwrap();
+    let o = run(&["build", d.join("bad.json").to_str().unwrap(), "-o", d.join("bad").to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.json: item 2") && stderr(&o).contains("no \"text\""), "{}", stderr(&o));
+}
+
+/// `cat corpus.jsonl | newsgraph build -` is the corpus, not one document called "stdin"; a
+/// JSON array on standard input too; `--input-format text` reads it as one text.
+#[test]
+fn standard_input_is_read_by_its_first_character() {
+    let dir = tempdir();
+    let d = dir.path();
+    let lines = "{\"id\": \"a1\", \"text\": \"Russia condemned the US strikes on Iran.\"}\n{\"id\": \"b2\", \"text\": \"China and Russia signed a treaty.\"}\n";
+    let array = format!("[{}]", lines.trim().replace('\n', ","));
+    for (stdin, extra, want) in [
+        (lines.to_string(), vec![], vec!["a1", "b2"]),
+        (format!("\u{feff}  {lines}"), vec![], vec!["a1", "b2"]),
+        (array.clone(), vec![], vec!["a1", "b2"]),
+        (lines.to_string(), vec!["--input-format", "text"], vec!["stdin"]),
+        ("Russia condemned the strikes on Iran.\n".to_string(), vec![], vec!["stdin"]),
+    ] {
+        let out = d.join("out");
+        let mut args = vec!["build", "-", "-o", out.to_str().unwrap(), "--format", "json"];
+        args.extend(extra.iter().copied());
+        let o = run(&args, &stdin);
+        assert!(o.status.success(), "{stdin:?}: {}", stderr(&o));
+        assert_eq!(ids(&graph_of(&out)), want, "{stdin:?} {extra:?}");
+    }
+}
