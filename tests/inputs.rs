@@ -79,3 +79,41 @@ fn standard_input_is_read_by_its_first_character() {
         assert_eq!(ids(&graph_of(&out)), want, "{stdin:?} {extra:?}");
     }
 }
+
+/// A dateline gives the provider (a source, not an actor), the place, and the date when the
+/// metadata has none: the year from the URL, or from the file.
+#[cfg(unix)]
+#[test]
+fn datelines_give_provider_place_and_date() {
+    let dir = tempdir();
+    let d = dir.path();
+    let rec = serde_json::json!({"id": "w1", "url": "https://www.reuters.com/world/2025/06/22/story",
+        "text": "MOSCOW, June 22 (Reuters) - Russia condemned the US strikes on Iran on Sunday."});
+    std::fs::write(d.join("wire.jsonl"), format!("{rec}\n")).unwrap();
+    let text = d.join("ap.txt");
+    std::fs::write(&text, "WASHINGTON, March 3 (AP) — The United States imposed sanctions on Iran.\n").unwrap();
+    let o = std::process::Command::new("touch").args(["-d", "2024-05-01 12:00:00"]).arg(&text).status();
+    assert!(o.is_ok_and(|s| s.success()));
+    let undated = d.join("plain.txt");
+    std::fs::write(&undated, "Russia condemned the US strikes on Iran - officials said.\n").unwrap();
+    let out = d.join("out");
+    let o = run(
+        &["build", d.join("wire.jsonl").to_str().unwrap(), text.to_str().unwrap(), undated.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let g = graph_of(&out);
+    let doc = |id: &str| g["documents"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap().clone();
+    let w = doc("w1");
+    assert_eq!((w["published"].as_str(), w["provider"].as_str(), w["place"].as_str()), (Some("2025-06-22"), Some("Reuters"), Some("MOSCOW")));
+    let a = doc("ap");
+    assert_eq!((a["published"].as_str(), a["provider"].as_str(), a["place"].as_str()), (Some("2024-03-03"), Some("AP"), Some("WASHINGTON")));
+    let p = doc("plain");
+    assert!(p["published"].is_null() && p.get("provider").is_none(), "{p}");
+    // The agency is never a party to a claim.
+    for c in g["claims"].as_array().unwrap() {
+        for side in ["subject", "object", "speaker"] {
+            assert!(!["reuters", "associated-press", "ap"].contains(&c[side].as_str().unwrap_or("")), "{c}");
+        }
+    }
+}

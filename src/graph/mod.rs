@@ -64,6 +64,10 @@ pub struct DocumentInfo {
     pub url: Option<String>,
     /// Publication date.
     pub published: Option<Date>,
+    /// The agency providing the story (by its dateline).
+    pub provider: Option<String>,
+    /// Where it was filed from (by its dateline).
+    pub place: Option<String>,
     /// Sentences read.
     pub sentences: usize,
     /// Paragraphs read.
@@ -190,6 +194,8 @@ impl Analysis {
             outlet: doc.meta.outlet.clone(),
             url: doc.meta.url.clone(),
             published: doc.meta.published,
+            provider: doc.meta.provider.clone(),
+            place: doc.meta.place.clone(),
             sentences: layout.sentences.len(),
             paragraphs: layout.paragraphs.len(),
             repeated: layout.repeated,
@@ -631,6 +637,8 @@ mod tests {
             outlet: None,
             url: None,
             published: published.map(|d| d.parse().unwrap()),
+            provider: None,
+            place: None,
             sentences: 3,
             paragraphs: 1,
             repeated: 0,

@@ -101,7 +101,8 @@ impl Store {
         let mut st = self
             .conn
             .prepare(&format!(
-                "SELECT doc, id, path, title, outlet, url, published, sentences, paragraphs, repeated_paragraphs, boilerplate_from, mentions, crowded_windows, sha256
+                "SELECT doc, id, path, title, outlet, url, published, sentences, paragraphs, repeated_paragraphs, boilerplate_from, mentions, crowded_windows, sha256,
+                        provider, place
                  FROM documents WHERE {filter} ORDER BY id"
             ))
             .map_err(&inp)?;
@@ -123,6 +124,8 @@ impl Store {
                         mentions: r.get::<_, i64>(11)? as usize,
                         crowded_windows: r.get::<_, i64>(12)? as usize,
                         sha256: r.get(13)?,
+                        provider: r.get(14)?,
+                        place: r.get(15)?,
                     },
                 ))
             })

@@ -16,6 +16,8 @@ CREATE TABLE documents (
     outlet TEXT,
     url TEXT,
     published TEXT,
+    provider TEXT,
+    place TEXT,
     sentences INTEGER NOT NULL,
     paragraphs INTEGER NOT NULL,
     repeated_paragraphs INTEGER NOT NULL,

@@ -104,8 +104,8 @@ impl Store {
         self.conn
             .prepare_cached(
                 "INSERT INTO documents (id, path, title, outlet, url, published, sentences, paragraphs, repeated_paragraphs, boilerplate_from, mentions,
-                    crowded_windows, windows, first_sentence, first_claim, claims, sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0, 0, ?15)",
+                    crowded_windows, windows, first_sentence, first_claim, claims, sha256, provider, place)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 0, 0, ?15, ?16, ?17)",
             )
             .and_then(|mut st| {
                 st.execute(params![
@@ -124,6 +124,8 @@ impl Store {
                     a.windows as i64,
                     first_sentence,
                     d.sha256,
+                    d.provider,
+                    d.place,
                 ])
             })
             .map_err(|e| match e {

@@ -285,6 +285,11 @@ impl Iterator for Corpus {
                     match self.decode(&path.display().to_string(), bytes, false) {
                         Ok(Some(text)) => {
                             meta_from_text(&text, &mut meta);
+                            if meta.published.is_none()
+                                && let Some(d) = super::dateline(&text)
+                            {
+                                meta.published = d.date(file_year(&path));
+                            }
                             let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                             return Some(self.claim_id(Document { id, path: path.display().to_string(), text, meta }));
                         }
@@ -363,6 +368,21 @@ pub(super) fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     Ok((files, others))
 }
 
+/// The year a file was last modified (UTC), for a dateline's day when nothing else gives a
+/// year.
+fn file_year(path: &Path) -> Option<u16> {
+    let secs = std::fs::metadata(path).ok()?.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    // Days since 1970-01-01 to a civil year (Howard Hinnant's days_from_civil, inverted).
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let year = yoe + era * 400 + i64::from(mp >= 10);
+    u16::try_from(year).ok()
+}
+
 /// Up to the first 8 KiB of `r` (fewer only at its end).
 fn first_block(r: &mut dyn Read) -> std::io::Result<Vec<u8>> {
     let mut block = Vec::with_capacity(8192);
@@ -428,7 +448,10 @@ pub(super) fn read_manifest(path: &Path) -> Result<BTreeMap<String, Meta>> {
             Some(s) => Some(s.parse::<Date>().map_err(|e| Error::input(path.display(), format!("documents[{i}]: {e}")))?),
             None => None,
         };
-        out.insert(file, Meta { title: opt_string(d.get("title")), outlet: opt_string(d.get("outlet")), url: opt_string(d.get("url")), published });
+        out.insert(
+            file,
+            Meta { title: opt_string(d.get("title")), outlet: opt_string(d.get("outlet")), url: opt_string(d.get("url")), published, ..Default::default() },
+        );
     }
     Ok(out)
 }
@@ -466,7 +489,7 @@ fn record_of(v: serde_json::Value, place: &str, fallback_id: Option<String>) -> 
         None => None,
     };
     let outlet = opt_string(v.get("outlet")).or_else(|| opt_string(v.get("source_domain")));
-    let mut meta = Meta { title: opt_string(v.get("title")), outlet, url: opt_string(v.get("url")), published };
+    let mut meta = Meta { title: opt_string(v.get("title")), outlet, url: opt_string(v.get("url")), published, ..Default::default() };
     meta_from_text(&text, &mut meta);
     if text.starts_with('\u{FEFF}') {
         text.drain(..'\u{FEFF}'.len_utf8());
@@ -479,6 +502,14 @@ fn record_of(v: serde_json::Value, place: &str, fallback_id: Option<String>) -> 
 /// Fills metadata the text states itself, where nothing better is known: "Original URL:",
 /// "Source:", "originally appeared in ...", and the first line as the title.
 pub fn meta_from_text(text: &str, meta: &mut Meta) {
+    // A dateline gives the provider, the place and (with a year from the URL) the date.
+    if let Some(d) = super::dateline(text) {
+        if meta.published.is_none() {
+            meta.published = d.date(meta.url.as_deref().and_then(super::url_year));
+        }
+        meta.provider = meta.provider.take().or(d.provider);
+        meta.place = Some(d.place);
+    }
     // Most texts say none of these: a search of the whole text for each marker spares a look
     // at every line.
     let appeared = text.contains("originally appeared");

@@ -13,7 +13,9 @@ mod corpus;
 mod layout;
 mod rules;
 
+mod dateline;
 pub use corpus::{Corpus, InputFormat, ReadOptions, meta_from_text, parse_record, read_inputs};
+pub use dateline::{Dateline, dateline, url_year};
 pub use layout::{MAX_PARAGRAPH, layout, paragraphs, split_sentences};
 pub use rules::{TextKeys, TextRules, TextTable, marker_key};
 
@@ -28,6 +30,11 @@ pub struct Meta {
     pub url: Option<String>,
     /// Publication date; role phrases resolve against it.
     pub published: Option<Date>,
+    /// The agency that provides the story, from its dateline ("Reuters" in "MOSCOW, June 22
+    /// (Reuters) -"): a source, never an actor.
+    pub provider: Option<String>,
+    /// Where the story was filed from, by its dateline.
+    pub place: Option<String>,
 }
 
 /// One input document.

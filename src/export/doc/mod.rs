@@ -260,6 +260,12 @@ pub struct DocumentRec {
     pub url: Option<String>,
     /// Date.
     pub published: Option<String>,
+    /// The agency providing the story, by its dateline (a source, never an actor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Where it was filed from, by its dateline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// Sentences read.
     #[serde(default)]
     pub sentences: usize,
@@ -469,6 +475,8 @@ impl DocumentRec {
             outlet: d.outlet.clone(),
             url: d.url.clone(),
             published: d.published.map(|p| p.to_string()),
+            provider: d.provider.clone(),
+            place: d.place.clone(),
             sentences: d.sentences,
             paragraphs: d.paragraphs,
             repeated_paragraphs: d.repeated,
@@ -492,6 +500,8 @@ impl DocumentRec {
             outlet: self.outlet,
             url: self.url,
             published,
+            provider: self.provider,
+            place: self.place,
             sentences: self.sentences,
             paragraphs: self.paragraphs,
             repeated: self.repeated_paragraphs,
