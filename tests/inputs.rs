@@ -117,3 +117,40 @@ fn datelines_give_provider_place_and_date() {
         }
     }
 }
+
+/// RSS and Atom feeds: one document per item with text (full content when there is some,
+/// else the summary, as text without markup), its link, date and title, the feed's title as
+/// the outlet; an item with no text is left out. A file that is not a feed is named in a
+/// warning.
+#[test]
+fn rss_and_atom_items_are_documents() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let feeds = root().join("tests/data/feeds");
+    let o = run(&["build", feeds.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let g = graph_of(&out);
+    let docs = g["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3, "{docs:?}");
+    let by_url = |u: &str| docs.iter().find(|d| d["url"] == u).unwrap_or_else(|| panic!("no {u} in {docs:?}")).clone();
+    let rss = by_url("https://wire.example.org/world/2025/06/22/moscow-condemns");
+    assert_eq!(
+        (rss["outlet"].as_str(), rss["published"].as_str(), rss["title"].as_str()),
+        (Some("Daily Wire World"), Some("2025-06-22"), Some("Moscow condemns strikes"))
+    );
+    let summary_only = by_url("https://wire.example.org/world/2025/06/23/talks");
+    assert_eq!(summary_only["published"], "2025-06-23");
+    let atom = by_url("https://ledger.example.com/2025/06/24/iran-moscow");
+    assert_eq!((atom["outlet"].as_str(), atom["published"].as_str()), (Some("Evening Ledger"), Some("2025-06-24")));
+    let claims = g["claims"].as_array().unwrap();
+    let sentence_of = |rel: &str| claims.iter().find(|c| c["relation"] == rel).map(|c| c["sentence"].as_str().unwrap().to_string());
+    // The content, not the summary, and no markup or link footnotes in the text.
+    let condemned = sentence_of("disapproval").expect("the RSS item's claim");
+    assert!(condemned.starts_with("Russia condemned the US strikes on Iran") && !condemned.contains('<'), "{condemned}");
+    assert!(claims.iter().any(|c| c["relation"] == "friendship" && c["document"] == atom["id"]), "the Atom content's claim");
+    assert!(claims.iter().all(|c| !c["sentence"].as_str().unwrap().contains("https://")), "no link footnotes");
+    // An .xml file that is not a feed.
+    std::fs::write(dir.path().join("sitemap.xml"), "<urlset><url><loc>https://x</loc></url></urlset>").unwrap();
+    let o = run(&["build", dir.path().join("sitemap.xml").to_str().unwrap(), "-o", dir.path().join("o2").to_str().unwrap(), "--allow-empty"], "");
+    assert!(stderr(&o).contains("sitemap.xml: not an RSS or Atom feed"), "{}", stderr(&o));
+}

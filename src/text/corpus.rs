@@ -44,6 +44,7 @@ pub(super) enum Source {
     Text { path: PathBuf, meta: Meta },
     Jsonl(PathBuf),
     Json(PathBuf),
+    Feed(PathBuf),
 }
 
 pub(super) struct JsonlReader {
@@ -91,7 +92,7 @@ impl Corpus {
             if meta.is_dir() {
                 let (files, others) = walk(input)?;
                 if files.is_empty() {
-                    warnings.push(format!("warning: {}: no .txt, .md, .json, .jsonl or .ndjson files in this folder", input.display()));
+                    warnings.push(format!("warning: {}: no .txt, .md, .json, .jsonl, .ndjson, .rss, .atom or .xml files in this folder", input.display()));
                 }
                 if !others.is_empty() {
                     let names: Vec<String> = others.iter().take(5).map(|p| p.strip_prefix(input).unwrap_or(p).display().to_string()).collect();
@@ -313,6 +314,20 @@ impl Iterator for Corpus {
                     let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
                     self.pending.extend(json_documents(&bytes, &path.display().to_string(), stem));
                 }
+                Source::Feed(path) => {
+                    let bytes = match read_unless_binary(&path) {
+                        Ok(Some(b)) => b,
+                        Ok(None) => {
+                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
+                            continue;
+                        }
+                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                    };
+                    match feed_documents(&bytes, &path) {
+                        Ok(docs) => self.pending.extend(docs.into_iter().map(Ok)),
+                        Err(e) => self.warnings.push(format!("warning: {}: not an RSS or Atom feed ({e}), skipped", path.display())),
+                    }
+                }
                 Source::Jsonl(path) => match std::fs::File::open(&path) {
                     Ok(f) => self.jsonl = Some(JsonlReader { path, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, f)), line: 0 }),
                     Err(e) => return Some(Err(Error::input(path.display(), e))),
@@ -340,6 +355,7 @@ pub(super) fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> So
     match path.extension().and_then(|e| e.to_str()) {
         Some("jsonl" | "ndjson") => Source::Jsonl(path),
         Some("json") => Source::Json(path),
+        Some("rss" | "atom" | "xml") => Source::Feed(path),
         _ => {
             let meta = source_meta(&path, manifest);
             Source::Text { path, meta }
@@ -354,7 +370,7 @@ fn source_meta(path: &Path, manifest: &BTreeMap<String, Meta>) -> Meta {
 }
 
 /// Input files by extension: the kinds read.
-const READ: [&str; 5] = ["txt", "md", "jsonl", "ndjson", "json"];
+const READ: [&str; 8] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom", "xml"];
 
 /// The files below a folder that are read (`.txt`, `.md`, `.jsonl`, `.ndjson`, `.json` but
 /// `manifest.json`), sorted, and the others (not hidden), to be named in one warning; symlink
@@ -366,6 +382,36 @@ pub(super) fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = all.into_iter().partition(read);
     let others = others.into_iter().filter(|p| p.file_name().is_some_and(|n| n != "manifest.json")).collect();
     Ok((files, others))
+}
+
+/// The text of an HTML fragment (a feed item's content): words and paragraph breaks, no
+/// markup, no link footnotes; the `html2text` crate renders it.
+fn html_text(html: &str) -> String {
+    html2text::config::plain_no_decorate().string_from_read(html.as_bytes(), 1 << 20).unwrap_or_else(|_| html.to_string())
+}
+
+/// The documents of an RSS or Atom feed (the `feed-rs` crate parses it): one per item, its
+/// full content when the feed has it, else its summary, as text; the item's link, date and
+/// title, and the feed's title as the outlet. An item's id is its feed id, else its link.
+fn feed_documents(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Document>, String> {
+    let feed = feed_rs::parser::parse(bytes).map_err(|e| e.to_string())?;
+    let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
+    let mut docs = Vec::new();
+    for (i, entry) in feed.entries.into_iter().enumerate() {
+        let body = entry.content.as_ref().and_then(|c| c.body.clone()).or_else(|| entry.summary.as_ref().map(|s| s.content.clone())).unwrap_or_default();
+        let text = html_text(&body).trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let url = entry.links.first().map(|l| l.href.clone());
+        let id = Some(entry.id.trim().to_string()).filter(|s| !s.is_empty()).or_else(|| url.clone()).unwrap_or_else(|| format!("{}#{}", path.display(), i + 1));
+        let published = entry.published.or(entry.updated).and_then(|d| d.date_naive().to_string().parse().ok());
+        let title = entry.title.as_ref().map(|t| html_text(&t.content).trim().to_string()).filter(|t| !t.is_empty());
+        let mut meta = Meta { title, outlet: outlet.clone(), url, published, ..Default::default() };
+        meta_from_text(&text, &mut meta);
+        docs.push(Document { id, path: format!("{}: item {}", path.display(), i + 1), text, meta });
+    }
+    Ok(docs)
 }
 
 /// The year a file was last modified (UTC), for a dateline's day when nothing else gives a
