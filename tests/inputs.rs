@@ -154,3 +154,64 @@ fn rss_and_atom_items_are_documents() {
     let o = run(&["build", dir.path().join("sitemap.xml").to_str().unwrap(), "-o", dir.path().join("o2").to_str().unwrap(), "--allow-empty"], "");
     assert!(stderr(&o).contains("sitemap.xml: not an RSS or Atom feed"), "{}", stderr(&o));
 }
+
+/// A saved web page: the article's text (paragraph by paragraph), never the navigation, the
+/// "most read" and "related" lists, the cookie banner, the caption or the footer; the date,
+/// headline, outlet and URL from its metadata.
+#[test]
+fn a_web_page_is_its_article() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let page = root().join("tests/data/pages/newspaper.html");
+    let o = run(&["build", page.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let g = graph_of(&out);
+    let doc = &g["documents"][0];
+    assert_eq!(doc["id"], "newspaper");
+    assert_eq!((doc["published"].as_str(), doc["outlet"].as_str()), (Some("2025-06-22"), Some("The Evening Ledger")));
+    assert_eq!(doc["url"], "https://www.ledger.example.com/world/2025/06/22/moscow-condemns-strikes");
+    assert!(doc["title"].as_str().unwrap().contains("Moscow condemns strikes on Iran"), "{doc}");
+    let o = run(&["tag", page.to_str().unwrap()], "");
+    let tags: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let named: Vec<&str> = tags["mentions"].as_array().unwrap().iter().map(|m| m["entity"].as_str().unwrap()).collect();
+    // The article's actors, and none of the sidebars'.
+    for want in ["russia", "iran", "abbas-araghchi", "vladimir-putin"] {
+        assert!(named.contains(&want), "{want} in {named:?}");
+    }
+    for sidebar in ["japan", "greece", "pakistan", "brazil", "argentina", "canada"] {
+        assert!(!named.contains(&sidebar), "{sidebar} is from a sidebar: {named:?}");
+    }
+    let claims = g["claims"].as_array().unwrap();
+    assert!(claims.iter().any(|c| c["relation"] == "disapproval" && c["subject"] == "russia"), "{claims:?}");
+    // Word-level F1 of the text read against the text marked by hand (tests/data/pages/*.txt),
+    // through the store's sentences.
+    if have("sqlite3") {
+        let o = run(&["build", page.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "store"], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = std::process::Command::new("sqlite3").arg(out.join("newsgraph.db")).arg("SELECT group_concat(text, ' ') FROM sentences").output().unwrap();
+        let read = stdout(&o);
+        let marked = std::fs::read_to_string(root().join("tests/data/pages/newspaper.txt")).unwrap();
+        let f1 = word_f1(&read, &marked);
+        assert!(f1 >= 0.9, "word F1 {f1:.3}: {read}");
+        assert!(!read.contains("Getty") && !read.contains("Home") && !read.contains("rights reserved"), "caption, nav or footer read: {read}");
+    }
+    for c in claims {
+        let s = c["sentence"].as_str().unwrap();
+        assert!(!s.contains("cookies") && !s.contains("Most read") && !s.contains('<'), "{s}");
+    }
+}
+
+/// Word-level F1 of `got` against `want` (bags of lowercase words).
+fn word_f1(got: &str, want: &str) -> f64 {
+    let bag = |s: &str| {
+        let mut m = std::collections::HashMap::<String, usize>::new();
+        for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            *m.entry(w.to_lowercase()).or_default() += 1;
+        }
+        m
+    };
+    let (g, w) = (bag(got), bag(want));
+    let common: usize = g.iter().map(|(k, n)| (*n).min(w.get(k).copied().unwrap_or(0))).sum();
+    let (p, r) = (common as f64 / g.values().sum::<usize>().max(1) as f64, common as f64 / w.values().sum::<usize>().max(1) as f64);
+    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+}

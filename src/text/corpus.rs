@@ -45,6 +45,7 @@ pub(super) enum Source {
     Jsonl(PathBuf),
     Json(PathBuf),
     Feed(PathBuf),
+    Html(PathBuf),
 }
 
 pub(super) struct JsonlReader {
@@ -92,7 +93,8 @@ impl Corpus {
             if meta.is_dir() {
                 let (files, others) = walk(input)?;
                 if files.is_empty() {
-                    warnings.push(format!("warning: {}: no .txt, .md, .json, .jsonl, .ndjson, .rss, .atom or .xml files in this folder", input.display()));
+                    warnings
+                        .push(format!("warning: {}: no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom or .xml files in this folder", input.display()));
                 }
                 if !others.is_empty() {
                     let names: Vec<String> = others.iter().take(5).map(|p| p.strip_prefix(input).unwrap_or(p).display().to_string()).collect();
@@ -328,6 +330,21 @@ impl Iterator for Corpus {
                         Err(e) => self.warnings.push(format!("warning: {}: not an RSS or Atom feed ({e}), skipped", path.display())),
                     }
                 }
+                Source::Html(path) => {
+                    let bytes = match read_unless_binary(&path) {
+                        Ok(Some(b)) => b,
+                        Ok(None) => {
+                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
+                            continue;
+                        }
+                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                    };
+                    let html = String::from_utf8_lossy(&bytes);
+                    match page_document(&html, &path) {
+                        Some(doc) => return Some(self.claim_id(doc)),
+                        None => self.warnings.push(format!("warning: {}: no article text found in the page, skipped", path.display())),
+                    }
+                }
                 Source::Jsonl(path) => match std::fs::File::open(&path) {
                     Ok(f) => self.jsonl = Some(JsonlReader { path, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, f)), line: 0 }),
                     Err(e) => return Some(Err(Error::input(path.display(), e))),
@@ -356,6 +373,7 @@ pub(super) fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> So
         Some("jsonl" | "ndjson") => Source::Jsonl(path),
         Some("json") => Source::Json(path),
         Some("rss" | "atom" | "xml") => Source::Feed(path),
+        Some("html" | "htm") => Source::Html(path),
         _ => {
             let meta = source_meta(&path, manifest);
             Source::Text { path, meta }
@@ -370,7 +388,7 @@ fn source_meta(path: &Path, manifest: &BTreeMap<String, Meta>) -> Meta {
 }
 
 /// Input files by extension: the kinds read.
-const READ: [&str; 8] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom", "xml"];
+const READ: [&str; 10] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom", "xml", "html", "htm"];
 
 /// The files below a folder that are read (`.txt`, `.md`, `.jsonl`, `.ndjson`, `.json` but
 /// `manifest.json`), sorted, and the others (not hidden), to be named in one warning; symlink
@@ -382,6 +400,42 @@ pub(super) fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = all.into_iter().partition(read);
     let others = others.into_iter().filter(|p| p.file_name().is_some_and(|n| n != "manifest.json")).collect();
     Ok((files, others))
+}
+
+/// A web page as a document: its article's main text, with paragraph breaks, found by
+/// `dom_smoothie` (a port of Mozilla's Readability: navigation, "related" and "most read"
+/// lists, banners and captions scored out), and its metadata from JSON-LD, OpenGraph and
+/// `<meta>` tags (headline, publication date, site or publisher name, URL). The outlet is the
+/// site name, else the URL's host. `None` when the page has no article text.
+fn page_document(html: &str, path: &Path) -> Option<Document> {
+    let cfg = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, ..Default::default() };
+    // Captions and photo credits describe pictures, not the story; Readability keeps them.
+    let page = dom_query::Document::from(html);
+    page.select("figcaption, .caption, .credit, .photo-credit, .image-credit").remove();
+    let mut reader = dom_smoothie::Readability::with_document(page, None, Some(cfg)).ok()?;
+    let json_ld = reader.parse_json_ld();
+    let article = reader.parse().ok()?;
+    let text = article.text_content.trim().to_string();
+    if text.is_empty() {
+        return None;
+    }
+    let url = json_ld.as_ref().and_then(|m| m.url.clone()).or_else(|| canonical_url(html));
+    let host = url.as_deref().and_then(|u| u.split_once("://")).map(|(_, rest)| rest.split('/').next().unwrap_or("").trim_start_matches("www.").to_string());
+    let outlet = article.site_name.clone().filter(|s| !s.trim().is_empty()).or(host.filter(|h| !h.is_empty()));
+    let published = article.published_time.as_deref().and_then(|t| t.get(..10)).and_then(|d| d.parse().ok());
+    let title = Some(article.title.trim().to_string()).filter(|t| !t.is_empty());
+    let mut meta = Meta { title, outlet, url, published, ..Default::default() };
+    meta_from_text(&text, &mut meta);
+    let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Some(Document { id, path: path.display().to_string(), text, meta })
+}
+
+/// The page's `<link rel="canonical" href="...">`, found by the `dom_query` parser that
+/// `dom_smoothie` is built on.
+fn canonical_url(html: &str) -> Option<String> {
+    let doc = dom_query::Document::from(html);
+    let link = doc.select(r#"link[rel="canonical"]"#);
+    link.attr("href").map(|h| h.to_string()).filter(|h| h.starts_with("http"))
 }
 
 /// The text of an HTML fragment (a feed item's content): words and paragraph breaks, no
