@@ -215,3 +215,23 @@ fn word_f1(got: &str, want: &str) -> f64 {
     let (p, r) = (common as f64 / g.values().sum::<usize>().max(1) as f64, common as f64 / w.values().sum::<usize>().max(1) as f64);
     if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
 }
+
+/// A page with no article (a front page of links, a page of nothing) and a feed cut short are
+/// named in warnings and skipped; the run reads the rest.
+#[test]
+fn pages_without_articles_and_broken_feeds_are_named() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(d.join("links.html"), "<html><body><nav><a href='/a'>World</a> <a href='/b'>Sport</a></nav></body></html>").unwrap();
+    std::fs::write(d.join("blank.htm"), "").unwrap();
+    std::fs::write(d.join("cut.rss"), "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>X</title><item><title>Russia").unwrap();
+    std::fs::write(d.join("good.txt"), "Russia condemned the US strikes on Iran.\n").unwrap();
+    let o = run(&["build", d.to_str().unwrap(), "-o", d.join("out").to_str().unwrap(), "--format", "json"], "");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("links.html: no article text found in the page, skipped"), "{err}");
+    assert!(err.contains("blank.htm"), "{err}");
+    assert!(err.contains("cut.rss: not an RSS or Atom feed"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(graph_of(&d.join("out"))["documents"].as_array().unwrap().len(), 1);
+}

@@ -413,6 +413,11 @@ fn page_document(html: &str, path: &Path) -> Option<Document> {
     let page = dom_query::Document::from(html);
     page.select("figcaption, .caption, .credit, .photo-credit, .image-credit").remove();
     let mut reader = dom_smoothie::Readability::with_document(page, None, Some(cfg)).ok()?;
+    // Readability's own test of whether a page has an article (a front page of links has
+    // none, and its parse would give the links' words).
+    if !reader.is_probably_readable() {
+        return None;
+    }
     let json_ld = reader.parse_json_ld();
     let article = reader.parse().ok()?;
     let text = article.text_content.trim().to_string();
