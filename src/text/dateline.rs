@@ -87,7 +87,11 @@ pub fn dateline(text: &str) -> Option<Dateline> {
     let start = text.len() - text.trim_start().len();
     let line = text[start..].lines().next()?;
     // The dash that ends it, within the first 120 bytes: " - ", " – ", " — " or "—".
-    let window = &line[..line.len().min(120)];
+    let mut cut = line.len().min(120);
+    while !line.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = &line[..cut];
     let (at, dash) = DASHES.iter().filter_map(|d| window.find(d).map(|i| (i, *d))).min_by_key(|&(i, d)| (i, d.len()))?;
     let mut head = window[..at].trim();
     let end = start + at + dash.len();
@@ -183,6 +187,26 @@ mod tests {
         assert_eq!(&"MOSCOW, June 22 (Reuters) - Text."[d.end..], "Text.");
         assert_eq!(d.date(Some(2025)), Date::new(2025, 6, 22));
         assert_eq!(d.date(None), None);
+    }
+
+    proptest::proptest! {
+        /// Any text, in any script: a dateline or none, never a panic, and its end on a char
+        /// boundary of the text.
+        #[test]
+        fn any_text_is_read_without_panic(text in "[A-Z ,.()—–\\-a-z0-9’é]{0,200}") {
+            if let Some(d) = dateline(&text) {
+                proptest::prop_assert!(text.is_char_boundary(d.end));
+            }
+        }
+    }
+
+    /// A long line with a multi-byte dash across byte 120 (it once cut inside the dash).
+    #[test]
+    fn the_window_ends_on_a_char_boundary() {
+        let line = format!("{}— a matter that was not addressed publicly.", "x".repeat(119));
+        assert_eq!(dateline(&line), None);
+        let line = format!("MOSCOW (Reuters) — {}", "é".repeat(100));
+        assert_eq!(dateline(&line).map(|d| d.place), Some("MOSCOW".into()));
     }
 
     #[test]
