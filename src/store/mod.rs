@@ -238,17 +238,6 @@ impl Store {
         let n: (i64, i64, i64) = self.conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql_input(&self.path))?;
         Ok((n.0 as u64, n.1 as u64, n.2 as u64))
     }
-
-    /// Counts of the main tables, for reports and tests: documents, entities, sentences,
-    /// mentions, claims, co-mention edges, relation edges.
-    pub fn counts(&self) -> Result<Vec<(&'static str, u64)>> {
-        let mut out = Vec::new();
-        for t in ["documents", "entities", "sentences", "mentions", "claims", "co_mention_edges", "relation_edges"] {
-            let n: i64 = self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).map_err(sql_input(&self.path))?;
-            out.push((t, n as u64));
-        }
-        Ok(out)
-    }
 }
 
 /// The Datasette metadata for a store (table and column descriptions, facets, canned

@@ -195,13 +195,23 @@ impl Corpus {
         }
     }
 
-    /// Text of a file: `None` (with a warning) for binary files, and for empty ones unless
-    /// `allow_empty` (standard input: one record per run, even an empty one).
-    pub(super) fn decode(&mut self, name: &str, mut bytes: Vec<u8>, allow_empty: bool) -> Result<Option<String>> {
-        if bytes[..bytes.len().min(8192)].contains(&0) {
-            self.warnings.push(format!("warning: {name}: binary file (NUL bytes), skipped"));
-            return Ok(None);
+    /// A file's bytes; `None` (with a warning) when its first block is binary, which is not
+    /// read further.
+    fn read_file(&mut self, path: &Path) -> Result<Option<Vec<u8>>> {
+        match read_unless_binary(path) {
+            Ok(Some(b)) => Ok(Some(b)),
+            Ok(None) => {
+                self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
+                Ok(None)
+            }
+            Err(e) => Err(Error::input(path.display(), e)),
         }
+    }
+
+    /// Text of a file whose first block is not binary (its reader checked): `None` (with a
+    /// warning) for an empty one unless `allow_empty` (standard input: one record per run,
+    /// even an empty one).
+    pub(super) fn decode(&mut self, name: &str, mut bytes: Vec<u8>, allow_empty: bool) -> Result<Option<String>> {
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
         }
@@ -277,13 +287,10 @@ impl Iterator for Corpus {
                     }
                 }
                 Source::Text { path, mut meta } => {
-                    let bytes = match read_unless_binary(&path) {
+                    let bytes = match self.read_file(&path) {
                         Ok(Some(b)) => b,
-                        Ok(None) => {
-                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
-                            continue;
-                        }
-                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
                     };
                     match self.decode(&path.display().to_string(), bytes, false) {
                         Ok(Some(text)) => {
@@ -305,25 +312,19 @@ impl Iterator for Corpus {
                     self.jsonl = Some(JsonlReader { path: PathBuf::from("-"), reader, line: 0 });
                 }
                 Source::Json(path) => {
-                    let bytes = match read_unless_binary(&path) {
+                    let bytes = match self.read_file(&path) {
                         Ok(Some(b)) => b,
-                        Ok(None) => {
-                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
-                            continue;
-                        }
-                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
                     };
                     let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
                     self.pending.extend(json_documents(&bytes, &path.display().to_string(), stem));
                 }
                 Source::Feed(path) => {
-                    let bytes = match read_unless_binary(&path) {
+                    let bytes = match self.read_file(&path) {
                         Ok(Some(b)) => b,
-                        Ok(None) => {
-                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
-                            continue;
-                        }
-                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
                     };
                     match feed_documents(&bytes, &path) {
                         Ok(docs) => self.pending.extend(docs.into_iter().map(Ok)),
@@ -331,13 +332,10 @@ impl Iterator for Corpus {
                     }
                 }
                 Source::Html(path) => {
-                    let bytes = match read_unless_binary(&path) {
+                    let bytes = match self.read_file(&path) {
                         Ok(Some(b)) => b,
-                        Ok(None) => {
-                            self.warnings.push(format!("warning: {}: binary file (NUL bytes), skipped", path.display()));
-                            continue;
-                        }
-                        Err(e) => return Some(Err(Error::input(path.display(), e))),
+                        Ok(None) => continue,
+                        Err(e) => return Some(Err(e)),
                     };
                     let html = String::from_utf8_lossy(&bytes);
                     match page_document(&html, &path) {
