@@ -76,10 +76,10 @@ fn binary_and_empty_files_and_empty_folders_are_reported_not_fatal() {
     let before = std::fs::read(out.join("graph.json")).unwrap();
     let o = run(&["build", corpus.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
     fails_naming(&o, "no document was read");
-    assert!(stderr(&o).contains("no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom or .xml files in this folder"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom, .xml or .warc(.gz) files in this folder"), "{}", stderr(&o));
     assert_eq!(std::fs::read(out.join("graph.json")).unwrap(), before, "the previous graph stays");
     let o = run(&["build", corpus.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json", "--allow-empty"], "");
-    ok_with_warning(&o, "no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom or .xml files in this folder");
+    ok_with_warning(&o, "no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom, .xml or .warc(.gz) files in this folder");
     let g: Value = serde_json::from_str(&std::fs::read_to_string(out.join("graph.json")).unwrap()).unwrap();
     assert!(g["documents"].as_array().unwrap().is_empty());
     // Files of other types are named in one warning, not read.

@@ -49,28 +49,40 @@ pub(super) fn each_document_in<T: Send>(
 ) -> Result<Vec<String>> {
     let (batch_bytes, batch_docs) = batch;
     let mut corpus = text::Corpus::open(inputs, read)?;
-    // Reads the next batch; `None` at the end of the input.
-    let next_batch = |corpus: &mut text::Corpus| -> Result<Option<Vec<Document>>> {
+    // Reads the next batch; `None` at the end of the input. Web pages are read as they are;
+    // their articles are found on the workers, with the analysis.
+    let next_batch = |corpus: &mut text::Corpus| -> Result<Option<Vec<text::Item>>> {
         let mut batch = Vec::new();
         let mut bytes = 0;
-        for doc in corpus.by_ref() {
-            let doc = doc?;
-            bytes += doc.text.len();
-            batch.push(doc);
+        while let Some(item) = corpus.next_item() {
+            let item = item?;
+            bytes += item.len();
+            batch.push(item);
             if bytes >= batch_bytes || batch.len() >= batch_docs {
                 break;
             }
         }
         Ok((!batch.is_empty()).then_some(batch))
     };
+    // Pages in which no article was found, named in the warnings.
+    let mut no_text = Vec::new();
+    let mut sink = |r: std::result::Result<T, String>| match r {
+        Ok(t) => sink(t),
+        Err(page) => {
+            no_text.push(page);
+            Ok(())
+        }
+    };
+    let sink: &mut Sink<'_, std::result::Result<T, String>> = &mut sink;
+    let work = |item: text::Item| item.into_document().map(|doc| work(&doc));
     pool(threads)?.install(|| -> Result<()> {
         let mut batch = next_batch(&mut corpus)?;
         // The results of the batch before `batch`, waiting for the sink.
-        let mut done: Option<Vec<T>> = None;
+        let mut done = None;
         while let Some(current) = batch.take() {
-            let mut results: Option<Vec<T>> = None;
+            let mut results = None;
             let (sunk, read) = rayon::in_place_scope(|scope| {
-                scope.spawn(|_| results = Some(current.par_iter().map(work).collect()));
+                scope.spawn(|_| results = Some(current.into_par_iter().map(work).collect()));
                 let sunk = sink_all(done.take(), sink);
                 // After a failure nothing more is read: the run stops at the first error.
                 let read = if sunk.is_ok() { next_batch(&mut corpus) } else { Ok(None) };
@@ -90,7 +102,9 @@ pub(super) fn each_document_in<T: Send>(
         }
         sink_all(done, sink)
     })?;
-    Ok(corpus.warnings())
+    let mut warnings = corpus.warnings();
+    warnings.extend(text::pages_without_text(&no_text));
+    Ok(warnings)
 }
 
 /// Hands a batch's results, if any, to `sink` in order; stops at its first error.

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::page::{Page, feed_documents};
+use super::warc::{Archive, is_warc};
 use super::{Document, Meta};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -46,6 +48,39 @@ pub(super) enum Source {
     Json(PathBuf),
     Feed(PathBuf),
     Html(PathBuf),
+    Warc(PathBuf),
+}
+
+/// What the reader hands out: a document, or a web page whose article is still to be found
+/// ([`Page::document`], run on the analysis's workers).
+pub enum Item {
+    /// A document ready for analysis.
+    Document(Document),
+    /// A web page (a file or a WARC record).
+    Page(Page),
+}
+
+impl Item {
+    /// The bytes it holds (what a batch is measured by).
+    pub fn len(&self) -> usize {
+        match self {
+            Item::Document(d) => d.text.len(),
+            Item::Page(p) => p.html.len(),
+        }
+    }
+
+    /// Whether it holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The document, extracting a page's article; `Err` with the page's path when it has none.
+    pub fn into_document(self) -> std::result::Result<Document, String> {
+        match self {
+            Item::Document(d) => Ok(d),
+            Item::Page(p) => p.document().ok_or(p.path),
+        }
+    }
 }
 
 pub(super) struct JsonlReader {
@@ -72,6 +107,10 @@ pub struct Corpus {
     pub(super) skipped_records: usize,
     /// Documents of a JSON file read, waiting to be handed out.
     pub(super) pending: std::collections::VecDeque<Result<Document>>,
+    /// The WARC archive being read.
+    pub(super) archive: Option<Archive>,
+    /// Pages without article text found by `next` (the batches count theirs themselves).
+    pages_without_text: Vec<String>,
 }
 
 impl Corpus {
@@ -93,8 +132,10 @@ impl Corpus {
             if meta.is_dir() {
                 let (files, others) = walk(input)?;
                 if files.is_empty() {
-                    warnings
-                        .push(format!("warning: {}: no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom or .xml files in this folder", input.display()));
+                    warnings.push(format!(
+                        "warning: {}: no .txt, .md, .html, .json, .jsonl, .ndjson, .rss, .atom, .xml or .warc(.gz) files in this folder",
+                        input.display()
+                    ));
                 }
                 if !others.is_empty() {
                     let names: Vec<String> = others.iter().take(5).map(|p| p.strip_prefix(input).unwrap_or(p).display().to_string()).collect();
@@ -132,12 +173,23 @@ impl Corpus {
                 });
             }
         }
-        Ok(Corpus { sources: sources.into_iter(), jsonl: None, options, ids: Default::default(), warnings, skipped_records: 0, pending: Default::default() })
+        Ok(Corpus {
+            sources: sources.into_iter(),
+            jsonl: None,
+            options,
+            ids: Default::default(),
+            warnings,
+            skipped_records: 0,
+            pending: Default::default(),
+            archive: None,
+            pages_without_text: Vec::new(),
+        })
     }
 
     /// Warnings so far (skipped files, lossy decoding, skipped records).
     pub fn warnings(&self) -> Vec<String> {
         let mut w = self.warnings.clone();
+        w.extend(pages_without_text(&self.pages_without_text));
         if self.skipped_records > 0 {
             w.push(format!("warning: skipped {} malformed JSON Lines records (--keep-going)", self.skipped_records));
         }
@@ -236,16 +288,60 @@ impl Corpus {
 impl Iterator for Corpus {
     type Item = Result<Document>;
 
+    /// The next document, a page's article found here (the batches find theirs on workers).
     fn next(&mut self) -> Option<Result<Document>> {
         loop {
+            match self.next_item()? {
+                Ok(item) => match item.into_document() {
+                    Ok(doc) => return Some(Ok(doc)),
+                    Err(page) => self.pages_without_text.push(page),
+                },
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// The warnings for pages in which no article text was found: each named, up to five, then a
+/// count.
+pub fn pages_without_text(paths: &[String]) -> Vec<String> {
+    let mut w: Vec<String> = paths.iter().take(5).map(|p| format!("warning: {p}: no article text found in the page, skipped")).collect();
+    if paths.len() > 5 {
+        w.push(format!("warning: {} more pages with no article text found were skipped", paths.len() - 5));
+    }
+    w
+}
+
+impl Corpus {
+    /// The next item: a document, or a page to extract. Ids are checked here (a page's is
+    /// known before its text).
+    pub fn next_item(&mut self) -> Option<Result<Item>> {
+        let doc = |d: Result<Document>| Some(d.map(Item::Document));
+        loop {
             if let Some(d) = self.pending.pop_front() {
-                return Some(d.and_then(|d| self.claim_id(d)));
+                return doc(d.and_then(|d| self.claim_id(d)));
             }
             if self.jsonl.is_some() {
                 if let Some(r) = self.next_record() {
-                    return Some(r);
+                    return doc(r);
                 }
                 continue;
+            }
+            if let Some(archive) = self.archive.as_mut() {
+                match archive.next_page() {
+                    Some(Ok(page)) => {
+                        if let Some(first) = self.ids.insert(page.id.clone(), page.path.clone()) {
+                            return Some(Err(Error::input(&page.path, format!("document id {:?} is also used by {first}", page.id))));
+                        }
+                        return Some(Ok(Item::Page(page)));
+                    }
+                    Some(Err(e)) => return Some(Err(e)),
+                    None => {
+                        let done = self.archive.take().expect("an archive is being read");
+                        self.warnings.extend(done.report());
+                        continue;
+                    }
+                }
             }
             match self.sources.next()? {
                 Source::Stdin => {
@@ -280,7 +376,7 @@ impl Iterator for Corpus {
                         Ok(Some(text)) => {
                             let mut meta = Meta::default();
                             meta_from_text(&text, &mut meta);
-                            return Some(self.claim_id(Document { id: "stdin".into(), path: "-".into(), text, meta }));
+                            return doc(self.claim_id(Document { id: "stdin".into(), path: "-".into(), text, meta }));
                         }
                         Ok(None) => continue,
                         Err(e) => return Some(Err(e)),
@@ -301,7 +397,7 @@ impl Iterator for Corpus {
                                 meta.published = d.date(file_year(&path));
                             }
                             let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                            return Some(self.claim_id(Document { id, path: path.display().to_string(), text, meta }));
+                            return doc(self.claim_id(Document { id, path: path.display().to_string(), text, meta }));
                         }
                         Ok(None) => continue,
                         Err(e) => return Some(Err(e)),
@@ -337,12 +433,16 @@ impl Iterator for Corpus {
                         Ok(None) => continue,
                         Err(e) => return Some(Err(e)),
                     };
-                    let html = String::from_utf8_lossy(&bytes);
-                    match page_document(&html, &path) {
-                        Some(doc) => return Some(self.claim_id(doc)),
-                        None => self.warnings.push(format!("warning: {}: no article text found in the page, skipped", path.display())),
+                    let page = Page::from_file(bytes, &path);
+                    if let Some(first) = self.ids.insert(page.id.clone(), page.path.clone()) {
+                        return Some(Err(Error::input(&page.path, format!("document id {:?} is also used by {first}", page.id))));
                     }
+                    return Some(Ok(Item::Page(page)));
                 }
+                Source::Warc(path) => match Archive::open(&path, self.options.strict) {
+                    Ok(a) => self.archive = Some(a),
+                    Err(e) => return Some(Err(e)),
+                },
                 Source::Jsonl(path) => match std::fs::File::open(&path) {
                     Ok(f) => self.jsonl = Some(JsonlReader { path, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, f)), line: 0 }),
                     Err(e) => return Some(Err(Error::input(path.display(), e))),
@@ -367,6 +467,9 @@ fn newsgraph_output(path: &Path) -> Option<&'static str> {
 }
 
 pub(super) fn source_for(path: PathBuf, manifest: &BTreeMap<String, Meta>) -> Source {
+    if is_warc(&path) {
+        return Source::Warc(path);
+    }
     match path.extension().and_then(|e| e.to_str()) {
         Some("jsonl" | "ndjson") => Source::Jsonl(path),
         Some("json") => Source::Json(path),
@@ -386,7 +489,7 @@ fn source_meta(path: &Path, manifest: &BTreeMap<String, Meta>) -> Meta {
 }
 
 /// Input files by extension: the kinds read.
-const READ: [&str; 10] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom", "xml", "html", "htm"];
+const READ: [&str; 11] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom", "xml", "html", "htm", "warc"];
 
 /// The files below a folder that are read (`.txt`, `.md`, `.jsonl`, `.ndjson`, `.json` but
 /// `manifest.json`), sorted, and the others (not hidden), to be named in one warning; symlink
@@ -394,81 +497,12 @@ const READ: [&str; 10] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom",
 pub(super) fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let visible = |p: &Path, _: bool| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
     let all = crate::files::walk(dir, visible, |d, e| Error::input(d.display(), e))?;
-    let read = |p: &PathBuf| p.extension().and_then(|e| e.to_str()).is_some_and(|e| READ.contains(&e)) && p.file_name().is_some_and(|n| n != "manifest.json");
+    let read = |p: &PathBuf| {
+        (is_warc(p) || p.extension().and_then(|e| e.to_str()).is_some_and(|e| READ.contains(&e))) && p.file_name().is_some_and(|n| n != "manifest.json")
+    };
     let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = all.into_iter().partition(read);
     let others = others.into_iter().filter(|p| p.file_name().is_some_and(|n| n != "manifest.json")).collect();
     Ok((files, others))
-}
-
-/// A web page as a document: its article's main text, with paragraph breaks, found by
-/// `dom_smoothie` (a port of Mozilla's Readability: navigation, "related" and "most read"
-/// lists, banners and captions scored out), and its metadata from JSON-LD, OpenGraph and
-/// `<meta>` tags (headline, publication date, site or publisher name, URL). The outlet is the
-/// site name, else the URL's host. `None` when the page has no article text.
-fn page_document(html: &str, path: &Path) -> Option<Document> {
-    let cfg = dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, ..Default::default() };
-    // Captions and photo credits describe pictures, not the story; Readability keeps them.
-    let page = dom_query::Document::from(html);
-    page.select("figcaption, .caption, .credit, .photo-credit, .image-credit").remove();
-    let mut reader = dom_smoothie::Readability::with_document(page, None, Some(cfg)).ok()?;
-    // Readability's own test of whether a page has an article (a front page of links has
-    // none, and its parse would give the links' words).
-    if !reader.is_probably_readable() {
-        return None;
-    }
-    let json_ld = reader.parse_json_ld();
-    let article = reader.parse().ok()?;
-    let text = article.text_content.trim().to_string();
-    if text.is_empty() {
-        return None;
-    }
-    let url = json_ld.as_ref().and_then(|m| m.url.clone()).or_else(|| canonical_url(html));
-    let host = url.as_deref().and_then(|u| u.split_once("://")).map(|(_, rest)| rest.split('/').next().unwrap_or("").trim_start_matches("www.").to_string());
-    let outlet = article.site_name.clone().filter(|s| !s.trim().is_empty()).or(host.filter(|h| !h.is_empty()));
-    let published = article.published_time.as_deref().and_then(|t| t.get(..10)).and_then(|d| d.parse().ok());
-    let title = Some(article.title.trim().to_string()).filter(|t| !t.is_empty());
-    let mut meta = Meta { title, outlet, url, published, ..Default::default() };
-    meta_from_text(&text, &mut meta);
-    let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Some(Document { id, path: path.display().to_string(), text, meta })
-}
-
-/// The page's `<link rel="canonical" href="...">`, found by the `dom_query` parser that
-/// `dom_smoothie` is built on.
-fn canonical_url(html: &str) -> Option<String> {
-    let doc = dom_query::Document::from(html);
-    let link = doc.select(r#"link[rel="canonical"]"#);
-    link.attr("href").map(|h| h.to_string()).filter(|h| h.starts_with("http"))
-}
-
-/// The text of an HTML fragment (a feed item's content): words and paragraph breaks, no
-/// markup, no link footnotes; the `html2text` crate renders it.
-fn html_text(html: &str) -> String {
-    html2text::config::plain_no_decorate().string_from_read(html.as_bytes(), 1 << 20).unwrap_or_else(|_| html.to_string())
-}
-
-/// The documents of an RSS or Atom feed (the `feed-rs` crate parses it): one per item, its
-/// full content when the feed has it, else its summary, as text; the item's link, date and
-/// title, and the feed's title as the outlet. An item's id is its feed id, else its link.
-fn feed_documents(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Document>, String> {
-    let feed = feed_rs::parser::parse(bytes).map_err(|e| e.to_string())?;
-    let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
-    let mut docs = Vec::new();
-    for (i, entry) in feed.entries.into_iter().enumerate() {
-        let body = entry.content.as_ref().and_then(|c| c.body.clone()).or_else(|| entry.summary.as_ref().map(|s| s.content.clone())).unwrap_or_default();
-        let text = html_text(&body).trim().to_string();
-        if text.is_empty() {
-            continue;
-        }
-        let url = entry.links.first().map(|l| l.href.clone());
-        let id = Some(entry.id.trim().to_string()).filter(|s| !s.is_empty()).or_else(|| url.clone()).unwrap_or_else(|| format!("{}#{}", path.display(), i + 1));
-        let published = entry.published.or(entry.updated).and_then(|d| d.date_naive().to_string().parse().ok());
-        let title = entry.title.as_ref().map(|t| html_text(&t.content).trim().to_string()).filter(|t| !t.is_empty());
-        let mut meta = Meta { title, outlet: outlet.clone(), url, published, ..Default::default() };
-        meta_from_text(&text, &mut meta);
-        docs.push(Document { id, path: format!("{}: item {}", path.display(), i + 1), text, meta });
-    }
-    Ok(docs)
 }
 
 /// The year a file was last modified (UTC), for a dateline's day when nothing else gives a

@@ -11,13 +11,17 @@ use crate::date::Date;
 
 mod corpus;
 mod layout;
+mod page;
 mod rules;
+mod warc;
 
 mod dateline;
-pub use corpus::{Corpus, InputFormat, ReadOptions, meta_from_text, parse_record, read_inputs};
+pub use corpus::{Corpus, InputFormat, Item, ReadOptions, meta_from_text, pages_without_text, parse_record, read_inputs};
 pub use dateline::{Dateline, dateline, url_year};
 pub use layout::{MAX_PARAGRAPH, layout, paragraphs, split_sentences};
+pub use page::{Article, Page, article};
 pub use rules::{TextKeys, TextRules, TextTable, marker_key};
+pub use warc::{MAX_HEADER, MAX_PAGE};
 
 /// What is known about a document besides its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

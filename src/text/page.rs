@@ -1,0 +1,173 @@
+//! Web pages and feeds as documents: an article's main text and its metadata.
+//!
+//! A page read from a file or a WARC record is a [`Page`] until a worker thread turns it into a
+//! [`Document`] ([`Page::document`]): the extraction is most of the cost of reading a web
+//! archive, so it runs in the analysis's parallel batches, not on the thread that reads.
+
+use std::path::Path;
+
+use super::{Document, Meta, meta_from_text};
+use crate::date::Date;
+
+/// A web page not yet read: its HTML and what is known of it from outside (the file, or the
+/// WARC record's id, URL and date).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The page's bytes (decoded as UTF-8, lossily, when read).
+    pub html: Vec<u8>,
+    /// The document id: the file's stem, or the WARC record's id.
+    pub id: String,
+    /// Where it was read from: the file, or `archive.warc.gz@offset`.
+    pub path: String,
+    /// The URL it was fetched from (a WARC record's `WARC-Target-URI`), used when the page
+    /// names no canonical URL.
+    pub url: Option<String>,
+    /// The day it was fetched (`WARC-Date`), used when the page gives no publication date.
+    pub fetched: Option<Date>,
+}
+
+impl Page {
+    /// The page as a document, or `None` when it has no article text.
+    pub fn document(&self) -> Option<Document> {
+        let article = article(&String::from_utf8_lossy(&self.html))?;
+        let url = article.url.or_else(|| self.url.clone());
+        let outlet = article.outlet.or_else(|| url.as_deref().and_then(host));
+        let mut meta = Meta { title: article.title, outlet, url, published: article.published, ..Default::default() };
+        meta_from_text(&article.text, &mut meta);
+        meta.published = meta.published.or(self.fetched);
+        Some(Document { id: self.id.clone(), path: self.path.clone(), text: article.text, meta })
+    }
+
+    /// A page read from a file: its id is the file's stem.
+    pub fn from_file(html: Vec<u8>, path: &Path) -> Page {
+        let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Page { html, id, path: path.display().to_string(), url: None, fetched: None }
+    }
+}
+
+/// What a web page says: its article's text and metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Article {
+    /// The main text, paragraphs separated by blank lines.
+    pub text: String,
+    /// The headline (JSON-LD, OpenGraph, else `<title>`).
+    pub title: Option<String>,
+    /// The outlet: the publisher or site name the page gives.
+    pub outlet: Option<String>,
+    /// The canonical URL (JSON-LD `url`, else `<link rel="canonical">`, else `og:url`).
+    pub url: Option<String>,
+    /// The publication day (JSON-LD `datePublished`, `article:published_time`, ...).
+    pub published: Option<Date>,
+}
+
+/// Class names of page parts that describe pictures or ask for something, not the story:
+/// Readability keeps captions and credits, and sign-up boxes inside the article body.
+const NOT_STORY: &str = "figcaption, .caption, .credit, .photo-credit, .image-credit, .newsletter-signup, .newsletter, [aria-hidden=\"true\"]";
+
+/// The article of a web page, found by `dom_smoothie` (a port of Mozilla's Readability:
+/// navigation, "related" and "most read" lists, banners and comments scored out), with
+/// paragraph breaks, and its metadata from JSON-LD, OpenGraph and `<meta>` tags. `None` when
+/// Readability finds no article in the page (a front page of links, an error page).
+///
+/// ```
+/// let html = "<html><head><meta property='og:site_name' content='The Ledger'></head><body>\
+///     <nav><a href='/'>Home</a></nav><article><h1>Talks</h1>\
+///     <p>Russia and Iran signed a strategic partnership treaty in Moscow on Friday, the two governments said.</p>\
+///     <p>The treaty covers trade, energy and security, but it does not oblige either side to defend the other.</p>\
+///     <p>Officials from both countries said the agreement would deepen ties that have grown since 2022.</p>\
+///     </article></body></html>";
+/// let a = newsgraph::text::article(html).unwrap();
+/// assert!(a.text.starts_with("Russia and Iran signed"));
+/// assert!(!a.text.contains("Home"));
+/// assert_eq!(a.outlet.as_deref(), Some("The Ledger"));
+/// ```
+pub fn article(html: &str) -> Option<Article> {
+    // Readability's gate ("is there an article?") counts paragraphs over 140 characters, as a
+    // browser's reader button should; a news brief or a liveblog of short entries is an
+    // article here, so a paragraph counts from 60 characters (a sentence). A page of links,
+    // or one line of an error page, still has none.
+    let cfg =
+        dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, readable_min_content_length: 60, readable_min_score: 20.0, ..Default::default() };
+    let page = dom_query::Document::from(html);
+    page.select(NOT_STORY).remove();
+    let canonical = {
+        let link = page.select(r#"link[rel="canonical"]"#);
+        link.attr("href").map(|h| h.to_string()).filter(|h| h.starts_with("http")).or_else(|| {
+            let og = page.select(r#"meta[property="og:url"]"#);
+            og.attr("content").map(|h| h.to_string()).filter(|h| h.starts_with("http"))
+        })
+    };
+    let mut reader = dom_smoothie::Readability::with_document(page, None, Some(cfg)).ok()?;
+    // Readability's own test of whether a page has an article (a front page of links has
+    // none, and its parse would give the links' words).
+    if !reader.is_probably_readable() {
+        return None;
+    }
+    let json_ld = reader.parse_json_ld();
+    let parsed = reader.parse().ok()?;
+    let text = parsed.text_content.trim().to_string();
+    if text.is_empty() {
+        return None;
+    }
+    let url = json_ld.as_ref().and_then(|m| m.url.clone()).filter(|u| u.starts_with("http")).or(canonical);
+    let outlet = parsed.site_name.clone().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let published = parsed.published_time.as_deref().and_then(|t| t.get(..10)).and_then(|d| d.parse().ok());
+    let title = Some(parsed.title.trim().to_string()).filter(|t| !t.is_empty());
+    Some(Article { text, title, outlet, url, published })
+}
+
+/// A URL's host without `www.`: the outlet when a page names none.
+fn host(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?.split(':').next()?;
+    Some(host.trim_start_matches("www.").to_string()).filter(|h| !h.is_empty())
+}
+
+/// The text of an HTML fragment (a feed item's content): words and paragraph breaks, no
+/// markup, no link footnotes; the `html2text` crate renders it.
+fn html_text(html: &str) -> String {
+    html2text::config::plain_no_decorate().string_from_read(html.as_bytes(), 1 << 20).unwrap_or_else(|_| html.to_string())
+}
+
+/// The documents of an RSS or Atom feed (the `feed-rs` crate parses it): one per item, its
+/// full content when the feed has it, else its summary, as text; the item's link, date and
+/// title, and the feed's title as the outlet. An item's id is its feed id, else its link.
+pub(super) fn feed_documents(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Document>, String> {
+    let feed = feed_rs::parser::parse(bytes).map_err(|e| e.to_string())?;
+    let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
+    let mut docs = Vec::new();
+    for (i, entry) in feed.entries.into_iter().enumerate() {
+        let body = entry.content.as_ref().and_then(|c| c.body.clone()).or_else(|| entry.summary.as_ref().map(|s| s.content.clone())).unwrap_or_default();
+        let text = html_text(&body).trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        let url = entry.links.first().map(|l| l.href.clone());
+        let id = Some(entry.id.trim().to_string()).filter(|s| !s.is_empty()).or_else(|| url.clone()).unwrap_or_else(|| format!("{}#{}", path.display(), i + 1));
+        let published = entry.published.or(entry.updated).and_then(|d| d.date_naive().to_string().parse().ok());
+        let title = entry.title.as_ref().map(|t| html_text(&t.content).trim().to_string()).filter(|t| !t.is_empty());
+        let mut meta = Meta { title, outlet: outlet.clone(), url, published, ..Default::default() };
+        meta_from_text(&text, &mut meta);
+        docs.push(Document { id, path: format!("{}: item {}", path.display(), i + 1), text, meta });
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_urls() {
+        for (url, want) in [
+            ("https://www.reuters.com/world/x", Some("reuters.com")),
+            ("http://news.example.org:8080/a?b", Some("news.example.org")),
+            ("https://user@host.example/", Some("host.example")),
+            ("https://example.com", Some("example.com")),
+            ("not a url", None),
+            ("https:///path", None),
+        ] {
+            assert_eq!(host(url).as_deref(), want, "{url}");
+        }
+    }
+}
