@@ -289,3 +289,82 @@ fn pages_without_articles_and_broken_feeds_are_named() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(graph_of(&d.join("out"))["documents"].as_array().unwrap().len(), 1);
 }
+
+/// A WARC archive written by Python's `warcio`, gzip per record and plain: its HTML responses
+/// are the documents (URL, id, date from the page, else `WARC-Date`), requests, the PDF, the
+/// redirect and the front page of links are skipped and counted; a member cut in the middle
+/// is reported at its offset and the rest is read, or stops the run under `--strict`.
+#[test]
+fn warc_archives_from_warcio() {
+    if !need_python("warcio", "warc_archives_from_warcio") {
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    let pages = root().join("tests/data/pages");
+    let mut graphs = Vec::new();
+    for name in ["crawl.warc.gz", "crawl.warc"] {
+        let warc = d.join(name);
+        let o = std::process::Command::new("python3").arg(root().join("tests/consumers/make_warc.py")).arg(&warc).arg(&pages).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = d.join(format!("out-{name}"));
+        let o = run(&["build", warc.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(
+            err.contains("17 WARC records, 6 pages read; skipped 1 redirects, 8 request records, 1 responses of application/pdf, 1 warcinfo records"),
+            "{err}"
+        );
+        assert!(err.contains("no article text found in the page"), "the front page of links: {err}");
+        let g = graph_of(&out);
+        let docs = g["documents"].as_array().unwrap();
+        let by_url = |u: &str| docs.iter().find(|x| x["url"] == u).unwrap_or_else(|| panic!("{u} in {docs:?}")).clone();
+        let wire = by_url("https://www.reuters.com/world/middle-east/russia-offers-mediate-2025-06-16/");
+        assert_eq!((wire["published"].as_str(), wire["outlet"].as_str(), wire["provider"].as_str()), (Some("2025-06-16"), Some("Reuters"), Some("Reuters")));
+        // The record id is the document id; the path says where in the archive it is.
+        assert!(wire["id"].as_str().unwrap().len() == 36 && wire["path"].as_str().unwrap().contains(&format!("{name}@")), "{wire}");
+        // A page without a date takes the record's.
+        let undated = by_url("https://news.example.org/ankara-talks");
+        assert_eq!((undated["published"].as_str(), undated["outlet"].as_str()), (Some("2025-03-04"), Some("news.example.org")));
+        assert_eq!(docs.len(), 5);
+        for c in g["claims"].as_array().unwrap() {
+            for side in ["subject", "object"] {
+                assert!(!["japan", "greece", "north-korea", "venezuela", "taiwan", "armenia", "belarus", "ghana"].contains(&c[side].as_str().unwrap()), "{c}");
+            }
+        }
+        graphs.push(g);
+    }
+    let claims = |g: &Value| {
+        let mut v: Vec<String> =
+            g["claims"].as_array().unwrap().iter().map(|c| format!("{} {} {} {}", c["subject"], c["relation"], c["object"], c["sentence"])).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(claims(&graphs[0]), claims(&graphs[1]), "the same claims from the plain and the gzip archive");
+    // A gzip member damaged in its middle: named at its offset, the others read.
+    let offset = |doc: &Value| doc["path"].as_str().unwrap().rsplit('@').next().unwrap().parse::<usize>().unwrap();
+    let mut offsets: Vec<usize> = graphs[0]["documents"].as_array().unwrap().iter().map(offset).collect();
+    offsets.sort();
+    let (start, next) = (offsets[1], offsets[1] + 200);
+    let mut bytes = std::fs::read(d.join("crawl.warc.gz")).unwrap();
+    bytes.drain(start + 100..next);
+    let cut = d.join("cut.warc.gz");
+    std::fs::write(&cut, &bytes).unwrap();
+    let out = d.join("out-cut");
+    let o = run(&["build", cut.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains(&format!("cut.warc.gz: byte {start}:")) && err.contains("read on from the next record"), "{err}");
+    assert_eq!(graph_of(&out)["documents"].as_array().unwrap().len(), 4, "{err}");
+    let o = run(&["build", cut.to_str().unwrap(), "-o", d.join("strict").to_str().unwrap(), "--strict"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(&format!("cut.warc.gz: byte {start}")), "{}", stderr(&o));
+    assert!(!d.join("strict/graph.json").exists());
+    // A plain archive cut short at its end: the last record is named, the rest read.
+    let mut bytes = std::fs::read(d.join("crawl.warc")).unwrap();
+    bytes.truncate(bytes.len() - 40);
+    std::fs::write(d.join("short.warc"), &bytes).unwrap();
+    let o = run(&["build", d.join("short.warc").to_str().unwrap(), "-o", d.join("out-short").to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success() && stderr(&o).contains("short.warc: byte "), "{}", stderr(&o));
+    assert_eq!(graph_of(&d.join("out-short"))["documents"].as_array().unwrap().len(), 5);
+}

@@ -8,16 +8,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-/// A program the test needs: on CI it must be there; elsewhere the test is skipped.
-fn need(program: &str, test: &str) -> bool {
-    if have(program) {
-        return true;
-    }
-    assert!(std::env::var_os("CI").is_none(), "{test}: `{program}` is not installed, and CI must run this test (.ci/run installs it)");
-    eprintln!("SKIP {test}: `{program}` is not installed");
-    false
-}
-
 fn build(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
     let mut args: Vec<String> = vec!["build".into()];
     args.extend(inputs.iter().map(|p| p.display().to_string()));

@@ -51,6 +51,28 @@ pub fn have(program: &str) -> bool {
     Command::new(program).arg("-V").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
 }
 
+/// A program the test needs: on CI it must be there; elsewhere the test is skipped.
+pub fn need(program: &str, test: &str) -> bool {
+    if have(program) {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{test}: `{program}` is not installed, and CI must run this test (.ci/run installs it)");
+    eprintln!("SKIP {test}: `{program}` is not installed");
+    false
+}
+
+/// A Python module the test needs (`python3 -c "import module"`): on CI it must be there;
+/// elsewhere the test is skipped.
+pub fn need_python(module: &str, test: &str) -> bool {
+    let ok = Command::new("python3").args(["-c", &format!("import {module}")]).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    if ok {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "{test}: the Python module `{module}` is not installed, and CI must run this test (.ci/run installs it)");
+    eprintln!("SKIP {test}: the Python module `{module}` is not installed");
+    false
+}
+
 /// Standard error as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
