@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:-180}
-for t in tagger layout jsonl gazetteer compiled relations; do
+for t in tagger layout jsonl gazetteer compiled relations html warc feed; do
   mkdir -p "corpus/$t"
   RUSTC_BOOTSTRAP=1 cargo fuzz run "$t" -s none "corpus/$t" "seeds/$t" -- -max_total_time="$secs" -rss_limit_mb=4096 -timeout=10
 done

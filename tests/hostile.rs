@@ -283,3 +283,60 @@ fn kill_9_mid_write_leaves_earlier_outputs_intact() {
         }
     }
 }
+
+/// Web pages and archives built to hurt: a page of 200,000 nested elements (the HTML parser
+/// takes time in the square of the depth: 112 s unguarded) is skipped at once and named; a
+/// WARC record claiming 10^18 bytes, a gzip payload that inflates past the page limit, and
+/// random bytes named `.warc.gz` are reported, never a panic, an abort or a huge allocation.
+#[test]
+fn hostile_pages_and_archives() {
+    use std::io::Write;
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(d.join("good.txt"), "Russia condemned the US strikes on Iran.\n").unwrap();
+    let n = 200_000;
+    std::fs::write(
+        d.join("deep.html"),
+        format!(
+            "<html><body>{}<p>Russia condemned the US strikes on Iran, calling them a violation of international law.</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        ),
+    )
+    .unwrap();
+    let record = |kind: &str, content_type: &str, length: &str, body: &[u8]| {
+        let mut r = format!("WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{length}>\r\nWARC-Date: 2025-06-22T10:00:00Z\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n").into_bytes();
+        r.extend_from_slice(body);
+        r.extend_from_slice(b"\r\n\r\n");
+        r
+    };
+    std::fs::write(d.join("huge.warc"), record("response", "application/http; msgtype=response", "1000000000000000000", b"HTTP/1.1 200 OK\r\n\r\n<p>x</p>"))
+        .unwrap();
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    bomb.write_all(b"<html><body><p>").unwrap();
+    for _ in 0..40 {
+        bomb.write_all(&vec![b'a'; 1 << 20]).unwrap();
+    }
+    let bomb = bomb.finish().unwrap();
+    let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+    http.extend_from_slice(&bomb);
+    std::fs::write(d.join("bomb.warc"), record("response", "application/http; msgtype=response", &http.len().to_string(), &http)).unwrap();
+    let noise: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1).collect();
+    let mut gz = vec![0x1f, 0x8b, 0x08, 0];
+    gz.extend_from_slice(&noise);
+    std::fs::write(d.join("noise.warc.gz"), gz).unwrap();
+    let t = std::time::Instant::now();
+    let o = run(&["build", d.to_str().unwrap(), "-o", d.join("out").to_str().unwrap(), "--format", "json"], "");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("deep.html: elements nested more than 1,000 deep"), "{err}");
+    assert!(err.contains("huge.warc: byte 0:") && err.contains("cut short"), "{err}");
+    assert!(err.contains("bomb.warc: 1 WARC records, 0 pages read; skipped 1 records over 32 MiB"), "{err}");
+    assert!(err.contains("noise.warc.gz: byte 0:"), "{err}");
+    // Not a timing test: a bound far above the guarded run (under a second here) and far
+    // below the unguarded one.
+    assert!(t.elapsed().as_secs() < 60, "{:?}", t.elapsed());
+    let g: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out/graph.json")).unwrap()).unwrap();
+    assert_eq!(g["documents"].as_array().unwrap().len(), 1);
+}

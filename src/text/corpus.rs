@@ -74,11 +74,11 @@ impl Item {
         self.len() == 0
     }
 
-    /// The document, extracting a page's article; `Err` with the page's path when it has none.
+    /// The document, extracting a page's article; `Err` names the page and why it has none.
     pub fn into_document(self) -> std::result::Result<Document, String> {
         match self {
             Item::Document(d) => Ok(d),
-            Item::Page(p) => p.document().ok_or(p.path),
+            Item::Page(p) => p.document().map_err(|why| format!("{}: {why}", p.path)),
         }
     }
 }
@@ -302,12 +302,12 @@ impl Iterator for Corpus {
     }
 }
 
-/// The warnings for pages in which no article text was found: each named, up to five, then a
-/// count.
-pub fn pages_without_text(paths: &[String]) -> Vec<String> {
-    let mut w: Vec<String> = paths.iter().take(5).map(|p| format!("warning: {p}: no article text found in the page, skipped")).collect();
-    if paths.len() > 5 {
-        w.push(format!("warning: {} more pages with no article text found were skipped", paths.len() - 5));
+/// The warnings for pages that gave no document (each "path: why"): each named, up to five,
+/// then a count.
+pub fn pages_without_text(pages: &[String]) -> Vec<String> {
+    let mut w: Vec<String> = pages.iter().take(5).map(|p| format!("warning: {p}, skipped")).collect();
+    if pages.len() > 5 {
+        w.push(format!("warning: {} more pages without article text were skipped", pages.len() - 5));
     }
     w
 }
@@ -328,7 +328,7 @@ impl Corpus {
                 continue;
             }
             if let Some(archive) = self.archive.as_mut() {
-                match archive.next_page() {
+                match archive.next() {
                     Some(Ok(page)) => {
                         if let Some(first) = self.ids.insert(page.id.clone(), page.path.clone()) {
                             return Some(Err(Error::input(&page.path, format!("document id {:?} is also used by {first}", page.id))));

@@ -19,9 +19,9 @@ mod dateline;
 pub use corpus::{Corpus, InputFormat, Item, ReadOptions, meta_from_text, pages_without_text, parse_record, read_inputs};
 pub use dateline::{Dateline, dateline, url_year};
 pub use layout::{MAX_PARAGRAPH, layout, paragraphs, split_sentences};
-pub use page::{Article, Page, article};
+pub use page::{Article, MAX_DEPTH, Page, article, feed_documents};
 pub use rules::{TextKeys, TextRules, TextTable, marker_key};
-pub use warc::{MAX_HEADER, MAX_PAGE};
+pub use warc::{Archive, MAX_HEADER, MAX_PAGE, ReadSeek};
 
 /// What is known about a document besides its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -37,17 +37,21 @@ pub fn is_warc(path: &Path) -> bool {
     name.ends_with(".warc") || name.ends_with(".warc.gz")
 }
 
-/// A `BufRead` that counts the bytes consumed (the offset in its stream) and, while `budget`
-/// is set, reads no further than it: a header block without an end cannot grow without bound.
+/// A `BufRead` that counts the bytes consumed (the offset in its stream); while `budget` is
+/// set, reads no further than it (a header block without an end cannot grow without bound);
+/// and keeps the first [`MAX_HEADER`] bytes consumed since `capture` was emptied: the record's
+/// header block, whose values the `warc` crate's `Record::header` would decode with a panic
+/// on bytes that are not UTF-8 (found by fuzz/fuzz_targets/warc.rs).
 struct Counted<R> {
     inner: R,
     pos: u64,
     budget: Arc<AtomicU64>,
+    capture: Vec<u8>,
 }
 
 impl<R> Counted<R> {
     fn new(inner: R) -> Counted<R> {
-        Counted { inner, pos: 0, budget: Arc::new(AtomicU64::new(u64::MAX)) }
+        Counted { inner, pos: 0, budget: Arc::new(AtomicU64::new(u64::MAX)), capture: Vec::new() }
     }
 }
 
@@ -69,6 +73,12 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 
     fn consume(&mut self, n: usize) {
+        let room = (MAX_HEADER as usize).saturating_sub(self.capture.len()).min(n);
+        if room > 0
+            && let Ok(buf) = self.inner.fill_buf()
+        {
+            self.capture.extend_from_slice(&buf[..room.min(buf.len())]);
+        }
         self.inner.consume(n);
         self.pos += n as u64;
         let budget = self.budget.load(Ordering::Relaxed);
@@ -78,7 +88,11 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 }
 
-type Raw = Counted<BufReader<File>>;
+/// What an archive is read from: a file, or any bytes that can be read and sought in.
+pub trait ReadSeek: Read + Seek + Send {}
+impl<T: Read + Seek + Send> ReadSeek for T {}
+
+type Raw = Counted<BufReader<Box<dyn ReadSeek>>>;
 type Member = Counted<BufReader<GzDecoder<Raw>>>;
 
 enum State {
@@ -105,8 +119,19 @@ struct Record {
     body: Option<Vec<u8>>,
 }
 
-/// The pages of one WARC file, read record by record.
-pub(super) struct Archive {
+/// The pages of one WARC archive, read record by record: an iterator of [`Page`]s, damage
+/// an error only when strict.
+///
+/// ```
+/// let record = "WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:1>\r\n\
+///     WARC-Date: 2025-06-22T10:00:00Z\r\nWARC-Target-URI: https://news.example/a\r\n\
+///     Content-Type: text/html\r\nContent-Length: 11\r\n\r\n<p>Hello</p\r\n\r\n";
+/// let mut a = newsgraph::text::Archive::from_reader("a.warc", std::io::Cursor::new(record), false).unwrap();
+/// let page = a.next().unwrap().unwrap();
+/// assert_eq!((page.id.as_str(), page.url.as_deref()), ("1", Some("https://news.example/a")));
+/// assert!(a.next().is_none());
+/// ```
+pub struct Archive {
     path: PathBuf,
     state: State,
     strict: bool,
@@ -120,15 +145,22 @@ pub(super) struct Archive {
 
 impl Archive {
     /// Opens a WARC file, gzip-compressed or not (told by its first bytes, not its name).
-    pub(super) fn open(path: &Path, strict: bool) -> Result<Archive> {
-        let mut file = Counted::new(BufReader::with_capacity(1 << 16, File::open(path).map_err(|e| Error::input(path.display(), e))?));
+    pub fn open(path: &Path, strict: bool) -> Result<Archive> {
+        let file = File::open(path).map_err(|e| Error::input(path.display(), e))?;
+        Archive::from_reader(path, file, strict)
+    }
+
+    /// Reads an archive from `reader`; `name` names it in paths and messages.
+    pub fn from_reader(name: impl AsRef<Path>, reader: impl ReadSeek + 'static, strict: bool) -> Result<Archive> {
+        let path = name.as_ref();
+        let mut file = Counted::new(BufReader::with_capacity(1 << 16, Box::new(reader) as Box<dyn ReadSeek>));
         let gzip = file.fill_buf().map_err(|e| Error::input(path.display(), e))?.starts_with(&[0x1f, 0x8b]);
         let state = if gzip { State::Between(file) } else { State::Plain(file) };
         Ok(Archive { path: path.to_path_buf(), state, strict, records: 0, pages: 0, skipped: BTreeMap::new(), damage: Vec::new() })
     }
 
     /// What the file held, and the damage found, as warnings (after the last page).
-    pub(super) fn report(&self) -> Vec<String> {
+    pub fn report(&self) -> Vec<String> {
         let mut out: Vec<String> = self.damage.iter().map(|d| format!("warning: {}: {d}", self.path.display())).collect();
         if self.pages == 0 {
             out.push(format!("warning: {}: no HTML pages among its {} WARC records", self.path.display(), self.records));
@@ -141,7 +173,7 @@ impl Archive {
     }
 
     /// The next page of the archive; `None` at its end. Damage is an error only when strict.
-    pub(super) fn next_page(&mut self) -> Option<Result<Page>> {
+    fn next_page(&mut self) -> Option<Result<Page>> {
         loop {
             let (start, result) = match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return None,
@@ -217,11 +249,20 @@ impl Archive {
     }
 }
 
+impl Iterator for Archive {
+    type Item = Result<Page>;
+
+    fn next(&mut self) -> Option<Result<Page>> {
+        self.next_page()
+    }
+}
+
 /// Reads one record from `r`: `Ok(None)` at the end of the stream, else its header and (when
 /// it may be a page) its body, with the body's end consumed; `Err` says what is damaged.
 fn read_record<R: BufRead>(r: &mut Counted<R>) -> std::result::Result<Option<Record>, String> {
     let budget = Arc::clone(&r.budget);
     budget.store(MAX_HEADER, Ordering::Relaxed);
+    r.capture.clear();
     let rec = {
         let mut reader = warc::WarcReader::new(&mut *r);
         let mut records = reader.stream_records();
@@ -235,11 +276,8 @@ fn read_record<R: BufRead>(r: &mut Counted<R>) -> std::result::Result<Option<Rec
             Some(Err(e)) => return Err(damage(&e)),
             Some(Ok(rec)) => rec,
         };
-        let header = |h: warc::WarcHeader| rec.header(h).map(|v| v.trim().to_string());
         let kind = rec.warc_type().to_string();
         let id = rec.warc_id().trim().trim_start_matches('<').trim_end_matches('>').trim_start_matches("urn:uuid:").to_string();
-        let url = header(warc::WarcHeader::TargetURI).map(|u| u.trim_start_matches('<').trim_end_matches('>').to_string());
-        let content_type = header(warc::WarcHeader::ContentType).unwrap_or_default().to_ascii_lowercase();
         let date = rec.date().date_naive().to_string().parse().ok();
         let length = rec.content_length();
         let wanted = matches!(kind.as_str(), "response" | "resource") && length <= MAX_PAGE;
@@ -257,8 +295,16 @@ fn read_record<R: BufRead>(r: &mut Counted<R>) -> std::result::Result<Option<Rec
             }
             None
         };
-        Record { kind, id, url, date, content_type, body }
+        Record { kind, id, url: None, date, content_type: String::new(), body }
     };
+    // The header block's values, as bytes (read again from the captured block by the crate's
+    // own parser: it parsed the same bytes a moment ago).
+    let mut rec = rec;
+    if let Ok((_, (_, fields, _))) = warc::parser::headers(&r.capture) {
+        let field = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| String::from_utf8_lossy(v).trim().to_string());
+        rec.url = field("WARC-Target-URI").map(|u| u.trim_start_matches('<').trim_end_matches('>').to_string());
+        rec.content_type = field("Content-Type").unwrap_or_default().to_ascii_lowercase();
+    }
     let mut end = [0u8; 4];
     match r.read_exact(&mut end) {
         Ok(()) if &end == b"\r\n\r\n" => Ok(Some(rec)),
@@ -508,6 +554,20 @@ mod tests {
         // Not a WARC at all: named, no pages, no panic.
         let (pages, report) = read_all(b"just some text\nwithout records\n", false);
         assert!(pages.is_empty() && report.iter().any(|w| w.contains("no HTML pages")), "{report:?}");
+    }
+
+    /// Header values that are not UTF-8 are read lossily (the `warc` crate's `Record::header`
+    /// panics on them; found by fuzzing).
+    #[test]
+    fn header_values_need_not_be_utf8() {
+        let mut r = record("resource", 7, "text/html", b"<p>Russia.</p>");
+        let at = r.windows(9).position(|w| w == b"text/html").unwrap();
+        r.splice(at + 4..at + 4, [0xb0, 0xb0]);
+        let uri = r.windows(4).position(|w| w == b"news").unwrap();
+        r.splice(uri..uri, [0xff]);
+        let (pages, report) = read_all(&r, false);
+        assert_eq!(pages.len(), 0, "{report:?}");
+        assert!(report.iter().any(|w| w.contains("resource records of text\u{fffd}\u{fffd}/html")), "{report:?}");
     }
 
     /// A header block without its end is read no further than `MAX_HEADER`.
