@@ -526,3 +526,50 @@ fn concurrent_updates_wait_for_each_other() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(graph(&dir.path().join("after"))["documents"].as_array().unwrap().len(), 20, "the build's store, whole");
 }
+
+/// `--reanalyse` reads a stored document again from the file it came from, when its path
+/// names a place inside one: a WARC record (`archive.warc@offset`), a feed item
+/// (`feed.rss: item 2`), a JSON Lines record (`corpus.jsonl:2`).
+#[test]
+fn reanalyse_reads_archives_feeds_and_record_files_again() {
+    let dir = tempdir();
+    let d = dir.path();
+    let out = d.join("out");
+    let page = std::fs::read(root().join("tests/data/pages/wire.html")).unwrap();
+    let mut warc = format!("WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:wire-1>\r\nWARC-Date: 2025-06-16T10:00:00Z\r\nWARC-Target-URI: https://www.reuters.com/x\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n", page.len()).into_bytes();
+    warc.extend_from_slice(&page);
+    warc.extend_from_slice(b"\r\n\r\n");
+    std::fs::write(d.join("crawl.warc"), warc).unwrap();
+    std::fs::write(
+        d.join("wire.jsonl"),
+        "{\"id\": \"j1\", \"text\": \"Russia condemned the US strikes on Iran.\"}\n{\"id\": \"j2\", \"text\": \"China and Russia signed a treaty.\"}\n",
+    )
+    .unwrap();
+    let feeds = root().join("tests/data/feeds");
+    build(&[&d.join("crawl.warc"), &d.join("wire.jsonl"), &feeds], &out, &[]);
+    let paths = |g: Value| g["documents"].as_array().unwrap().iter().map(|x| x["path"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(paths(graph(&out)).len(), 6, "{:?}", paths(graph(&out)));
+    let gaz = d.join("gaz");
+    copy_dir(&root().join("gazetteer"), &gaz);
+    std::fs::write(gaz.join("extra.toml"), "[[entity]]\nid = \"zz-test-person\"\nname = \"Zeno Zzyzx\"\ntype = \"person\"\naffiliation = \"russia\"\n")
+        .unwrap();
+    // The JSON Lines file named again; the archive and the feeds read from the store's paths.
+    let o = run(
+        &[
+            "build",
+            "--update",
+            "--reanalyse",
+            "--gazetteer",
+            gaz.to_str().unwrap(),
+            d.join("wire.jsonl").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "json,store",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("analysed every stored document again (4 files)"), "{}", stderr(&o));
+    assert_eq!(graph(&out)["documents"].as_array().unwrap().len(), 6);
+}

@@ -178,6 +178,16 @@ fn build_loaded(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Syn
     Ok(report)
 }
 
+/// The file a stored document was read from: its path, or the file part of a place within
+/// one (`archive.warc.gz@1234`, `feed.rss: item 3`, `corpus.jsonl:17`, `two.json: item 2`).
+fn source_file(path: &str) -> &str {
+    if std::path::Path::new(path).exists() {
+        return path;
+    }
+    let cut = |p: &'static str| path.rsplit_once(p).filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).map(|(f, _)| f);
+    cut("@").or_else(|| cut(": item ")).or_else(|| cut(":")).unwrap_or(path)
+}
+
 /// `newsgraph build --update`: folds the inputs into the store of the output folder in one
 /// transaction (unchanged documents skipped before analysis, changed ones replaced, new ones
 /// added; documents not among the inputs stay), then renders the other requested formats
@@ -218,7 +228,11 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
         let paths: Vec<String> = {
             let mut st =
                 store.conn.prepare("SELECT DISTINCT path FROM documents WHERE path != '-' ORDER BY path").map_err(|e| Error::input(path.display(), e))?;
-            st.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(|e| Error::input(path.display(), e))?
+            let stored: Vec<String> = st.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).map_err(|e| Error::input(path.display(), e))?;
+            let mut files: Vec<String> = stored.iter().map(|p| source_file(p).to_string()).collect();
+            files.sort();
+            files.dedup();
+            files
         };
         let what = if meta.lexicon_digest != loaded.lexicon.digest { "relation lexicon" } else { "gazetteer" };
         if !config.reanalyse {
