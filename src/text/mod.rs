@@ -19,7 +19,7 @@ mod dateline;
 pub use corpus::{Corpus, InputFormat, Item, ReadOptions, meta_from_text, pages_without_text, parse_record, read_inputs};
 pub use dateline::{Dateline, dateline, url_year};
 pub use layout::{MAX_PARAGRAPH, layout, paragraphs, split_sentences};
-pub use page::{Article, MAX_DEPTH, Page, article, feed_documents};
+pub use page::{Article, MAX_DEPTH, Page, article, decode, feed_documents};
 pub use rules::{TextKeys, TextRules, TextTable, marker_key};
 pub use warc::{Archive, MAX_HEADER, MAX_PAGE, ReadSeek};
 

@@ -24,6 +24,9 @@ pub struct Page {
     pub url: Option<String>,
     /// The day it was fetched (`WARC-Date`), used when the page gives no publication date.
     pub fetched: Option<Date>,
+    /// The charset the HTTP response declared (`Content-Type: text/html; charset=...`), which
+    /// comes before the page's own `<meta charset>`.
+    pub charset: Option<String>,
 }
 
 impl Page {
@@ -33,7 +36,7 @@ impl Page {
         if too_deep(&self.html) {
             return Err("elements nested more than 1,000 deep (not read: the HTML parser takes time in the square of the depth)");
         }
-        let article = article(&String::from_utf8_lossy(&self.html)).ok_or("no article text found in the page")?;
+        let article = article(&decode(&self.html, self.charset.as_deref())).ok_or("no article text found in the page")?;
         let url = article.url.or_else(|| self.url.clone());
         let outlet = article.outlet.or_else(|| url.as_deref().and_then(host));
         let mut meta = Meta { title: article.title, outlet, url, published: article.published, ..Default::default() };
@@ -45,8 +48,35 @@ impl Page {
     /// A page read from a file: its id is the file's stem.
     pub fn from_file(html: Vec<u8>, path: &Path) -> Page {
         let id = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        Page { html, id, path: path.display().to_string(), url: None, fetched: None }
+        Page { html, id, path: path.display().to_string(), url: None, fetched: None, charset: None }
     }
+}
+
+/// A page's bytes as text, by the charset a byte-order mark, the HTTP response (`declared`)
+/// or the page's `<meta>` (in its first 1,024 bytes) names, else UTF-8; the `encoding_rs`
+/// crate decodes, by the labels browsers accept (`latin1` is windows-1252). Bytes invalid in
+/// the charset become U+FFFD.
+pub fn decode<'a>(html: &'a [u8], declared: Option<&str>) -> std::borrow::Cow<'a, str> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(html) {
+        return encoding.decode_without_bom_handling(&html[bom..]).0;
+    }
+    let label = declared.map(str::to_string).or_else(|| meta_charset(&html[..html.len().min(1024)]));
+    let encoding = label.and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes())).unwrap_or(encoding_rs::UTF_8);
+    encoding.decode_without_bom_handling(html).0
+}
+
+/// The label of `<meta charset="...">` or `<meta http-equiv="Content-Type" content="...;
+/// charset=...">` in the head of a page.
+fn meta_charset(head: &[u8]) -> Option<String> {
+    let lower = head.to_ascii_lowercase();
+    let at = memchr::memmem::find(&lower, b"charset=")? + b"charset=".len();
+    let label: String = lower[at..]
+        .iter()
+        .skip_while(|b| matches!(b, b'"' | b'\'' | b' '))
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
+        .map(|&b| b as char)
+        .collect();
+    Some(label).filter(|l| !l.is_empty())
 }
 
 /// Pages whose elements nest deeper than this are not read. The HTML parser's tree builder
@@ -205,6 +235,32 @@ pub fn feed_documents(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Docu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pages in other charsets than UTF-8 are decoded by what the HTTP response or the page
+    /// says.
+    #[test]
+    fn charsets() {
+        let latin1 = |head: &str| {
+            let mut b = format!("<html><head>{head}</head><body><p>").into_bytes();
+            b.extend_from_slice(b"S\xe3o Paulo, Bras\xedlia e Moscou</p></body></html>");
+            b
+        };
+        for (bytes, declared, want) in [
+            (latin1("<meta charset=\"iso-8859-1\">"), None, "São Paulo, Brasília"),
+            (latin1("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"), None, "São Paulo, Brasília"),
+            (latin1("<meta charset='latin1'>"), None, "São Paulo, Brasília"),
+            (latin1(""), Some("ISO-8859-1"), "São Paulo, Brasília"),
+            // The HTTP header comes first.
+            (latin1("<meta charset=\"utf-8\">"), Some("windows-1252"), "São Paulo, Brasília"),
+            (latin1(""), None, "S\u{fffd}o Paulo"),
+            ("<meta charset=utf-8><p>Москва</p>".as_bytes().to_vec(), None, "Москва"),
+            (b"\xef\xbb\xbf<p>Caf\xc3\xa9</p>".to_vec(), Some("windows-1252"), "<p>Café"),
+            (latin1("<meta charset=\"no-such-charset\">"), None, "S\u{fffd}o Paulo"),
+        ] {
+            let text = decode(&bytes, declared);
+            assert!(text.contains(want), "{declared:?}: {text}");
+        }
+    }
 
     #[test]
     fn nesting_depth() {

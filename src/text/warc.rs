@@ -373,15 +373,15 @@ fn page_of(rec: Record, path: &Path, offset: u64) -> std::result::Result<Page, S
             other => format!("{other} records"),
         });
     };
-    let html = if rec.content_type.starts_with("application/http") {
+    let (html, charset) = if rec.content_type.starts_with("application/http") {
         http_payload(&body)?
     } else if is_html(&rec.content_type) {
-        body
+        (body, charset_of(&rec.content_type))
     } else {
         return Err(format!("{} records of {}", rec.kind, mime(&rec.content_type)));
     };
     let id = if rec.id.is_empty() { format!("{}@{offset}", path.display()) } else { rec.id };
-    Ok(Page { html, id, path: format!("{}@{offset}", path.display()), url: rec.url, fetched: rec.date })
+    Ok(Page { html, id, path: format!("{}@{offset}", path.display()), url: rec.url, fetched: rec.date, charset })
 }
 
 fn mime(content_type: &str) -> &str {
@@ -393,8 +393,19 @@ fn is_html(content_type: &str) -> bool {
     matches!(mime(content_type), "text/html" | "application/xhtml+xml")
 }
 
-/// The HTML page an HTTP response carries, or why it carries none.
-fn http_payload(body: &[u8]) -> std::result::Result<Vec<u8>, String> {
+/// The `charset` parameter of a `Content-Type` value.
+fn charset_of(content_type: &str) -> Option<String> {
+    content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_string())
+}
+
+/// The HTML page an HTTP response carries (with the charset its `Content-Type` names), or
+/// why it carries none.
+fn http_payload(body: &[u8]) -> std::result::Result<(Vec<u8>, Option<String>), String> {
     let mut headers = [httparse::EMPTY_HEADER; 128];
     let mut response = httparse::Response::new(&mut headers);
     let head = match response.parse(body) {
@@ -412,6 +423,7 @@ fn http_payload(body: &[u8]) -> std::result::Result<Vec<u8>, String> {
     let header =
         |name: &str| response.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| String::from_utf8_lossy(h.value).trim().to_ascii_lowercase());
     let payload = &body[head..];
+    let charset = header("content-type").as_deref().and_then(charset_of);
     match header("content-type") {
         Some(t) if !is_html(&t) => return Err(format!("responses of {}", mime(&t))),
         Some(_) => {}
@@ -426,12 +438,13 @@ fn http_payload(body: &[u8]) -> std::result::Result<Vec<u8>, String> {
     if header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         return Err("responses stored chunked".into());
     }
-    match header("content-encoding").as_deref() {
-        None | Some("identity" | "") => Ok(payload.to_vec()),
-        Some("gzip" | "x-gzip") => inflate(flate2::read::GzDecoder::new(payload)),
-        Some("deflate") => inflate(flate2::read::ZlibDecoder::new(payload)),
-        Some(other) => Err(format!("responses encoded {other}")),
-    }
+    let html = match header("content-encoding").as_deref() {
+        None | Some("identity" | "") => payload.to_vec(),
+        Some("gzip" | "x-gzip") => inflate(flate2::read::GzDecoder::new(payload))?,
+        Some("deflate") => inflate(flate2::read::ZlibDecoder::new(payload))?,
+        Some(other) => return Err(format!("responses encoded {other}")),
+    };
+    Ok((html, charset))
 }
 
 /// A compressed payload, within [`MAX_PAGE`].
@@ -554,6 +567,23 @@ mod tests {
         // Not a WARC at all: named, no pages, no panic.
         let (pages, report) = read_all(b"just some text\nwithout records\n", false);
         assert!(pages.is_empty() && report.iter().any(|w| w.contains("no HTML pages")), "{report:?}");
+    }
+
+    /// The charset an HTTP response declares reaches the page, and decodes it.
+    #[test]
+    fn http_charsets_decode_pages() {
+        let mut body = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=\"ISO-8859-1\"\r\n\r\n<html><body>".to_vec();
+        body.extend_from_slice(
+            b"<p>Le pr\xe9sident Lula a re\xe7u le ministre russe \xe0 Bras\xedlia, a indiqu\xe9 le gouvernement br\xe9silien dans un communiqu\xe9.</p>"
+                .repeat(3)
+                .as_slice(),
+        );
+        body.extend_from_slice(b"</body></html>");
+        let (pages, _) = read_all(&record("response", 9, "application/http; msgtype=response", &body), false);
+        let page = pages.into_iter().next().unwrap().unwrap();
+        assert_eq!(page.charset.as_deref(), Some("iso-8859-1"));
+        let doc = page.document().unwrap();
+        assert!(doc.text.contains("reçu le ministre russe à Brasília"), "{}", doc.text);
     }
 
     /// Header values that are not UTF-8 are read lossily (the `warc` crate's `Record::header`
