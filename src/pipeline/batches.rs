@@ -64,16 +64,17 @@ pub(super) fn each_document_in<T: Send>(
         }
         Ok((!batch.is_empty()).then_some(batch))
     };
-    // Pages in which no article was found, named in the warnings.
+    // A result per item: the work's, or the page that gave no document (named in the
+    // warnings).
     let mut no_text = Vec::new();
-    let mut sink = |r: std::result::Result<T, String>| match r {
+    let mut sink_or_note = |r: std::result::Result<T, String>| match r {
         Ok(t) => sink(t),
         Err(page) => {
             no_text.push(page);
             Ok(())
         }
     };
-    let sink: &mut Sink<'_, std::result::Result<T, String>> = &mut sink;
+    let sink: &mut Sink<'_, std::result::Result<T, String>> = &mut sink_or_note;
     let work = |item: text::Item| item.into_document().map(|doc| work(&doc));
     pool(threads)?.install(|| -> Result<()> {
         let mut batch = next_batch(&mut corpus)?;

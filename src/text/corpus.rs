@@ -89,10 +89,10 @@ pub(super) struct JsonlReader {
     pub(super) line: usize,
 }
 
-/// The documents of a set of inputs, read one at a time: files and folders (recursively,
-/// `.txt`, `.md` and `.jsonl`), and `-` for standard input.
+/// The documents of a set of inputs, read one at a time: files and folders (recursively:
+/// text, JSON Lines, JSON, web pages, WARC archives, feeds), and `-` for standard input.
 ///
-/// Memory holds one document (or one JSON Lines record) at a time, not the corpus. Damaged
+/// Memory holds one document (a JSON Lines record, a WARC record) at a time, not the corpus. Damaged
 /// input follows [`ReadOptions`]: binary files (a NUL byte in the first 8 KiB) and empty files
 /// are skipped with a warning; a byte-order mark is dropped; invalid UTF-8 is decoded lossily
 /// with a warning naming the byte offset (an error under `strict`); a malformed JSON Lines
@@ -196,11 +196,21 @@ impl Corpus {
         w
     }
 
-    pub(super) fn claim_id(&mut self, doc: Document) -> Result<Document> {
-        if let Some(first) = self.ids.insert(doc.id.clone(), doc.path.clone()) {
-            return Err(Error::input(&doc.path, format!("document id {:?} is also used by {first}", doc.id)));
+    /// Records a document's id, read at `path`: an error naming both places when another
+    /// document has it.
+    fn claim(&mut self, id: &str, path: &str) -> Result<()> {
+        match self.ids.insert(id.to_string(), path.to_string()) {
+            Some(first) => Err(Error::input(path, format!("document id {id:?} is also used by {first}"))),
+            None => Ok(()),
         }
-        Ok(doc)
+    }
+
+    pub(super) fn claim_id(&mut self, doc: Document) -> Result<Document> {
+        self.claim(&doc.id, &doc.path).map(|()| doc)
+    }
+
+    fn claim_page(&mut self, page: Page) -> Result<Item> {
+        self.claim(&page.id, &page.path).map(|()| Item::Page(page))
     }
 
     pub(super) fn next_record(&mut self) -> Option<Result<Document>> {
@@ -329,12 +339,7 @@ impl Corpus {
             }
             if let Some(archive) = self.archive.as_mut() {
                 match archive.next() {
-                    Some(Ok(page)) => {
-                        if let Some(first) = self.ids.insert(page.id.clone(), page.path.clone()) {
-                            return Some(Err(Error::input(&page.path, format!("document id {:?} is also used by {first}", page.id))));
-                        }
-                        return Some(Ok(Item::Page(page)));
-                    }
+                    Some(Ok(page)) => return Some(self.claim_page(page)),
                     Some(Err(e)) => return Some(Err(e)),
                     None => {
                         let done = self.archive.take().expect("an archive is being read");
@@ -433,11 +438,7 @@ impl Corpus {
                         Ok(None) => continue,
                         Err(e) => return Some(Err(e)),
                     };
-                    let page = Page::from_file(bytes, &path);
-                    if let Some(first) = self.ids.insert(page.id.clone(), page.path.clone()) {
-                        return Some(Err(Error::input(&page.path, format!("document id {:?} is also used by {first}", page.id))));
-                    }
-                    return Some(Ok(Item::Page(page)));
+                    return Some(self.claim_page(Page::from_file(bytes, &path)));
                 }
                 Source::Warc(path) => match Archive::open(&path, self.options.strict) {
                     Ok(a) => self.archive = Some(a),
@@ -491,8 +492,8 @@ fn source_meta(path: &Path, manifest: &BTreeMap<String, Meta>) -> Meta {
 /// Input files by extension: the kinds read.
 const READ: [&str; 11] = ["txt", "md", "jsonl", "ndjson", "json", "rss", "atom", "xml", "html", "htm", "warc"];
 
-/// The files below a folder that are read (`.txt`, `.md`, `.jsonl`, `.ndjson`, `.json` but
-/// `manifest.json`), sorted, and the others (not hidden), to be named in one warning; symlink
+/// The files below a folder that are read (by [`READ`] and `.warc.gz`, but `manifest.json`),
+/// sorted, and the others (not hidden), to be named in one warning; symlink
 /// loops are followed once.
 pub(super) fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let visible = |p: &Path, _: bool| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
