@@ -368,3 +368,19 @@ fn warc_archives_from_warcio() {
     assert!(o.status.success() && stderr(&o).contains("short.warc: byte "), "{}", stderr(&o));
     assert_eq!(graph_of(&d.join("out-short"))["documents"].as_array().unwrap().len(), 5);
 }
+
+/// A folder that holds an earlier run's output folder: its graph.json is named and skipped,
+/// not read as an article (which failed the run).
+#[test]
+fn outputs_inside_the_input_folder_are_skipped() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), "Russia condemned the US strikes on Iran.\n").unwrap();
+    for _ in 0..2 {
+        let o = run(&["build", d.to_str().unwrap(), "-o", d.join("out").to_str().unwrap(), "--format", "json"], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(ids(&graph_of(&d.join("out"))), ["a"]);
+    }
+    let o = run(&["build", d.to_str().unwrap(), "-o", d.join("out").to_str().unwrap(), "--format", "json"], "");
+    assert!(stderr(&o).contains("newsgraph outputs skipped: out/graph.json"), "{}", stderr(&o));
+}

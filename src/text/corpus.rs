@@ -148,6 +148,14 @@ impl Corpus {
                     ));
                 }
                 let mut manifests: BTreeMap<PathBuf, BTreeMap<String, Meta>> = BTreeMap::new();
+                // newsgraph's own graph.json (an output folder inside the input folder) is not
+                // an article.
+                let (outputs, files): (Vec<PathBuf>, Vec<PathBuf>) =
+                    files.into_iter().partition(|f| f.extension().is_some_and(|e| e == "json") && newsgraph_output(f).is_some());
+                if !outputs.is_empty() {
+                    let names: Vec<String> = outputs.iter().map(|p| p.strip_prefix(input).unwrap_or(p).display().to_string()).collect();
+                    warnings.push(format!("warning: {}: newsgraph outputs skipped: {}", input.display(), names.join(", ")));
+                }
                 for f in files {
                     let parent = f.parent().unwrap_or(Path::new(".")).to_path_buf();
                     if !manifests.contains_key(&parent) {

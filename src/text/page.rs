@@ -174,6 +174,7 @@ pub fn article(html: &str) -> Option<Article> {
             og.attr("content").map(|h| h.to_string()).filter(|h| h.starts_with("http"))
         })
     };
+    let more = page_meta(&page);
     let mut reader = dom_smoothie::Readability::with_document(page, None, Some(cfg)).ok()?;
     // Readability's own test of whether a page has an article (a front page of links has
     // none, and its parse would give the links' words).
@@ -186,11 +187,117 @@ pub fn article(html: &str) -> Option<Article> {
     if text.is_empty() {
         return None;
     }
-    let url = json_ld.as_ref().and_then(|m| m.url.clone()).filter(|u| u.starts_with("http")).or(canonical);
-    let outlet = parsed.site_name.clone().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let published = parsed.published_time.as_deref().and_then(|t| t.get(..10)).and_then(|d| d.parse().ok());
-    let title = Some(parsed.title.trim().to_string()).filter(|t| !t.is_empty());
+    let url = json_ld.as_ref().and_then(|m| m.url.clone()).or(more.url).filter(|u| u.starts_with("http")).or(canonical);
+    let outlet = parsed.site_name.clone().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).or(more.publisher);
+    let published = parsed.published_time.as_deref().and_then(day).or(more.published);
+    let title = more.headline.or_else(|| Some(parsed.title.trim().to_string())).filter(|t| !t.is_empty());
     Some(Article { text, title, outlet, url, published })
+}
+
+/// The day of an ISO 8601 date or time ("2025-06-22", "2025-06-22T14:46:34+02:00").
+fn day(t: &str) -> Option<Date> {
+    t.trim().get(..10)?.parse().ok()
+}
+
+/// What a page says of itself beyond what Readability reads: JSON-LD inside `@graph` lists
+/// (as WordPress and most publishing systems write it) and arrays, and the publication-date
+/// tags of other conventions.
+#[derive(Debug, Default)]
+struct PageMeta {
+    headline: Option<String>,
+    published: Option<Date>,
+    publisher: Option<String>,
+    url: Option<String>,
+}
+
+/// JSON-LD types that describe the article itself, before any other; a `WebPage` is used when
+/// no such object is there.
+const ARTICLE_TYPES: [&str; 9] = [
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "LiveBlogPosting",
+    "Article",
+    "BlogPosting",
+    "Report",
+];
+
+/// Where pages put their publication time, in order of trust: `<meta>` tags (their
+/// `content`) and `<time>` elements (their `datetime`).
+const DATE_TAGS: [&str; 14] = [
+    r#"meta[property="article:published_time" i]"#,
+    r#"meta[itemprop="datePublished" i]"#,
+    r#"meta[name="pubdate" i]"#,
+    r#"meta[name="publishdate" i]"#,
+    r#"meta[name="publish-date" i]"#,
+    r#"meta[name="parsely-pub-date" i]"#,
+    r#"meta[name="sailthru.date" i]"#,
+    r#"meta[name="dc.date.issued" i]"#,
+    r#"meta[name="dc.date" i]"#,
+    r#"meta[name="dcterms.created" i]"#,
+    r#"meta[name="date" i]"#,
+    r#"meta[property="og:published_time" i]"#,
+    r#"time[itemprop="datePublished" i], time[pubdate]"#,
+    "article time[datetime]",
+];
+
+fn page_meta(page: &dom_query::Document) -> PageMeta {
+    let mut meta = PageMeta::default();
+    if let Some(article) = json_ld_article(page) {
+        let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        meta.headline = text(article.get("headline"));
+        meta.published = text(article.get("datePublished")).as_deref().and_then(day);
+        let publisher = article.get("publisher").map(|p| match p {
+            serde_json::Value::Array(list) => list.first().cloned().unwrap_or_default(),
+            other => other.clone(),
+        });
+        meta.publisher = publisher.as_ref().and_then(|p| text(p.get("name")).or_else(|| text(Some(p))));
+        meta.url = text(article.get("url")).or_else(|| {
+            let main = article.get("mainEntityOfPage");
+            text(main).or_else(|| text(main.and_then(|m| m.get("@id"))))
+        });
+    }
+    if meta.published.is_none() {
+        meta.published = DATE_TAGS.iter().find_map(|sel| {
+            let found = page.select(sel);
+            found.attr("content").or_else(|| found.attr("datetime")).and_then(|t| day(&t))
+        });
+    }
+    meta
+}
+
+/// The JSON-LD object that describes the article: the first of an article type in any
+/// `<script type="application/ld+json">`, looking inside arrays and `@graph` lists, else
+/// the first `WebPage`.
+fn json_ld_article(page: &dom_query::Document) -> Option<serde_json::Value> {
+    let is_type = |v: &serde_json::Value, types: &[&str]| match v.get("@type") {
+        Some(serde_json::Value::String(t)) => types.contains(&t.as_str()),
+        Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
+        _ => false,
+    };
+    let mut objects = Vec::new();
+    for script in page.select(r#"script[type="application/ld+json" i]"#).iter() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(script.text().trim()) else {
+            continue;
+        };
+        let mut stack = vec![value];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Array(items) => stack.extend(items.into_iter().rev()),
+                serde_json::Value::Object(mut o) => {
+                    if let Some(graph) = o.remove("@graph") {
+                        stack.push(graph);
+                    }
+                    objects.push(serde_json::Value::Object(o));
+                }
+                _ => {}
+            }
+        }
+    }
+    let article = objects.iter().position(|o| is_type(o, &ARTICLE_TYPES)).or_else(|| objects.iter().position(|o| is_type(o, &["WebPage"])))?;
+    Some(objects.swap_remove(article))
 }
 
 /// A URL's host without `www.`: the outlet when a page names none.
@@ -259,6 +366,41 @@ mod tests {
         ] {
             let text = decode(&bytes, declared);
             assert!(text.contains(want), "{declared:?}: {text}");
+        }
+    }
+
+    /// Dates, headlines, publishers and URLs where pages put them beyond what Readability
+    /// reads: JSON-LD in `@graph` lists and arrays, and the date tags of other conventions.
+    #[test]
+    fn metadata_conventions() {
+        let body = "<body><article><h1>Head</h1><p>Russia condemned the US strikes on Iran on Sunday, calling them a flagrant violation of international law.</p>\
+            <p>The Kremlin said it would consult closely with Tehran in the coming days, and a spokesman added that Moscow remained ready to mediate.</p>\
+            <p>Iranian Foreign Minister Abbas Araghchi said he would travel to Moscow on Monday to meet President Vladimir Putin.</p>";
+        let ld = |json: &str| format!("<script type=\"application/ld+json\">{json}</script>");
+        for (head, extra, published, outlet, title) in [
+            (
+                ld(
+                    r##"{"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "Site"}, {"@type": "WebPage", "datePublished": "2025-01-01"}, {"@type": ["NewsArticle"], "headline": "Graph headline", "datePublished": "2025-03-01T10:00:00+00:00", "publisher": {"@id": "#org", "name": "Graph Times"}, "mainEntityOfPage": {"@id": "https://g.example/a"}}]}"##,
+                ),
+                "",
+                Some("2025-03-01"),
+                Some("Graph Times"),
+                Some("Graph headline"),
+            ),
+            (ld(r#"{"@type": "WebPage", "datePublished": "2025-01-02", "headline": "Page"}"#), "", Some("2025-01-02"), None, Some("Page")),
+            ("<meta name=\"pubdate\" content=\"2025-03-03T08:00:00Z\">".into(), "", Some("2025-03-03"), None, Some("T")),
+            ("<meta itemprop=\"datePublished\" content=\"2025-03-04\">".into(), "", Some("2025-03-04"), None, Some("T")),
+            ("<meta name=\"DC.date\" content=\"2025-03-07\">".into(), "", Some("2025-03-07"), None, Some("T")),
+            (String::new(), "<time datetime=\"2025-03-06T08:00:00Z\">March 6</time>", Some("2025-03-06"), None, Some("T")),
+            (ld("{not json"), "", None, None, Some("T")),
+            (String::new(), "", None, None, Some("T")),
+        ] {
+            let html = format!(
+                "<html><head><title>T</title>{head}</head>{}</article></body></html>",
+                body.replacen("<h1>Head</h1>", &format!("<h1>Head</h1>{extra}"), 1)
+            );
+            let a = article(&html).expect("an article");
+            assert_eq!((a.published.map(|d| d.to_string()).as_deref(), a.outlet.as_deref(), a.title.as_deref()), (published, outlet, title), "{head} {extra}");
         }
     }
 
