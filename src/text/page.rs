@@ -13,7 +13,7 @@ use crate::date::Date;
 /// WARC record's id, URL and date).
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// The page's bytes (decoded as UTF-8, lossily, when read).
+    /// The page's bytes, as fetched (decoded by [`decode`] when read).
     pub html: Vec<u8>,
     /// The document id: the file's stem, or the WARC record's id.
     pub id: String,
@@ -60,8 +60,9 @@ pub fn decode<'a>(html: &'a [u8], declared: Option<&str>) -> std::borrow::Cow<'a
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(html) {
         return encoding.decode_without_bom_handling(&html[bom..]).0;
     }
-    let label = declared.map(str::to_string).or_else(|| meta_charset(&html[..html.len().min(1024)]));
-    let encoding = label.and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes())).unwrap_or(encoding_rs::UTF_8);
+    // A label no browser knows is passed over, for the next place that names one.
+    let known = |label: &str| encoding_rs::Encoding::for_label(label.trim().as_bytes());
+    let encoding = declared.and_then(known).or_else(|| meta_charset(&html[..html.len().min(1024)]).as_deref().and_then(known)).unwrap_or(encoding_rs::UTF_8);
     encoding.decode_without_bom_handling(html).0
 }
 
@@ -137,9 +138,12 @@ pub struct Article {
     pub published: Option<Date>,
 }
 
-/// Class names of page parts that describe pictures or ask for something, not the story:
-/// Readability keeps captions and credits, and sign-up boxes inside the article body.
-const NOT_STORY: &str = "figcaption, .caption, .credit, .photo-credit, .image-credit, .newsletter-signup, .newsletter, [aria-hidden=\"true\"]";
+/// Page parts that describe pictures, repeat the story or ask for something: Readability keeps
+/// captions, credits, pull quotes (a sentence of the text again) and sign-up boxes inside the
+/// article body. Not every `aria-hidden` element: a page saved with a dialog open hides its
+/// whole `<main>` so.
+const NOT_STORY: &str = "figcaption, .caption, .credit, .photo-credit, .image-credit, .newsletter-signup, .newsletter, .pull-quote, .pullquote, \
+     blockquote[aria-hidden=\"true\"], aside[aria-hidden=\"true\"]";
 
 /// The article of a web page, found by `dom_smoothie` (a port of Mozilla's Readability:
 /// navigation, "related" and "most read" lists, banners and comments scored out), with
@@ -167,6 +171,9 @@ pub fn article(html: &str) -> Option<Article> {
         dom_smoothie::Config { text_mode: dom_smoothie::TextMode::Formatted, readable_min_content_length: 60, readable_min_score: 20.0, ..Default::default() };
     let page = dom_query::Document::from(html);
     page.select(NOT_STORY).remove();
+    // Readability reads no hidden element; a page saved while a dialog was open hides the
+    // story so (`<main aria-hidden="true">`), and the dialog would be read instead.
+    page.select("main[aria-hidden], article[aria-hidden], [aria-hidden]:has(main, article)").remove_attr("aria-hidden");
     let canonical = {
         let link = page.select(r#"link[rel="canonical"]"#);
         link.attr("href").map(|h| h.to_string()).filter(|h| h.starts_with("http")).or_else(|| {
@@ -363,6 +370,7 @@ mod tests {
             ("<meta charset=utf-8><p>Москва</p>".as_bytes().to_vec(), None, "Москва"),
             (b"\xef\xbb\xbf<p>Caf\xc3\xa9</p>".to_vec(), Some("windows-1252"), "<p>Café"),
             (latin1("<meta charset=\"no-such-charset\">"), None, "S\u{fffd}o Paulo"),
+            (latin1("<meta charset=\"iso-8859-1\">"), Some("none"), "São Paulo, Brasília"),
         ] {
             let text = decode(&bytes, declared);
             assert!(text.contains(want), "{declared:?}: {text}");
@@ -401,6 +409,24 @@ mod tests {
             );
             let a = article(&html).expect("an article");
             assert_eq!((a.published.map(|d| d.to_string()).as_deref(), a.outlet.as_deref(), a.title.as_deref()), (published, outlet, title), "{head} {extra}");
+        }
+    }
+
+    /// A page saved while a dialog was open (its story hidden from screen readers) is read
+    /// for its story, not for the dialog; a pull quote is not read twice.
+    #[test]
+    fn hidden_stories_and_pull_quotes() {
+        let story = "<p>Russia condemned the US strikes on Iran on Sunday, calling them a flagrant violation of international law.</p>\
+            <blockquote class=\"pull-quote\">Moscow remained ready to mediate.</blockquote>\
+            <p>The Kremlin said it would consult closely with Tehran, and a spokesman added that Moscow remained ready to mediate.</p>\
+            <p>Iranian Foreign Minister Abbas Araghchi said he would travel to Moscow on Monday to meet President Vladimir Putin.</p>";
+        for html in [
+            format!("<body><div role=\"dialog\">Subscribe to keep reading</div><main aria-hidden=\"true\"><article>{story}</article></main></body>"),
+            format!("<body><div role=\"dialog\">Subscribe to keep reading</div><div id=\"app\" aria-hidden=\"true\"><article>{story}</article></div></body>"),
+        ] {
+            let a = article(&html).expect("an article");
+            assert!(a.text.contains("Russia condemned") && !a.text.contains("Subscribe"), "{}", a.text);
+            assert_eq!(a.text.matches("ready to mediate").count(), 1, "{}", a.text);
         }
     }
 
