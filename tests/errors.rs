@@ -84,3 +84,36 @@ fn a_failed_run_keeps_earlier_outputs() {
         std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with(".newsgraph-")).collect();
     assert!(leftovers.is_empty());
 }
+
+/// `export` never writes over the graph.json it reads (the next export would work on the cut
+/// graph), and a `--types` value no node has is refused with the closest type the graph has,
+/// not answered with an empty graph and exit 0.
+#[test]
+fn export_traps() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let o = run(&["build", root().join("seeds").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph = out.join("graph.json");
+    let before = std::fs::read(&graph).unwrap();
+    let o = run(&["export", graph.to_str().unwrap(), "--focus", "Putin", "-o", out.to_str().unwrap(), "--format", "json"], "");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("would write over its input"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&graph).unwrap(), before, "the input stays");
+    let o = run(&["export", graph.to_str().unwrap(), "--focus", "Putin", "-o", out.join("putin").to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (types, want) in [
+        ("persons", "did you mean \"person\""),
+        ("State", ""),
+        ("person,sate", "did you mean \"state\""),
+        ("zzz", "no node of this graph is of type \"zzz\" (its types: "),
+    ] {
+        let o = run(&["export", graph.to_str().unwrap(), "--types", types, "-o", out.join("t").to_str().unwrap(), "--format", "json"], "");
+        if want.is_empty() {
+            assert!(o.status.success(), "{types}: {}", stderr(&o));
+        } else {
+            assert_eq!(o.status.code(), Some(2), "{types}: {}", stderr(&o));
+            assert!(stderr(&o).contains(want), "{types}: {}", stderr(&o));
+        }
+    }
+}

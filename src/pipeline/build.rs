@@ -500,8 +500,24 @@ pub fn export(source: &GraphSource, common: &Common, opts: &OutputOptions, out_d
         Some(g) => g.style.clone(),
         None => crate::export::Style::from_table(None),
     };
+    // Never over the input: the next export would work on the cut graph.
+    if let GraphSource::Graph(input) = source
+        && opts.formats.contains(&Format::Json)
+        && same_file(input, &out_dir.join("graph.json"))
+    {
+        return Err(Error::usage(format!(
+            "export would write over its input {}; name another folder with -o (e.g. -o {})",
+            input.display(),
+            out_dir.join("export").display()
+        )));
+    }
     let doc = resolve_focus(doc, &opts.filters, gaz.as_ref())?;
     let mut report = BuildReport::default();
     write_outputs(&doc, &style, opts, out_dir, &common.timings, &mut report)?;
     Ok(report)
+}
+
+/// Whether two paths name one existing file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
 }

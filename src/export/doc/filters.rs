@@ -56,6 +56,25 @@ impl Filters {
     }
 }
 
+/// Refuses a `--types` value no node of the graph has (`persons` gave an empty graph),
+/// suggesting the closest type the graph has (by edit distance, the `strsim` crate) and
+/// listing them all.
+fn check_types(doc: &GraphDoc, types: &[String]) -> Result<()> {
+    let kinds: BTreeSet<&str> = doc.nodes.iter().map(|n| n.kind.as_str()).collect();
+    let list = kinds.iter().copied().collect::<Vec<_>>().join(", ");
+    for t in types {
+        if kinds.contains(t.as_str()) {
+            continue;
+        }
+        let closest = kinds.iter().map(|k| (strsim::damerau_levenshtein(t, k), *k)).min().filter(|(d, k)| *d <= 2.max(k.len() / 4));
+        return Err(Error::usage(match closest {
+            Some((_, k)) => format!("--types: no node of this graph is of type {t:?}; did you mean {k:?}? (its types: {list})"),
+            None => format!("--types: no node of this graph is of type {t:?} (its types: {list})"),
+        }));
+    }
+    Ok(())
+}
+
 impl GraphDoc {
     /// Applies legibility filters. Nodes left without an edge are dropped when any filter is
     /// set; claims stay when both their actors (or their states) stay.
@@ -69,6 +88,7 @@ impl GraphDoc {
             min_confidence(&mut doc, min);
         }
         if let Some(types) = &f.types {
+            check_types(&doc, types)?;
             doc.nodes.retain(|n| types.iter().any(|t| t == &n.kind));
             retain_edges(&mut doc);
         }
