@@ -341,10 +341,10 @@ fn report_written(report: &pipeline::BuildReport) {
         eprintln!("{n}");
     }
     eprintln!(
-        "newsgraph: {} documents, {} nodes, {} edges; wrote {}",
-        report.documents,
-        report.nodes,
-        report.edges,
+        "newsgraph: {}, {}, {}; wrote {}",
+        crate::count(report.documents, "document", "documents"),
+        crate::count(report.nodes, "node", "nodes"),
+        crate::count(report.edges, "edge", "edges"),
         report.written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
     );
 }

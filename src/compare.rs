@@ -376,7 +376,15 @@ pub fn render(c: &Comparison, format: Format) -> String {
             out.push('\n');
         }
         Format::Table => {
-            let _ = writeln!(out, "{} – {}: {} claims from {} sources ({} copies)", c.a.1, c.b.1, c.claims, c.sources.len(), c.copies);
+            let _ = writeln!(
+                out,
+                "{} – {}: {} from {} ({})",
+                c.a.1,
+                c.b.1,
+                crate::count(c.claims, "claim", "claims"),
+                crate::count(c.sources.len(), "source", "sources"),
+                crate::count(c.copies, "copy", "copies")
+            );
             let _ = writeln!(out);
             let _ = writeln!(
                 out,
@@ -430,7 +438,13 @@ pub fn render(c: &Comparison, format: Format) -> String {
         }
         Format::Markdown => {
             let _ = writeln!(out, "# {} – {}\n", c.a.1, c.b.1);
-            let _ = writeln!(out, "{} claims from {} sources ({} copies).\n", c.claims, c.sources.len(), c.copies);
+            let _ = writeln!(
+                out,
+                "{} from {} ({}).\n",
+                crate::count(c.claims, "claim", "claims"),
+                crate::count(c.sources.len(), "source", "sources"),
+                crate::count(c.copies, "copy", "copies")
+            );
             let _ = writeln!(out, "| source | document | claims | cooperative | conflictual | denied | stance | narration | quoted | speakers |");
             let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
             for s in &c.sources {
@@ -489,7 +503,13 @@ pub fn render(c: &Comparison, format: Format) -> String {
                 out,
                 "<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em}}.coop{{color:#2e7d32}}.conf{{color:#c62828}}.neg{{text-decoration:line-through}}</style></head><body>"
             );
-            let _ = writeln!(out, "<h1>{title}</h1><p>{} claims from {} sources ({} copies).</p>", c.claims, c.sources.len(), c.copies);
+            let _ = writeln!(
+                out,
+                "<h1>{title}</h1><p>{} from {} ({}).</p>",
+                crate::count(c.claims, "claim", "claims"),
+                crate::count(c.sources.len(), "source", "sources"),
+                crate::count(c.copies, "copy", "copies")
+            );
             let _ = writeln!(
                 out,
                 "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>narration</th><th>quoted</th><th>speakers</th></tr>"

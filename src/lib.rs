@@ -82,6 +82,16 @@ pub mod text;
 
 pub use error::{Error, ErrorKind, Result};
 
+/// A count with its noun, singular for one: `count(1, "claim", "claims")` is "1 claim".
+///
+/// ```
+/// assert_eq!(newsgraph::count(1, "copy", "copies"), "1 copy");
+/// assert_eq!(newsgraph::count(0, "copy", "copies"), "0 copies");
+/// ```
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Lowercase hex of a digest.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

@@ -182,3 +182,22 @@ fn stance_never_turns_a_denial_into_cooperation_and_separates_narration_from_quo
     let table = stdout(&run(&["compare", "China", "Taiwan", "-i", input.to_str().unwrap()], ""));
     assert!(table.contains("Who says what") && table.contains("narration"), "{table}");
 }
+
+/// Counts of one read in the singular ("1 claim from 1 source", "1 document"), in every
+/// format (issue 23: "1 claims", "1 copies").
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempdir();
+    let d = dir.path();
+    std::fs::write(d.join("one.txt"), "Russia condemned the US strikes on Iran.\n").unwrap();
+    let out = d.join("out");
+    let o = run(&["build", d.join("one.txt").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json,store"], "");
+    assert!(o.status.success() && stderr(&o).contains("newsgraph: 1 document, "), "{}", stderr(&o));
+    for format in ["table", "markdown", "html"] {
+        let o = run(&["compare", "Russia", "United States", "--db", out.join("newsgraph.db").to_str().unwrap(), "--format", format], "");
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("1 claim from 1 source (0 copies)"), "{format}: {text}");
+        assert!(!text.contains("1 claims") && !text.contains("1 sources"), "{format}: {text}");
+    }
+}

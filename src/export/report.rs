@@ -125,7 +125,14 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
     // Top pairs.
     out.push_str("<section id=\"pairs\"><h2>Most-discussed pairs</h2>\n");
     for ((a, b), (originals, list)) in &ranked {
-        let _ = writeln!(out, "<h3>{} – {} ({} claims, {} copies)</h3>", esc(&label(a)), esc(&label(b)), originals, list.len() - originals);
+        let _ = writeln!(
+            out,
+            "<h3>{} – {} ({}, {})</h3>",
+            esc(&label(a)),
+            esc(&label(b)),
+            crate::count(*originals, "claim", "claims"),
+            crate::count(list.len() - originals, "copy", "copies")
+        );
         // Who says what: the outlets' own narration apart from the speakers they quote.
         {
             use super::doc::stance::{STANCE, Scored, who_says_what};
