@@ -123,6 +123,18 @@ pub struct Comparison {
     pub copies: usize,
 }
 
+impl Comparison {
+    /// "12 claims from 3 sources (1 copy)": the summary every format opens with.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} from {} ({})",
+            crate::count(self.claims, "claim", "claims"),
+            crate::count(self.sources.len(), "source", "sources"),
+            crate::count(self.copies, "copy", "copies")
+        )
+    }
+}
+
 /// A row of `compare --all`.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairRow {
@@ -376,15 +388,7 @@ pub fn render(c: &Comparison, format: Format) -> String {
             out.push('\n');
         }
         Format::Table => {
-            let _ = writeln!(
-                out,
-                "{} – {}: {} from {} ({})",
-                c.a.1,
-                c.b.1,
-                crate::count(c.claims, "claim", "claims"),
-                crate::count(c.sources.len(), "source", "sources"),
-                crate::count(c.copies, "copy", "copies")
-            );
+            let _ = writeln!(out, "{} – {}: {}", c.a.1, c.b.1, c.summary());
             let _ = writeln!(out);
             let _ = writeln!(
                 out,
@@ -438,13 +442,7 @@ pub fn render(c: &Comparison, format: Format) -> String {
         }
         Format::Markdown => {
             let _ = writeln!(out, "# {} – {}\n", c.a.1, c.b.1);
-            let _ = writeln!(
-                out,
-                "{} from {} ({}).\n",
-                crate::count(c.claims, "claim", "claims"),
-                crate::count(c.sources.len(), "source", "sources"),
-                crate::count(c.copies, "copy", "copies")
-            );
+            let _ = writeln!(out, "{}.\n", c.summary());
             let _ = writeln!(out, "| source | document | claims | cooperative | conflictual | denied | stance | narration | quoted | speakers |");
             let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
             for s in &c.sources {
@@ -503,13 +501,7 @@ pub fn render(c: &Comparison, format: Format) -> String {
                 out,
                 "<style>body{{font-family:sans-serif;max-width:70em;margin:2em auto}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em}}.coop{{color:#2e7d32}}.conf{{color:#c62828}}.neg{{text-decoration:line-through}}</style></head><body>"
             );
-            let _ = writeln!(
-                out,
-                "<h1>{title}</h1><p>{} from {} ({}).</p>",
-                crate::count(c.claims, "claim", "claims"),
-                crate::count(c.sources.len(), "source", "sources"),
-                crate::count(c.copies, "copy", "copies")
-            );
+            let _ = writeln!(out, "<h1>{title}</h1><p>{}.</p>", c.summary());
             let _ = writeln!(
                 out,
                 "<table><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>narration</th><th>quoted</th><th>speakers</th></tr>"

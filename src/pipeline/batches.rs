@@ -56,7 +56,7 @@ pub(super) fn each_document_in<T: Send>(
         let mut bytes = 0;
         while let Some(item) = corpus.next_item() {
             let item = item?;
-            bytes += item.len();
+            bytes += item.bytes();
             batch.push(item);
             if bytes >= batch_bytes || batch.len() >= batch_docs {
                 break;

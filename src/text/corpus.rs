@@ -62,16 +62,11 @@ pub enum Item {
 
 impl Item {
     /// The bytes it holds (what a batch is measured by).
-    pub fn len(&self) -> usize {
+    pub fn bytes(&self) -> usize {
         match self {
             Item::Document(d) => d.text.len(),
             Item::Page(p) => p.html.len(),
         }
-    }
-
-    /// Whether it holds no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The document, extracting a page's article; `Err` names the page and why it has none.

@@ -263,7 +263,7 @@ fn read_record<R: BufRead>(r: &mut Counted<R>) -> std::result::Result<Option<Rec
     let budget = Arc::clone(&r.budget);
     budget.store(MAX_HEADER, Ordering::Relaxed);
     r.capture.clear();
-    let rec = {
+    let (kind, id, date, body) = {
         let mut reader = warc::WarcReader::new(&mut *r);
         let mut records = reader.stream_records();
         let item = records.next_item();
@@ -295,16 +295,15 @@ fn read_record<R: BufRead>(r: &mut Counted<R>) -> std::result::Result<Option<Rec
             }
             None
         };
-        Record { kind, id, url: None, date, content_type: String::new(), body }
+        (kind, id, date, body)
     };
     // The header block's values, as bytes (read again from the captured block by the crate's
     // own parser: it parsed the same bytes a moment ago).
-    let mut rec = rec;
-    if let Ok((_, (_, fields, _))) = warc::parser::headers(&r.capture) {
-        let field = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| String::from_utf8_lossy(v).trim().to_string());
-        rec.url = field("WARC-Target-URI").map(|u| u.trim_start_matches('<').trim_end_matches('>').to_string());
-        rec.content_type = field("Content-Type").unwrap_or_default().to_ascii_lowercase();
-    }
+    let fields = warc::parser::headers(&r.capture).map(|(_, (_, fields, _))| fields).unwrap_or_default();
+    let field = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| String::from_utf8_lossy(v).trim().to_string());
+    let url = field("WARC-Target-URI").map(|u| u.trim_start_matches('<').trim_end_matches('>').to_string());
+    let content_type = field("Content-Type").unwrap_or_default().to_ascii_lowercase();
+    let rec = Record { kind, id, url, date, content_type, body };
     let mut end = [0u8; 4];
     match r.read_exact(&mut end) {
         Ok(()) if &end == b"\r\n\r\n" => Ok(Some(rec)),
