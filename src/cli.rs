@@ -234,6 +234,27 @@ enum Command {
         /// The store to read (written by `newsgraph build`).
         #[arg(long, value_name = "PATH", default_value = "out/newsgraph.db")]
         db: PathBuf,
+        /// Only sources published on or after this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        since: Option<crate::date::Date>,
+        /// Only sources published on or before this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = date_arg)]
+        until: Option<crate::date::Date>,
+        /// Only these outlets (repeat, or separate with commas).
+        #[arg(long = "outlet", value_name = "OUTLET", value_delimiter = ',')]
+        outlets: Vec<String>,
+        /// Only these relation types (repeat, or separate with commas).
+        #[arg(long = "relation", value_name = "RELATION", value_delimiter = ',')]
+        relations: Vec<String>,
+        /// At most this many claims on the timeline, the latest (0: all).
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        limit: usize,
+        /// Also one row per document.
+        #[arg(long)]
+        documents: bool,
+        /// Rows of the timeline chart.
+        #[arg(long, value_enum, default_value_t = RowsArg::Outlet)]
+        rows: RowsArg,
     },
     /// Explain the claims of one document: why each was made, and why sentences with two
     /// actors gave none.
@@ -277,6 +298,16 @@ enum InputFormatArg {
     Text,
     Jsonl,
     Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RowsArg {
+    Outlet,
+    Speaker,
+}
+
+fn date_arg(s: &str) -> Result<crate::date::Date, String> {
+    s.parse().map_err(|e: crate::date::BadDate| e.to_string())
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -439,7 +470,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             }
             Ok(0)
         }
-        Command::Compare { a, b, all, min_claims, format, inputs, graph, db } => {
+        Command::Compare { a, b, all, min_claims, format, inputs, graph, db, since, until, outlets, relations, limit, documents, rows } => {
             let request = match (all, a, b) {
                 (true, _, _) => pipeline::CompareRequest::All(min_claims),
                 (false, Some(a), Some(b)) => pipeline::CompareRequest::Pair(a, b),
@@ -453,7 +484,13 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             };
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let source = pipeline::GraphSource::choose(&inputs, graph.as_deref(), &db);
-            let text = pipeline::compare(&common, &source, &request, format, threads)?;
+            let filter = crate::compare::Filter { since, until, outlets, relations };
+            let rows = match rows {
+                RowsArg::Outlet => crate::compare::Rows::Outlet,
+                RowsArg::Speaker => crate::compare::Rows::Speaker,
+            };
+            let show = crate::compare::Show { documents, limit, rows, ..Default::default() };
+            let text = pipeline::compare(&common, &source, &request, (format, &filter, &show), threads)?;
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;

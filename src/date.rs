@@ -24,6 +24,23 @@ impl Date {
         };
         (day >= 1 && day <= days && year >= 1).then_some(Date { year, month, day })
     }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    /// Days since 1970-01-01 (negative before), for drawing dates on a scale.
+    pub fn days(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
 }
 
 /// Why a date string was rejected.
@@ -82,5 +99,8 @@ mod tests {
             assert_eq!(got.as_deref(), want, "{input}");
         }
         assert!("2021-08-03".parse::<Date>().unwrap() < "2024-05-19".parse::<Date>().unwrap());
+        for (date, days) in [("1970-01-01", 0), ("2000-03-01", 11_017), ("2024-02-29", 19_782), ("1969-12-31", -1)] {
+            assert_eq!(date.parse::<Date>().unwrap().days(), days, "{date}");
+        }
     }
 }

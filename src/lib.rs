@@ -92,6 +92,20 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A pair's claims, one count everywhere: all of them, copies included, and how many are copies.
+///
+/// ```
+/// assert_eq!(newsgraph::claims_count(69, 8), "69 claims, of which 8 copies");
+/// assert_eq!(newsgraph::claims_count(1, 0), "1 claim");
+/// ```
+pub fn claims_count(claims: usize, copies: usize) -> String {
+    let mut s = count(claims, "claim", "claims");
+    if copies > 0 {
+        s.push_str(&format!(", of which {}", count(copies, "copy", "copies")));
+    }
+    s
+}
+
 /// Lowercase hex of a digest.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

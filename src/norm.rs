@@ -300,6 +300,33 @@ pub fn normalize_alias(alias: &str, fold: bool) -> String {
     normalize(alias.trim(), 0, fold).text
 }
 
+/// The name among `names` closest to what a user typed, when one is close enough to be what
+/// they meant ("Rusia" → "Russia"): compared in normal form (case and accents folded) by
+/// Damerau-Levenshtein distance (the `strsim` crate), at most 1 for names up to 4 characters,
+/// 2 up to 10 and 3 beyond. Ties go to the first.
+///
+/// ```
+/// use newsgraph::norm::did_you_mean;
+/// assert_eq!(did_you_mean("Rusia", ["Iran", "Russia", "Belarus"]), Some("Russia"));
+/// assert_eq!(did_you_mean("Narnia", ["Iran", "Russia"]), None);
+/// ```
+pub fn did_you_mean<'a>(typed: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let q = normalize_alias(typed, true);
+    let most = match q.chars().count() {
+        0..=4 => 1,
+        5..=10 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, &str)> = None;
+    for name in names {
+        let d = strsim::damerau_levenshtein(&q, &normalize_alias(name, true));
+        if d <= most && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, name));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use crate::common::*;
 
 #[test]
 fn russia_iran_covers_every_seed_source_with_speakers() {
-    let o = run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "json"], "");
+    let o = run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "json", "--documents"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let c: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let sources = c["sources"].as_array().unwrap();
@@ -26,7 +26,13 @@ fn russia_iran_covers_every_seed_source_with_speakers() {
     assert!(c2025.iter().any(|c| c["relation"] == "friendship" && c["speaker"] == "Abbas Araghchi"));
     // The reworded copy (002 of 001) is flagged, not counted as confirmation.
     assert!(claims("002").iter().any(|c| c["copy_of"].is_string()));
-    assert!(c["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "agree"));
+    // The relation × outlet matrix: partnership is stated by every outlet; aid is stated by some
+    // and denied by others.
+    let outlets = c["outlets"].as_array().unwrap().len();
+    let relation = |r: &str| c["relations"].as_array().unwrap().iter().find(|x| x["relation"] == r).unwrap()["outlets"].as_array().unwrap().clone();
+    assert_eq!(relation("partnership").iter().filter(|cell| cell[0].as_u64() > Some(0)).count(), outlets);
+    let aid = relation("aid");
+    assert!(aid.iter().any(|cell| cell[0].as_u64() > Some(0)) && aid.iter().any(|cell| cell[1].as_u64() > Some(0)), "{aid:?}");
 }
 
 #[test]
@@ -38,7 +44,7 @@ fn people_roll_up_to_their_states() {
 
 #[test]
 fn every_format_renders() {
-    for (format, needle) in [("table", "Timeline"), ("markdown", "| source |"), ("html", "<table>"), ("json", "\"sources\"")] {
+    for (format, needle) in [("table", "Timeline"), ("markdown", "| outlet |"), ("html", "<table id=\"outlets\">"), ("json", "\"outlets\"")] {
         let o = run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", format], "");
         assert!(o.status.success(), "{format}: {}", stderr(&o));
         assert!(stdout(&o).contains(needle), "{format}");
@@ -144,7 +150,7 @@ fn compare_from_a_saved_graph_or_the_store_equals_compare_from_the_corpus() {
         run(&["compare", "Putin", "Russia", "--db", db], ""),
     ] {
         assert_eq!(o.status.code(), Some(2));
-        assert!(stderr(&o).contains("same actor at state level"), "{}", stderr(&o));
+        assert!(stderr(&o).contains("one actor at state level (Vladimir Putin belongs to Russia)"), "{}", stderr(&o));
     }
 }
 
@@ -165,10 +171,11 @@ fn stance_never_turns_a_denial_into_cooperation_and_separates_narration_from_quo
     )
     .unwrap();
     let input = dir.path().join("a.jsonl");
-    let o = run(&["compare", "China", "Taiwan", "-i", input.to_str().unwrap(), "--format", "json"], "");
+    let o = run(&["compare", "China", "Taiwan", "-i", input.to_str().unwrap(), "--format", "json", "--documents"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let c: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let source = |id: &str| c["sources"].as_array().unwrap().iter().find(|s| s["document"] == id).unwrap().clone();
+    assert!(c["sources"].is_array(), "--documents lists the documents");
     let denied = source("denied");
     assert_eq!(denied["denied"], 1);
     assert_eq!(denied["stance"].as_f64(), Some(0.0), "{denied}");
@@ -197,7 +204,146 @@ fn counts_of_one_are_singular() {
         let o = run(&["compare", "Russia", "United States", "--db", out.join("newsgraph.db").to_str().unwrap(), "--format", format], "");
         assert!(o.status.success(), "{format}: {}", stderr(&o));
         let text = stdout(&o);
-        assert!(text.contains("1 claim from 1 source (0 copies)"), "{format}: {text}");
+        assert!(text.contains("1 claim from 1 source"), "{format}: {text}");
         assert!(!text.contains("1 claims") && !text.contains("1 sources"), "{format}: {text}");
+    }
+}
+
+/// A corpus of one pair across outlets and years, for the scale features of `compare`.
+fn outlet_corpus(dir: &std::path::Path) -> std::path::PathBuf {
+    let rows = [
+        ("a1", "Reuters", "2023-01-10", "Russia and Iran signed a partnership agreement."),
+        ("a2", "Reuters", "2024-03-05", "Russia condemned Iran over the drone deliveries."),
+        ("a3", "Tehran Times and Broadcasting Corporation of the Islamic Republic", "2024-06-01", "Iran praised Russia for its support."),
+        ("a4", "TASS", "2025-02-02", "Russia did not send weapons to Iran, the ministry said."),
+        ("a5", "TASS", "2025-02-03", "Russia and Iran held talks in Moscow."),
+    ];
+    let mut text = String::new();
+    for (id, outlet, date, sentence) in rows {
+        text.push_str(&serde_json::json!({"id": id, "outlet": outlet, "published": date, "url": format!("https://news.example/{id}"), "text": format!("Headline\n\n{sentence}")}).to_string());
+        text.push('\n');
+    }
+    let path = dir.join("pair.jsonl");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `compare` at scale (issue 23): the summary first, one row per outlet with its documents and
+/// dates, the documents only on request, `--since`, `--until`, `--outlet`, `--relation` and
+/// `--limit`, the same in every format; a mistyped outlet or relation is an error with "did
+/// you mean"; no column of the table is cut.
+#[test]
+fn compare_groups_by_outlet_filters_and_limits() {
+    let dir = tempdir();
+    let input = outlet_corpus(dir.path());
+    let input = input.to_str().unwrap();
+    let json = |extra: &[&str]| -> Value {
+        let o = run(&[&["compare", "Russia", "Iran", "-i", input, "--format", "json"][..], extra].concat(), "");
+        assert!(o.status.success(), "{extra:?}: {}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let all = json(&[]);
+    let outlets: Vec<&str> = all["outlets"].as_array().unwrap().iter().map(|o| o["outlet"].as_str().unwrap()).collect();
+    assert_eq!(outlets.len(), 3, "{outlets:?}");
+    let tass = all["outlets"].as_array().unwrap().iter().find(|o| o["outlet"] == "TASS").unwrap();
+    assert_eq!((tass["documents"].as_u64(), tass["first"].as_str(), tass["last"].as_str()), (Some(2), Some("2025-02-02"), Some("2025-02-03")));
+    assert!(all.get("sources").is_none(), "documents only on request");
+    assert_eq!(all["timeline"].as_array().unwrap().len() as u64, all["claims"].as_u64().unwrap());
+    let dates = |c: &Value| -> Vec<String> { c["timeline"].as_array().unwrap().iter().map(|t| t["published"].as_str().unwrap().to_string()).collect() };
+    // Dates, outlets, relations.
+    assert!(dates(&json(&["--since", "2024-01-01", "--until", "2024-12-31"])).iter().all(|d| d.starts_with("2024")));
+    let reuters = json(&["--outlet", "reuters"]);
+    assert!(reuters["timeline"].as_array().unwrap().iter().all(|t| t["outlet"] == "Reuters"));
+    assert_eq!(reuters["filter"]["outlets"][0], "reuters");
+    let talks = json(&["--relation", "consultation"]);
+    assert!(!talks["timeline"].as_array().unwrap().is_empty() && talks["timeline"].as_array().unwrap().iter().all(|t| t["relation"] == "consultation"));
+    // --limit keeps the latest claims and says so.
+    let limited = json(&["--limit", "2"]);
+    assert_eq!(dates(&limited), dates(&all)[dates(&all).len() - 2..]);
+    assert_eq!(limited["timeline_claims"], all["claims"]);
+    let table = stdout(&run(&["compare", "Russia", "Iran", "-i", input, "--limit", "2"], ""));
+    assert!(table.starts_with("Russia – Iran: ") && table.lines().next().unwrap().contains("from 5 sources in 3 outlets, 2023-01-10 to 2025-02-03"), "{table}");
+    assert!(table.contains("Timeline: the latest 2 of "), "{table}");
+    // Nothing cut: the long outlet name and its dates are whole.
+    assert!(table.contains("Tehran Times and Broadcasting Corporation of the Islamic Republic ") && table.contains("2024-06-01"), "{table}");
+    assert!(!table.contains("\nDocuments"), "{table}");
+    for (format, needle) in [("table", "\nDocuments"), ("markdown", "## Documents"), ("html", "<table id=\"documents\">")] {
+        let text = stdout(&run(&["compare", "Russia", "Iran", "-i", input, "--format", format, "--documents", "--since", "2024-01-01"], ""));
+        assert!(text.contains(needle) && text.contains("since 2024-01-01") && !text.contains("a1"), "{format}: {text}");
+    }
+    // Mistyped filters.
+    for (flag, typo, meant) in [("--outlet", "Reuter", "Reuters"), ("--relation", "agreemnt", "agreement")] {
+        let o = run(&["compare", "Russia", "Iran", "-i", input, flag, typo], "");
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(stderr(&o).contains(&format!("did you mean \"{meant}\"")), "{}", stderr(&o));
+    }
+    let o = run(&["compare", "Russia", "Iran", "-i", input, "--since", "2024-13-01"], "");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// The HTML page draws the pair's story on one timeline chart: a mark per claim at its date,
+/// one row per outlet, a month's stance, and a link to the article; the seed story runs
+/// 2022 → 2024 → 2025.
+#[test]
+fn compare_html_draws_the_timeline() {
+    let html = stdout(&run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "html"], ""));
+    let start = html.find("<svg").expect("a chart");
+    let end = html[start..].find("</svg>").unwrap() + start + 6;
+    let svg = roxmltree::Document::parse(&html[start..end]).expect("well-formed SVG");
+    let marks: Vec<_> = svg.descendants().filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("mark "))).collect();
+    let summary: Value = serde_json::from_str(&stdout(&run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "json"], ""))).unwrap();
+    assert_eq!(marks.len() as u64, summary["claims"].as_u64().unwrap(), "one mark per claim");
+    let tips: Vec<String> = marks.iter().map(|m| m.children().find(|c| c.has_tag_name("title")).unwrap().text().unwrap().to_string()).collect();
+    for year in ["2022-07-19", "2024-10-13", "2025-06-2"] {
+        assert!(tips.iter().any(|t| t.contains(year)), "a mark from {year}");
+    }
+    assert!(marks.iter().any(|m| m.attribute("class").unwrap().contains("denied") && m.attribute("fill") == Some("#ffffff")), "denied claims are hollow");
+    assert!(marks.iter().any(|m| m.attribute("class").unwrap().contains("copy")), "copies are marked");
+    assert!(svg.descendants().any(|n| n.attribute("class") == Some("stance")), "stance over time");
+    // Earlier marks lie left of later ones.
+    let x = |date: &str| -> f64 {
+        let m = marks.iter().zip(&tips).find(|(_, t)| t.contains(date)).unwrap().0;
+        m.attribute("cx").unwrap().parse().unwrap()
+    };
+    assert!(x("2022-07-19") < x("2024-10-13") && x("2024-10-13") < x("2025-06-2"));
+    // Rows by speaker on request.
+    let by_speaker = stdout(&run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "html", "--rows", "speaker"], ""));
+    assert!(by_speaker.contains(">Abbas Araghchi</text>") && by_speaker.contains(">narration</text>"));
+}
+
+/// Two people of one state are compared as themselves (issue 23: `compare Trump Biden` was
+/// refused); a mistyped name gets "did you mean", on every route.
+#[test]
+fn two_people_of_one_state_and_did_you_mean() {
+    let dir = tempdir();
+    let input = dir.path().join("us.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "u1", "outlet": "AP", "published": "2024-06-28", "text": "Debate\n\nDonald Trump criticised Joe Biden over the economy."}"#,
+            "\n",
+            r#"{"id": "u2", "outlet": "AP", "published": "2024-07-02", "text": "Debate\n\nJoe Biden condemned Donald Trump after the debate. Russia condemned Iran."}"#,
+            "
+"
+        ),
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["build", input, "-o", out.to_str().unwrap(), "--format", "json,store"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph = out.join("graph.json");
+    let db = out.join("newsgraph.db");
+    let routes: [&[&str]; 3] = [&["-i", input], &["--graph", graph.to_str().unwrap()], &["--db", db.to_str().unwrap()]];
+    for route in routes {
+        let o = run(&[&["compare", "Trump", "Biden", "--format", "json"][..], route].concat(), "");
+        assert!(o.status.success(), "{route:?}: {}", stderr(&o));
+        let c: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(c["level"], "entity");
+        assert_eq!(c["claims"], 2, "{c}");
+        assert!(c["timeline"].as_array().unwrap().iter().all(|t| t["relation"] != "disapproval" || t["subject"] != "russia"));
+        let o = run(&[&["compare", "Rusia", "Iran"][..], route].concat(), "");
+        assert_eq!(o.status.code(), Some(2), "{route:?}");
+        assert!(stderr(&o).contains("did you mean \"Russia\"?"), "{route:?}: {}", stderr(&o));
     }
 }

@@ -15,6 +15,7 @@ pub mod dot;
 pub mod formats;
 pub mod part;
 pub mod report;
+pub mod timeline;
 mod style;
 
 pub use doc::{Filters, GraphDoc, SCHEMA};

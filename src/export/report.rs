@@ -50,11 +50,9 @@ pub fn render(doc: &GraphDoc, style: &Style, svg: Option<&str>) -> crate::error:
     let published = |c: &ClaimRec| docs.get(c.document.as_str()).and_then(|d| d.published.clone());
     let mut pairs: BTreeMap<(String, String), (usize, Vec<ClaimRec>)> = BTreeMap::new();
     for c in doc.claims.iter_light() {
-        let (a, b) = if c.subject_state <= c.object_state {
-            (c.subject_state.clone(), c.object_state.clone())
-        } else {
-            (c.object_state.clone(), c.subject_state.clone())
-        };
+        // State level, but two people of one state are a pair of their own.
+        let (x, y) = if c.subject_state == c.object_state { (&c.subject, &c.object) } else { (&c.subject_state, &c.object_state) };
+        let (a, b) = if x <= y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) };
         let p = pairs.entry((a, b)).or_default();
         p.0 += usize::from(c.copy_of.is_none());
         p.1.push(c);

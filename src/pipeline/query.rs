@@ -127,15 +127,22 @@ pub enum CompareRequest {
 /// `newsgraph compare`: renders the comparison from the store (reading only the pair's
 /// claims), a saved `graph.json`, or the inputs analysed first. All go through the same
 /// [`GraphDoc`](crate::export::GraphDoc), so they give the same answer.
-pub fn compare(common: &Common, source: &GraphSource, request: &CompareRequest, format: crate::compare::Format, threads: usize) -> Result<String> {
-    use crate::compare::{resolve, resolve_in};
+pub fn compare(
+    common: &Common,
+    source: &GraphSource,
+    request: &CompareRequest,
+    (format, filter, show): (crate::compare::Format, &crate::compare::Filter, &crate::compare::Show),
+    threads: usize,
+) -> Result<String> {
+    use crate::compare::{Pair, resolve, resolve_in};
     let t = std::time::Instant::now();
     let (doc, pair) = match source {
         GraphSource::Store(path) => {
             let store = open_store(path)?;
             let pair = resolve_pair(request, |name| resolve_in(&crate::store::nodes_named(&store, name)?, name))?;
             let doc = match &pair {
-                Some((x, y)) => crate::store::pair_doc(&store, &x.0, &y.0)?,
+                Some(Pair::States(x, y)) => crate::store::pair_doc(&store, &x.0, &y.0, false)?,
+                Some(Pair::Entities(x, y)) => crate::store::pair_doc(&store, &x.0, &y.0, true)?,
                 None => crate::store::light_doc(&store)?,
             };
             (doc, pair)
@@ -168,10 +175,15 @@ pub fn compare(common: &Common, source: &GraphSource, request: &CompareRequest, 
     common.timings.record("read", t.elapsed());
     let t = std::time::Instant::now();
     let text = match (request, pair) {
-        (CompareRequest::Pair(..), Some((x, y))) => {
-            let c = crate::compare::compare(&doc, x, y)?;
+        (CompareRequest::Pair(..), Some(pair)) => {
+            let c = crate::compare::compare(&doc, pair, filter)?;
             common.timings.record("compare", t.elapsed());
-            crate::compare::render(&c, format)
+            // The page's chart in the gazetteer folder's colours, when there is one.
+            let mut show = show.clone();
+            if format == crate::compare::Format::Html && common.gazetteer.exists() {
+                show.style = crate::pipeline::load_gazetteer(&common.gazetteer, common.cache.as_deref())?.0.style;
+            }
+            crate::compare::render(&c, format, &show)
         }
         (CompareRequest::All(min), _) => crate::compare::render_ranking(&crate::compare::rank_pairs(&doc, *min)?, &doc, format),
         (CompareRequest::Pair(..), None) => unreachable!("a pair request resolves to a pair"),
@@ -180,16 +192,10 @@ pub fn compare(common: &Common, source: &GraphSource, request: &CompareRequest, 
     Ok(text)
 }
 
-/// The two actors of a pair request, each resolved by `resolve`; an error when both are one
-/// actor at state level. `None` for `--all`.
-fn resolve_pair(
-    request: &CompareRequest,
-    resolve: impl Fn(&str) -> Result<crate::compare::Actor>,
-) -> Result<Option<(crate::compare::Actor, crate::compare::Actor)>> {
+/// The pair of a pair request, its actors resolved by `resolve` (see
+/// [`Pair::of`](crate::compare::Pair::of)); `None` for `--all`.
+fn resolve_pair(request: &CompareRequest, resolve: impl Fn(&str) -> Result<crate::compare::Named>) -> Result<Option<crate::compare::Pair>> {
     let CompareRequest::Pair(a, b) = request else { return Ok(None) };
     let (x, y) = (resolve(a)?, resolve(b)?);
-    if x.0 == y.0 {
-        return Err(Error::usage(format!("{a:?} and {b:?} are the same actor at state level")));
-    }
-    Ok(Some((x, y)))
+    Ok(Some(crate::compare::Pair::of(a, b, x, y)?))
 }

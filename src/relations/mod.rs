@@ -19,7 +19,8 @@
 //!    within itself. "between X and Y" pairs X with Y; a passive ("was condemned by X") swaps;
 //!    a possessive followed by an apposition ("the Iranians' professed enemy, Israel") yields
 //!    the apposition. With nothing after the cue, the next group further back is the object.
-//!    Pairs within one state (Putin and Russia) are dropped: no self-loops.
+//!    Pairs within one state (Putin and Russia) are dropped, no self-loops, except two people
+//!    of one state (Biden and Trump).
 //! 5. **Negation** ("not", "n't", "never", "little sign", "refused to", ...) denies the first cue
 //!    after it in its clause. **Modality** comes from the words before the cue ("will", "plans
 //!    to", a reported "would" → future; "if", "could", "ready to" → hypothetical; a question
@@ -267,7 +268,12 @@ pub fn extract_traced(
             let rule = rule.expect("a rule paired them");
             let modality = if question { Modality::Question } else { modality(&tokens, m.tok.start, clause, &clause_of, g) };
             for (s, o) in pairs {
-                if rollup(gaz, s.entity) == rollup(gaz, o.entity) {
+                // Two people of one state make a claim (Biden and Trump); any other pair of one
+                // state does not (Putin and Russia, or the Kremlin: an organ speaks for its
+                // state, and those would be self-loops). At state level a claim between two
+                // people of one state is a self-loop, and is drawn nowhere.
+                let person = |e: u32| gaz.entities[e as usize].kind == "person";
+                if rollup(gaz, s.entity) == rollup(gaz, o.entity) && (s.entity == o.entity || !person(s.entity) || !person(o.entity)) {
                     if let Some(t) = trace.as_deref_mut() {
                         t.push((
                             si,

@@ -41,7 +41,10 @@ type Nodes = (Vec<(u32, NodeRec)>, HashMap<u32, i64>);
 /// Which claims to read.
 enum Which {
     All,
+    /// The claims between two state-level actors (in row order), by the pair index.
     Pair(u32, u32),
+    /// The claims between two entities, either way round.
+    Entities(u32, u32),
     Light,
 }
 
@@ -196,7 +199,11 @@ impl Store {
              FROM claims c JOIN sentences s ON s.sentence = c.sentence JOIN documents d ON d.doc = c.doc {}
              ORDER BY d.id, c.claim",
             if text { "s.text" } else { "''" },
-            if matches!(which, Which::Pair(..)) { "WHERE c.pair_a = ?1 AND c.pair_b = ?2" } else { "" }
+            match which {
+                Which::Pair(..) => "WHERE c.pair_a = ?1 AND c.pair_b = ?2",
+                Which::Entities(..) => "WHERE (c.subject = ?1 AND c.object = ?2) OR (c.subject = ?2 AND c.object = ?1)",
+                _ => "",
+            }
         );
         let mut st = self.conn.prepare(&sql).map_err(&inp)?;
         let bad = |what: &str, x: i64| Error::input(self.path.display(), format!("a claim names {what} {x}, which is not stored"));
@@ -210,7 +217,7 @@ impl Store {
             Ok((n, r.get(18)?, [r.get(9)?, r.get(21)?, r.get(22)?, r.get(23)?, r.get(24)?]))
         };
         let rows = match which {
-            Which::Pair(a, b) => st.query_map(params![a, b], read),
+            Which::Pair(a, b) | Which::Entities(a, b) => st.query_map(params![a, b], read),
             _ => st.query_map([], read),
         }
         .map_err(&inp)?;
@@ -467,21 +474,28 @@ fn empty(store: &Store) -> Result<GraphDoc> {
     })
 }
 
-/// What `compare` needs of a store for one pair of state-level actors (entity ids): the
-/// pair's claims, read through its index, and only the documents and nodes they name. No
-/// edges.
-pub fn pair_doc(store: &Store, a: &str, b: &str) -> Result<GraphDoc> {
+/// What `compare` needs of a store for one pair of actors (entity ids): the pair's claims
+/// (between their states, read through the pair index, or with `entities` between the two
+/// entities themselves), and only the documents and nodes they name. No edges.
+pub fn pair_doc(store: &Store, a: &str, b: &str, entities: bool) -> Result<GraphDoc> {
     let ids = store.entity_ids()?;
     let look = store.lookups()?;
     let row_of = |id: &str| ids.iter().find(|(_, x)| x.as_str() == id).map(|(e, _)| *e);
     let (Some(x), Some(y)) = (row_of(a), row_of(b)) else {
         return empty(store);
     };
-    let rows: Vec<i64> = store.column(&format!("SELECT DISTINCT doc FROM claims WHERE pair_a = {} AND pair_b = {}", x.min(y), x.max(y)))?;
+    let (x, y) = (x.min(y), x.max(y));
+    let which = if entities { Which::Entities(x, y) } else { Which::Pair(x, y) };
+    let condition = if entities {
+        format!("(subject = {x} AND object = {y}) OR (subject = {y} AND object = {x})")
+    } else {
+        format!("pair_a = {x} AND pair_b = {y}")
+    };
+    let rows: Vec<i64> = store.column(&format!("SELECT DISTINCT doc FROM claims WHERE {condition}"))?;
     let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
     let documents = store.documents_where(&format!("doc IN ({})", list(&mut rows.iter().map(|d| d.to_string()))))?;
     let keys = doc_keys(&documents);
-    let claims = store.claims(Which::Pair(x.min(y), x.max(y)), &ids, &keys, &look)?;
+    let claims = store.claims(which, &ids, &keys, &look)?;
     let mut named: std::collections::BTreeSet<&str> = [a, b].into_iter().collect();
     for c in &claims {
         named.extend([c.subject.as_str(), c.object.as_str(), c.subject_state.as_str(), c.object_state.as_str()]);
