@@ -88,6 +88,14 @@ struct OutputArgs {
     /// Draw each state with its people and organisations in a box.
     #[arg(long)]
     cluster_by_state: bool,
+    /// Draw every edge: by default a diagram draws the 400 heaviest (Graphviz takes minutes
+    /// over thousands), and says so.
+    #[arg(long)]
+    draw_all: bool,
+    /// Stop Graphviz after this many seconds (the diagram is then not written, and the run
+    /// says why).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    dot_time_limit: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -124,6 +132,9 @@ impl OutputArgs {
                     LayoutArg::Sfdp => crate::export::dot::Layout::Sfdp,
                 },
                 cluster_by_state: self.cluster_by_state,
+                max_edges: if self.draw_all { None } else { Some(crate::export::dot::DEFAULT_MAX_EDGES) },
+                time_limit: std::time::Duration::from_secs(self.dot_time_limit.max(1)),
+                ..Default::default()
             },
         })
     }

@@ -67,50 +67,43 @@ fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
 }
 
+/// The report in a real browser (headless Chromium driven over the DevTools protocol by
+/// `tests/consumers/browser.py`): no console errors; a real mouse click at the middle of every
+/// clickable edge, in the state-level view and the full graph, opens that edge's own evidence
+/// (issue 23: 6 of 31 clicks hit another edge or nothing); the view toggle, the rule ids on
+/// demand and the zoom work; a screenshot is taken.
 #[test]
-fn report_loads_in_a_headless_browser_without_errors() {
+fn report_edges_open_their_evidence_on_a_real_click() {
     let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI installs Chromium");
         eprintln!("SKIP report check: no headless Chromium (apt-get install chromium)");
         return;
     };
-    if !have("dot") {
-        eprintln!("SKIP report check: Graphviz is not installed, the report has no diagram");
+    if !need("dot", "report_edges_open_their_evidence_on_a_real_click") {
         return;
     }
     let dir = tempdir();
     build_seeds(dir.path(), &["--format", "report"]);
     let report = dir.path().join("report.html");
     let html = std::fs::read_to_string(&report).unwrap();
-    assert!(!html.contains("http://") || html.contains("xmlns"), "no external resources");
     assert!(!html.contains("<script src") && !html.contains("<link "), "self-contained");
-    let url = format!("file://{}", report.display());
-    let run = |extra: &[&str], url: &str| {
-        let profile = tempdir();
-        Command::new(browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
-            .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(extra)
-            .arg(url)
-            .output()
-            .unwrap()
-    };
-    // A screenshot, with the console on stderr: no errors.
     let shot = dir.path().join("report.png");
-    let o = run(&["--enable-logging=stderr", "--v=0", "--window-size=1400,1000", &format!("--screenshot={}", shot.display())], &url);
-    let log = stderr(&o);
-    assert!(shot.is_file() && std::fs::metadata(&shot).unwrap().len() > 10_000, "screenshot taken: {log}");
-    for line in log.lines() {
-        assert!(!(line.contains("CONSOLE") && (line.contains("Uncaught") || line.contains("ERROR"))), "console error: {line}");
+    let o = Command::new("python3")
+        .arg(root().join("tests/consumers/browser.py"))
+        .args([browser, "report", &format!("file://{}", report.display()), shot.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["errors"], serde_json::json!([]), "console errors: {r}");
+    assert!(r.get("toggle_failed").is_none(), "{r}");
+    for view in ["s", "f"] {
+        let v = &r["views"][view];
+        assert!(v["edges"].as_u64().unwrap() >= 20, "{view}: {r}");
+        assert_eq!(v["failed"], serde_json::json!([]), "{view}: clicks that opened another edge or nothing");
     }
-    // The script ran, and a click on an edge shows its evidence.
-    let dom = stdout(&run(&["--dump-dom"], &format!("{url}#selftest")));
-    let attr = |name: &str| -> u32 {
-        let at = dom.find(&format!("{name}=\"")).unwrap_or_else(|| panic!("{name} set by the page script"));
-        dom[at + name.len() + 2..].split('"').next().unwrap().parse().unwrap()
-    };
-    assert!(attr("data-ready") > 0, "relation edges with evidence");
-    assert!(attr("data-selftest") > 0, "clicking an edge lists its claims");
+    assert_eq!((r["rules_hidden"].as_bool(), r["rules_shown"].as_bool(), r["zoomed"].as_bool()), (Some(true), Some(true), Some(true)), "{r}");
+    assert!(std::fs::metadata(&shot).unwrap().len() > 20_000, "a screenshot");
 }
 
 #[test]

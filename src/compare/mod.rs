@@ -189,17 +189,17 @@ impl Filter {
     fn check(&self, outlets: &BTreeSet<String>, relations: &BTreeSet<String>) -> Result<()> {
         let norm: BTreeSet<String> = outlets.iter().map(|o| normalize_alias(o, true)).collect();
         for o in &self.outlets {
-            if !norm.contains(&normalize_alias(o, true)) {
-                if let Some(m) = did_you_mean(o, outlets.iter().map(String::as_str)) {
-                    return Err(Error::usage(format!("--outlet {o:?}: no source about the pair is from it; did you mean {m:?}?")));
-                }
+            if !norm.contains(&normalize_alias(o, true))
+                && let Some(m) = did_you_mean(o, outlets.iter().map(String::as_str))
+            {
+                return Err(Error::usage(format!("--outlet {o:?}: no source about the pair is from it; did you mean {m:?}?")));
             }
         }
         for r in &self.relations {
-            if !relations.contains(r) {
-                if let Some(m) = did_you_mean(r, relations.iter().map(String::as_str)) {
-                    return Err(Error::usage(format!("--relation {r:?}: no claim about the pair has it; did you mean {m:?}?")));
-                }
+            if !relations.contains(r)
+                && let Some(m) = did_you_mean(r, relations.iter().map(String::as_str))
+            {
+                return Err(Error::usage(format!("--relation {r:?}: no claim about the pair has it; did you mean {m:?}?")));
             }
         }
         Ok(())
@@ -597,4 +597,3 @@ pub fn rank_pairs(doc: &GraphDoc, min_claims: usize) -> Result<Vec<PairRow>> {
     rows.sort_by(|x, y| y.claims.cmp(&x.claims).then(y.sources.cmp(&x.sources)).then((&x.a, &x.b).cmp(&(&y.a, &y.b))));
     Ok(rows)
 }
-

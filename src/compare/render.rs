@@ -102,9 +102,7 @@ fn claim_line(c: &ClaimRow) -> String {
 /// One relation of the matrix in words: "stated by Reuters (2), TASS (1); denied by IRNA (1);
 /// not mentioned by 3 outlets".
 fn matrix_line(outlets: &[OutletRow], cells: &[[usize; 2]]) -> String {
-    let list = |k: usize| {
-        outlets.iter().zip(cells).filter(|(_, c)| c[k] > 0).map(|(o, c)| format!("{} ({})", o.outlet, c[k])).collect::<Vec<_>>().join(", ")
-    };
+    let list = |k: usize| outlets.iter().zip(cells).filter(|(_, c)| c[k] > 0).map(|(o, c)| format!("{} ({})", o.outlet, c[k])).collect::<Vec<_>>().join(", ");
     let mut parts = Vec::new();
     let (stated, denied) = (list(0), list(1));
     if !stated.is_empty() {
@@ -379,7 +377,7 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
         html_escape(&style.cooperative_color),
         html_escape(&style.conflictual_color)
     );
-    let _ = writeln!(out, "<h1>{}</h1><p id=\"summary\">{}.</p>", html_escape(&title), html_escape(&c.summary()));
+    let _ = writeln!(out, "<h1>{}</h1><p id=\"summary\">{}.</p>", html_escape(&title), html_escape(c.summary()));
     if let Some(f) = filters {
         let _ = writeln!(out, "<p><i>{}</i></p>", html_escape(f));
     }
@@ -426,7 +424,7 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
             opt(o.stance),
             opt(o.narration),
             opt(o.quoted),
-            html_escape(&o.speakers.join(", "))
+            html_escape(o.speakers.join(", "))
         );
     }
     out.push_str("</table>\n");
@@ -514,7 +512,7 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                html_escape(&source_name(s.outlet.as_deref(), s.published.as_deref())),
+                html_escape(source_name(s.outlet.as_deref(), s.published.as_deref())),
                 html_escape(&s.document),
                 s.claims.len(),
                 s.cooperative,
@@ -523,7 +521,7 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
                 s.stance,
                 opt(s.narration),
                 opt(s.quoted),
-                html_escape(&s.speakers.join(", "))
+                html_escape(s.speakers.join(", "))
             );
         }
         out.push_str("</table>\n");
@@ -545,7 +543,8 @@ pub fn render_ranking(rows: &[PairRow], doc: &GraphDoc, format: Format) -> Strin
         Format::Table => {
             let pairs: Vec<String> = rows.iter().map(|r| format!("{} – {}", name(&r.a), name(&r.b))).collect();
             let w = width(4, pairs.iter().map(String::as_str));
-            let _ = writeln!(out, "{:<w$} {:>6} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "pair", "claims", "copies", "sources", "coop", "conf", "denied", "stance");
+            let _ =
+                writeln!(out, "{:<w$} {:>6} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "pair", "claims", "copies", "sources", "coop", "conf", "denied", "stance");
             for (r, pair) in rows.iter().zip(&pairs) {
                 let _ = writeln!(
                     out,
@@ -555,7 +554,8 @@ pub fn render_ranking(rows: &[PairRow], doc: &GraphDoc, format: Format) -> Strin
             }
         }
         Format::Markdown => {
-            let _ = writeln!(out, "| pair | claims | copies | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+            let _ =
+                writeln!(out, "| pair | claims | copies | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|---:|");
             for r in rows {
                 let _ = writeln!(
                     out,

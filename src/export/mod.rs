@@ -15,8 +15,8 @@ pub mod dot;
 pub mod formats;
 pub mod part;
 pub mod report;
-pub mod timeline;
 mod style;
+pub mod timeline;
 
 pub use doc::{Filters, GraphDoc, SCHEMA};
 pub use style::{Style, StyleTable, TypeStyle};
@@ -77,6 +77,19 @@ impl<'g> TagRecords<'g> {
     }
 }
 
+/// A count with thousands separated: `9,045`.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A DOT string literal: quoted, with quotes, backslashes and line breaks escaped (graphviz-rust
 /// prints identifiers as given).
 pub fn dot_quote(s: &str) -> graphviz_rust::dot_structures::Id {
@@ -95,9 +108,44 @@ pub fn dot_quote(s: &str) -> graphviz_rust::dot_structures::Id {
     graphviz_rust::dot_structures::Id::Escaped(out)
 }
 
-/// Runs Graphviz `dot -T<format>` (`svg`, `png`) on DOT source. `Ok(None)` when `dot` is not
-/// installed; an error when it fails or warns.
-pub fn render_with_dot(dot_source: &str, format: &str) -> Result<Option<Vec<u8>>> {
+/// What Graphviz made of a diagram.
+#[derive(Debug)]
+pub enum Drawing {
+    /// The rendered bytes.
+    Done(Vec<u8>),
+    /// `dot` is not installed.
+    NoGraphviz,
+    /// `dot` ran out of time and was stopped.
+    TooSlow(std::time::Duration),
+}
+
+impl Drawing {
+    /// The bytes, when drawn.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Drawing::Done(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Why `file` was not written, when it was not.
+    pub fn why_not(&self, file: &str) -> Option<String> {
+        match self {
+            Drawing::Done(_) => None,
+            Drawing::NoGraphviz => Some(format!("note: {file} not written: Graphviz `dot` is not on PATH (install graphviz)")),
+            Drawing::TooSlow(limit) => Some(format!(
+                "warning: {file} not written: Graphviz took longer than {} s and was stopped; draw fewer edges (--top N, --min-weight N, --state-level) or allow more time (--dot-time-limit)",
+                limit.as_secs()
+            )),
+        }
+    }
+}
+
+/// Runs Graphviz `dot -T<format>` (`svg`, `png`) on DOT source, for at most `limit` (then it is
+/// stopped). An error when it fails or warns.
+pub fn render_with_dot(dot_source: &str, format: &str, limit: std::time::Duration) -> Result<Drawing> {
+    use std::io::Read;
+    use wait_timeout::ChildExt;
     let child = Command::new("dot")
         .arg(format!("-T{format}"))
         .stdin(std::process::Stdio::piped())
@@ -106,19 +154,40 @@ pub fn render_with_dot(dot_source: &str, format: &str) -> Result<Option<Vec<u8>>
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Drawing::NoGraphviz),
         Err(e) => return Err(Error::usage(format!("cannot run dot: {e}"))),
     };
+    // Feed and drain the pipes on their own threads, so that a full pipe never stalls dot
+    // while the time limit runs.
     let mut stdin = child.stdin.take().expect("piped stdin");
     let src = dot_source.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(src.as_bytes()));
-    let out = child.wait_with_output().map_err(|e| Error::usage(format!("dot failed: {e}")))?;
+    let mut out_pipe = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        out_pipe.read_to_end(&mut v).map(|_| v)
+    });
+    let mut err_pipe = child.stderr.take().expect("piped stderr");
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err_pipe.read_to_string(&mut s);
+        s
+    });
+    let status = match child.wait_timeout(limit).map_err(|e| Error::usage(format!("dot failed: {e}")))? {
+        Some(status) => status,
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(Drawing::TooSlow(limit));
+        }
+    };
     let _ = writer.join();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || !stderr.trim().is_empty() {
+    let stdout = reader.join().map_err(|_| Error::usage("dot output reader panicked"))?.map_err(|e| Error::usage(format!("dot failed: {e}")))?;
+    let stderr = err_reader.join().unwrap_or_default();
+    if !status.success() || !stderr.trim().is_empty() {
         return Err(Error::usage(format!("dot -T{format} failed: {}", stderr.trim())));
     }
-    Ok(Some(out.stdout))
+    Ok(Drawing::Done(stdout))
 }
 
 /// An output being written: a temporary file in the folder of its final path, put in place by

@@ -63,7 +63,7 @@ pub fn svg(title: &str, marks: &[Mark], style: &Style) -> String {
         }
     }
     let mut rows: Vec<(&str, (Option<Date>, usize))> = first.into_iter().collect();
-    rows.sort_by(|x, y| (x.1.0.is_none(), x.1.0, x.1.1).cmp(&(y.1.0.is_none(), y.1.0, y.1.1)));
+    rows.sort_by_key(|x| (x.1.0.is_none(), x.1.0, x.1.1));
     let row_of: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, (r, _))| (*r, i)).collect();
     let dated: Vec<Date> = marks.iter().filter_map(|m| m.date).collect();
     let any_undated = marks.iter().any(|m| m.date.is_none());
@@ -259,7 +259,8 @@ mod tests {
         assert!(circles[1].attribute("class").unwrap().contains("denied") && circles[1].attribute("fill") == Some("#ffffff"));
         assert_eq!(circles[2].attribute("opacity"), Some("0.3"), "a copy is faded");
         // Rows by first date: Reuters, Al Jazeera, then the undated Blog.
-        let labels: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end")).filter_map(|n| n.last_child()?.text()).collect();
+        let labels: Vec<&str> =
+            doc.descendants().filter(|n| n.has_tag_name("text") && n.attribute("text-anchor") == Some("end")).filter_map(|n| n.last_child()?.text()).collect();
         assert_eq!(&labels[..3], ["Reuters", "Al Jazeera", "Blog"]);
         for year in ["2023", "2024", "2025", "undated"] {
             assert!(svg.contains(&format!(">{year}</text>")), "{year}");

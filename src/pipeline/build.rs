@@ -359,7 +359,8 @@ pub(super) fn write_graph(
         loaded.timings.record("store", t.elapsed());
     }
     let doc = resolve_focus(doc, &output.filters, Some(&loaded.gazetteer))?;
-    let mut staged = stage_outputs(&doc, &loaded.gazetteer.style, output, out_dir, &loaded.timings, report)?;
+    let output = with_sources_left_out(output, &loaded.gazetteer);
+    let mut staged = stage_outputs(&doc, &loaded.gazetteer.style, &output, out_dir, &loaded.timings, report)?;
     // A store is replaced only when no update is writing to it: its write lock is held (after
     // waiting for an update to finish) until the new one is in place.
     let _old_store = match stored.is_empty() {
@@ -373,6 +374,14 @@ pub(super) fn write_graph(
     let (written, ()) = rayon::join(|| commit_all(staged), move || drop(doc));
     report.written.extend(written?);
     Ok(())
+}
+
+/// The output options with the gazetteer's news sources (agencies, outlets, photographers:
+/// `media = true`) left out of the diagrams: they are sources, not actors.
+fn with_sources_left_out(output: &OutputOptions, gaz: &Gazetteer) -> OutputOptions {
+    let mut output = output.clone();
+    output.dot.leave_out = gaz.entities.iter().filter(|e| e.media).map(|e| e.id.clone()).collect();
+    output
 }
 
 /// Applies the filters, resolving `--focus` by id, label or alias.
@@ -430,15 +439,38 @@ pub(super) fn stage_outputs(
     crate::export::ensure_dir(out_dir)?;
     let mut staged: Vec<Staged> = Vec::new();
     let wants = |f: Format| opts.formats.contains(&f);
-    let needs_dot = [Format::Dot, Format::Svg, Format::Png, Format::Report].into_iter().any(wants);
-    let dot_source = if needs_dot { dot::render(doc, style, &opts.dot) } else { String::new() };
-    let svg = if wants(Format::Svg) || wants(Format::Report) { render_with_dot(&dot_source, "svg")? } else { None };
-    let missing_dot = |what: &str| format!("note: {what} not written: Graphviz `dot` is not on PATH (install graphviz)");
+    let needs_dot = [Format::Dot, Format::Svg, Format::Png].into_iter().any(wants);
+    let diagram = if needs_dot {
+        let dot_opts = dot::DotOptions { title: Some(diagram_title(doc)), ..opts.dot.clone() };
+        let t = std::time::Instant::now();
+        let d = dot::render(doc, style, &dot_opts);
+        timings.record("diagram", t.elapsed());
+        report.notes.extend(d.note.iter().map(|n| format!("note: {n}")));
+        d
+    } else {
+        dot::Diagram { source: String::new(), note: None }
+    };
+    let limit = opts.dot.time_limit;
+    // The evidence of relation edges, read once for the formats that carry it.
+    let needs_evidence = [Format::Gexf, Format::Graphml, Format::Cytoscape, Format::Nodelink, Format::Neo4j].into_iter().any(wants);
+    let ev = if needs_evidence { formats::Evidence::of(doc)? } else { formats::Evidence::none(doc) };
     for f in &opts.formats {
         let path = |name: &str| out_dir.join(name);
         let bytes = |name: &str, b: &[u8]| {
             let p = path(name);
             stage(&p, |w| w.write_all(b).map_err(|e| Error::output(&p, e)))
+        };
+        let drawn = |name: &str, format: &str, report: &mut BuildReport| -> Result<Option<Staged>> {
+            let t = std::time::Instant::now();
+            let drawing = render_with_dot(&diagram.source, format, limit)?;
+            timings.record(name, t.elapsed());
+            match drawing.bytes() {
+                Some(b) => Ok(Some(bytes(name, b)?)),
+                None => {
+                    report.notes.extend(drawing.why_not(name));
+                    Ok(None)
+                }
+            }
         };
         match f {
             Format::Json => {
@@ -446,37 +478,49 @@ pub(super) fn stage_outputs(
                 staged.push(stage(&path("graph.json"), |w| doc.write_json(w))?);
                 timings.record("graph.json", t.elapsed());
             }
-            Format::Dot => staged.push(bytes("graph.dot", dot_source.as_bytes())?),
-            Format::Svg => match &svg {
-                Some(svg) => staged.push(bytes("graph.svg", svg)?),
-                None => report.notes.push(missing_dot("graph.svg")),
-            },
-            Format::Png => match render_with_dot(&dot_source, "png")? {
-                Some(png) => staged.push(bytes("graph.png", &png)?),
-                None => report.notes.push(missing_dot("graph.png")),
-            },
-            Format::Gexf => staged.push(bytes("graph.gexf", formats::gexf(doc).as_bytes())?),
-            Format::Graphml => staged.push(bytes("graph.graphml", formats::graphml(doc).as_bytes())?),
-            Format::Cytoscape => staged.push(bytes("graph.cytoscape.json", formats::cytoscape(doc).as_bytes())?),
-            Format::Nodelink => staged.push(bytes("graph.nodelink.json", formats::nodelink(doc).as_bytes())?),
+            Format::Dot => staged.push(bytes("graph.dot", diagram.source.as_bytes())?),
+            Format::Svg => staged.extend(drawn("graph.svg", "svg", report)?),
+            Format::Png => staged.extend(drawn("graph.png", "png", report)?),
+            Format::Gexf => staged.push(bytes("graph.gexf", formats::gexf(doc, &ev, style).as_bytes())?),
+            Format::Graphml => staged.push(bytes("graph.graphml", formats::graphml(doc, &ev).as_bytes())?),
+            Format::Cytoscape => staged.push(bytes("graph.cytoscape.json", formats::cytoscape(doc, &ev, style).as_bytes())?),
+            Format::Nodelink => staged.push(bytes("graph.nodelink.json", formats::nodelink(doc, &ev).as_bytes())?),
             Format::Neo4j => {
-                let (nodes, rels) = formats::neo4j(doc);
-                staged.push(bytes("nodes.csv", nodes.as_bytes())?);
-                staged.push(bytes("relationships.csv", rels.as_bytes())?);
+                for (name, text) in formats::neo4j(doc, &ev)? {
+                    staged.push(bytes(name, text.as_bytes())?);
+                }
             }
             // Written from the analyses, not the graph document (see `write_graph`).
             Format::Store => {}
             Format::Report => {
-                let svg_text = svg.as_ref().map(|b| String::from_utf8_lossy(b).into_owned());
-                if svg_text.is_none() {
-                    report.notes.push("note: report.html has no diagram: Graphviz `dot` is not on PATH".into());
-                }
-                staged.push(bytes("report.html", crate::export::report::render(doc, style, svg_text.as_deref())?.as_bytes())?);
+                let t = std::time::Instant::now();
+                let (html, notes) = crate::export::report::render(doc, style, &opts.dot)?;
+                report.notes.extend(notes);
+                timings.record("report.html", t.elapsed());
+                staged.push(bytes("report.html", html.as_bytes())?);
             }
         }
     }
     doc.claims.check()?;
     Ok(staged)
+}
+
+/// The title of a standalone diagram: what it shows, and when.
+fn diagram_title(doc: &crate::export::GraphDoc) -> String {
+    let dates: Vec<&str> = doc.documents.iter().filter_map(|d| d.published.as_deref()).map(|d| d.get(..10).unwrap_or(d)).collect();
+    let mut t = format!(
+        "newsgraph: {}, {}, {}",
+        crate::count(doc.documents.len(), "document", "documents"),
+        crate::count(doc.nodes.len(), "node", "nodes"),
+        crate::claims_count(doc.claims.len(), doc.claims.iter_light().filter(|c| c.copy_of.is_some()).count())
+    );
+    if let (Some(a), Some(b)) = (dates.iter().min(), dates.iter().max()) {
+        t.push_str(&if a == b { format!(", {a}") } else { format!(", {a} to {b}") });
+    }
+    if !doc.settings.filters.is_empty() {
+        t.push_str(&format!(" ({})", doc.settings.filters.join(", ")));
+    }
+    t
 }
 
 /// `newsgraph export`: converts a saved `graph.json` or the store into other formats without
@@ -512,8 +556,12 @@ pub fn export(source: &GraphSource, common: &Common, opts: &OutputOptions, out_d
         )));
     }
     let doc = resolve_focus(doc, &opts.filters, gaz.as_ref())?;
+    let opts = match &gaz {
+        Some(g) => with_sources_left_out(opts, g),
+        None => opts.clone(),
+    };
     let mut report = BuildReport::default();
-    write_outputs(&doc, &style, opts, out_dir, &common.timings, &mut report)?;
+    write_outputs(&doc, &style, &opts, out_dir, &common.timings, &mut report)?;
     Ok(report)
 }
 

@@ -486,11 +486,8 @@ pub fn pair_doc(store: &Store, a: &str, b: &str, entities: bool) -> Result<Graph
     };
     let (x, y) = (x.min(y), x.max(y));
     let which = if entities { Which::Entities(x, y) } else { Which::Pair(x, y) };
-    let condition = if entities {
-        format!("(subject = {x} AND object = {y}) OR (subject = {y} AND object = {x})")
-    } else {
-        format!("pair_a = {x} AND pair_b = {y}")
-    };
+    let condition =
+        if entities { format!("(subject = {x} AND object = {y}) OR (subject = {y} AND object = {x})") } else { format!("pair_a = {x} AND pair_b = {y}") };
     let rows: Vec<i64> = store.column(&format!("SELECT DISTINCT doc FROM claims WHERE {condition}"))?;
     let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
     let documents = store.documents_where(&format!("doc IN ({})", list(&mut rows.iter().map(|d| d.to_string()))))?;
