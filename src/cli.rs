@@ -24,9 +24,9 @@ struct Cli {
 
 #[derive(Args, Debug)]
 struct CommonArgs {
-    /// Gazetteer folder or file.
-    #[arg(long, global = true, value_name = "PATH", default_value = "gazetteer")]
-    gazetteer: PathBuf,
+    /// Gazetteer folder or file (default: the shipped gazetteer, built into the program).
+    #[arg(long, global = true, value_name = "PATH")]
+    gazetteer: Option<PathBuf>,
     /// Match every alias in any case (Unicode lowercase on both sides).
     #[arg(long, global = true, conflicts_with = "exact_case")]
     ignore_case: bool,
@@ -88,8 +88,8 @@ struct OutputArgs {
     /// Draw each state with its people and organisations in a box.
     #[arg(long)]
     cluster_by_state: bool,
-    /// Draw every edge: by default a diagram draws the 400 heaviest (Graphviz takes minutes
-    /// over thousands), and says so.
+    /// Draw every edge: by default a large diagram draws only its heaviest edges (Graphviz
+    /// takes minutes over thousands), and says so.
     #[arg(long)]
     draw_all: bool,
     /// Stop Graphviz after this many seconds (the diagram is then not written, and the run
@@ -132,7 +132,7 @@ impl OutputArgs {
                     LayoutArg::Sfdp => crate::export::dot::Layout::Sfdp,
                 },
                 cluster_by_state: self.cluster_by_state,
-                max_edges: if self.draw_all { None } else { Some(crate::export::dot::DEFAULT_MAX_EDGES) },
+                max_work: if self.draw_all { None } else { Some(crate::export::dot::DEFAULT_MAX_WORK) },
                 time_limit: std::time::Duration::from_secs(self.dot_time_limit.max(1)),
                 ..Default::default()
             },
@@ -208,7 +208,8 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Print mentions as JSON Lines, one record per document.
+    /// Print mentions as JSON Lines, one record per document; start and end are UTF-8 byte
+    /// offsets into the text (--offsets chars: code points).
     Tag {
         /// Files, folders or - for standard input.
         #[arg(value_name = "INPUT", default_value = "seeds")]
@@ -216,6 +217,10 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// What `start` and `end` count: UTF-8 bytes (Rust, Go, Python bytes), or code points
+        /// (chars: Python's text[start:end]).
+        #[arg(long, value_enum, default_value_t = OffsetsArg::Bytes)]
+        offsets: OffsetsArg,
     },
     /// Compare what the sources claim about a pair of actors (names, ids or aliases), or
     /// rank every pair with --all.
@@ -309,6 +314,12 @@ enum InputFormatArg {
     Text,
     Jsonl,
     Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum OffsetsArg {
+    Bytes,
+    Chars,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -432,12 +443,26 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
                 reanalyse,
                 allow_empty,
             };
+            // Documents, megabytes of text and the rate, on a terminal; the bar's position is
+            // the bytes, its message the documents.
             let bar = indicatif::ProgressBar::new_spinner();
             if !std::io::stderr().is_terminal() {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             }
-            bar.set_message("documents");
-            let report = pipeline::build(&config, &|| bar.inc(1))?;
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} · {decimal_bytes} of text · {decimal_bytes_per_sec} · {elapsed}")
+                    .expect("a valid template"),
+            );
+            bar.set_message("0 documents");
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            let documents = std::sync::atomic::AtomicUsize::new(0);
+            let report = pipeline::build(&config, &|bytes| {
+                let n = documents.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                bar.inc(bytes as u64);
+                if n < 1024 || n.is_multiple_of(256) {
+                    bar.set_message(crate::count(n, "document", "documents"));
+                }
+            })?;
             bar.finish_and_clear();
             report_written(&report);
             Ok(0)
@@ -472,10 +497,14 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             report_written(&report);
             Ok(0)
         }
-        Command::Tag { inputs, threads } => {
+        Command::Tag { inputs, threads, offsets } => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let notes = pipeline::tag(&common, &inputs, threads_of(threads)?, &mut lock)?;
+            let offsets = match offsets {
+                OffsetsArg::Bytes => crate::export::Offsets::Bytes,
+                OffsetsArg::Chars => crate::export::Offsets::Chars,
+            };
+            let notes = pipeline::tag(&common, &inputs, threads_of(threads)?, offsets, &mut lock)?;
             for n in notes {
                 eprintln!("{n}");
             }
@@ -517,10 +546,13 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Gazetteer { command: GazetteerCommand::Compile { out } } => {
-            if Gazetteer::is_compiled(&common.gazetteer) {
-                return Err(Error::usage(format!("{} is already compiled; name the gazetteer folder or TOML file", common.gazetteer.display())));
+            if common.gazetteer.as_deref().is_some_and(Gazetteer::is_compiled) {
+                return Err(Error::usage(format!("{} is already compiled; name the gazetteer folder or TOML file", common.gazetteer_name())));
             }
-            let (g, sources) = Gazetteer::load_with_lexicon(&common.gazetteer)?;
+            let (g, sources) = match &common.gazetteer {
+                Some(path) => Gazetteer::load_with_lexicon(path)?,
+                None => Gazetteer::builtin_with_lexicon()?,
+            };
             let lexicon = crate::relations::Lexicon::from_sources(&sources)?;
             let bytes = g.compile(sources)?;
             if let Some(dir) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -529,7 +561,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             crate::export::write_atomic(&out, &bytes)?;
             eprintln!(
                 "newsgraph: compiled {} ({} entities, {} aliases, {} relations) into {} ({:.1} MB)",
-                common.gazetteer.display(),
+                common.gazetteer_name(),
                 g.entities.len(),
                 g.alias_count(),
                 lexicon.relations.len(),
@@ -539,10 +571,10 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             Ok(0)
         }
         Command::Gazetteer { command: GazetteerCommand::Check } => {
-            let (g, sources) = if Gazetteer::is_compiled(&common.gazetteer) {
-                Gazetteer::load_compiled(&common.gazetteer)?
-            } else {
-                Gazetteer::load_with_lexicon(&common.gazetteer)?
+            let (g, sources) = match &common.gazetteer {
+                Some(path) if Gazetteer::is_compiled(path) => Gazetteer::load_compiled(path)?,
+                Some(path) => Gazetteer::load_with_lexicon(path)?,
+                None => Gazetteer::builtin_with_lexicon()?,
             };
             for p in g.problems() {
                 println!("{p}");
@@ -558,7 +590,7 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             let states = g.entities.iter().filter(|e| e.kind == "state").count();
             eprintln!(
                 "{}: {} entities ({} states), {} aliases, {lexicon}, {} problems",
-                common.gazetteer.display(),
+                common.gazetteer_name(),
                 g.entities.len(),
                 states,
                 g.alias_count(),

@@ -117,3 +117,89 @@ fn export_traps() {
         }
     }
 }
+
+/// The rest of issue 23's traps, each of which failed before its fix:
+/// - `--focus Rusia` says "did you mean Russia?";
+/// - `tag` offsets are UTF-8 bytes by default, and `--offsets chars` gives code points, so
+///   Python's `text[start:end]` is the mention;
+/// - the binary runs from any folder with its built-in gazetteer, giving what the checkout's
+///   `gazetteer/` folder gives;
+/// - a build on a terminal shows documents, bytes of text and the rate;
+/// - one count per pair: compare, compare --all and the report give the same claims and
+///   copies.
+#[test]
+fn command_line_traps() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let o = run(&["build", root().join("seeds").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json,store,report"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph = out.join("graph.json");
+    let o = run(&["export", graph.to_str().unwrap(), "--focus", "Rusia", "-o", out.join("f").to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean \"Russia\"?"), "{}", stderr(&o));
+
+    // Offsets.
+    let text = "São Paulo — Россия and Iran met in Brasília.";
+    let input = format!("{}\n", serde_json::json!({"id": "x", "text": text}));
+    for (how, extra) in [("bytes", &[][..]), ("chars", &["--offsets", "chars"][..])] {
+        let o = run(&[&["tag", "-"][..], extra].concat(), &input);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let rec: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        let mentions = rec["mentions"].as_array().unwrap();
+        assert!(mentions.iter().any(|m| m["entity"] == "iran"), "{rec}");
+        for m in mentions {
+            let (start, end) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+            let got: String = if how == "bytes" { text[start..end].to_string() } else { text.chars().skip(start).take(end - start).collect() };
+            assert_eq!(got, m["text"].as_str().unwrap(), "{how}: {m}");
+        }
+    }
+    let help = stdout(&run(&["tag", "--help"], ""));
+    assert!(help.contains("UTF-8 byte") && help.contains("--offsets"), "{help}");
+
+    // The built-in gazetteer, from a folder without one.
+    let elsewhere = tempdir();
+    let run_in =
+        |dir: &std::path::Path, args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_newsgraph")).args(args).current_dir(dir).output().unwrap();
+    std::fs::write(elsewhere.path().join("a.txt"), "Russia condemned the US strikes on Iran.\n").unwrap();
+    let o = run_in(elsewhere.path(), &["build", "a.txt", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o2 = run_in(elsewhere.path(), &["build", "a.txt", "--format", "json", "-o", "out2", "--gazetteer", root().join("gazetteer").to_str().unwrap()]);
+    assert!(o2.status.success(), "{}", stderr(&o2));
+    let digest = |p: std::path::PathBuf| -> serde_json::Value {
+        let g: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        g["gazetteer"].clone()
+    };
+    assert_eq!(
+        digest(elsewhere.path().join("out/graph.json")),
+        digest(elsewhere.path().join("out2/graph.json")),
+        "the built-in gazetteer is the shipped folder"
+    );
+    let o = run_in(elsewhere.path(), &["gazetteer", "check"]);
+    assert!(o.status.success() && stderr(&o).contains("the built-in gazetteer: "), "{}", stderr(&o));
+
+    // Progress on a terminal (script(1) gives the build one).
+    if have("script") {
+        let cmd = format!("{} build {} -o {} --format json", env!("CARGO_BIN_EXE_newsgraph"), root().join("seeds").display(), out.join("p").display());
+        let o = std::process::Command::new("script").args(["-qec", &cmd, "/dev/null"]).current_dir(root()).output().unwrap();
+        let screen = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{screen}");
+        assert!(screen.contains(" documents · ") && screen.contains("B of text · ") && screen.contains("B/s"), "{screen}");
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "CI has script(1)");
+    }
+
+    // One count per pair.
+    let db = out.join("newsgraph.db");
+    let c: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["compare", "Russia", "Iran", "--db", db.to_str().unwrap(), "--format", "json"], ""))).unwrap();
+    let (claims, copies) = (c["claims"].as_u64().unwrap(), c["copies"].as_u64().unwrap());
+    assert!(copies > 0);
+    let all: serde_json::Value = serde_json::from_str(&stdout(&run(&["compare", "--all", "--db", db.to_str().unwrap(), "--format", "json"], ""))).unwrap();
+    let row = all.as_array().unwrap().iter().find(|r| r["a"] == "iran" && r["b"] == "russia").unwrap();
+    assert_eq!((row["claims"].as_u64(), row["copies"].as_u64()), (Some(claims), Some(copies)));
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let heading = format!("<h3>Iran and Russia</h3><p>{claims} claims, of which {copies} copies, from 5 sources.</p>");
+    assert!(report.contains(&heading), "{heading}");
+    let table = stdout(&run(&["compare", "Russia", "Iran", "--db", db.to_str().unwrap()], ""));
+    assert!(table.starts_with(&format!("Russia – Iran: {claims} claims, of which {copies} copies, from 5 sources")), "{table}");
+}

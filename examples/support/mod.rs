@@ -19,7 +19,7 @@ pub fn load_and_read() -> Result<(Loaded, f64, Vec<Text>), Box<dyn std::error::E
         return Err("usage: GAZETTEER CORPUS_JSONL".into());
     };
     let common = Common {
-        gazetteer: PathBuf::from(gazetteer),
+        gazetteer: Some(PathBuf::from(gazetteer)),
         case: Default::default(),
         read: Default::default(),
         cache: None,

@@ -39,10 +39,11 @@ pub struct DotOptions {
     pub layout: Layout,
     /// Draw each state with its people and organisations in a box.
     pub cluster_by_state: bool,
-    /// Draw at most this many edges (relation edges first, then co-mentions, each by weight),
-    /// with the nodes they link: Graphviz takes minutes over thousands of edges, and a
-    /// diagram of thousands of edges is a hairball anyway. `None`: everything.
-    pub max_edges: Option<usize>,
+    /// Draw the heaviest edges (relation edges first, then co-mentions, each by weight) while
+    /// edges × nodes stays within this: Graphviz's time grows with both (minutes over
+    /// thousands of edges), and a diagram of thousands of edges is a hairball anyway. `None`:
+    /// everything.
+    pub max_work: Option<usize>,
     /// Entities left out of the diagram: news sources (agencies, outlets, photographers) are
     /// not actors.
     pub leave_out: BTreeSet<String>,
@@ -55,16 +56,17 @@ pub struct DotOptions {
     pub time_limit: std::time::Duration,
 }
 
-/// How many edges a default diagram draws. Graphviz's `neato` lays out 400 edges in about a
-/// second on the shared machine, and 9,045 in 88 s (BENCHMARKS.md, "Diagrams").
-pub const DEFAULT_MAX_EDGES: usize = 400;
+/// How much a default diagram draws, in edges × nodes. On the shared machine Graphviz's
+/// `neato` draws the seed graph (270 edges, 70 nodes: 19,000) in 1.2 s, 400 labelled edges
+/// over 197 nodes (79,000) in 4.2 s, and 9,045 edges in 88 s (BENCHMARKS.md, "Diagrams").
+pub const DEFAULT_MAX_WORK: usize = 40_000;
 
 impl Default for DotOptions {
     fn default() -> DotOptions {
         DotOptions {
             layout: Layout::default(),
             cluster_by_state: false,
-            max_edges: Some(DEFAULT_MAX_EDGES),
+            max_work: Some(DEFAULT_MAX_WORK),
             leave_out: BTreeSet::new(),
             title: None,
             id_prefix: String::new(),
@@ -155,12 +157,25 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> Diagram {
         doc.edges.iter().filter(|e| e.kind == "co_mention" && !opts.leave_out.contains(&e.source) && !opts.leave_out.contains(&e.target)).collect();
     co.sort_by(|x, y| y.weight.cmp(&x.weight).then((&x.source, &x.target).cmp(&(&y.source, &y.target))));
     let all = relations.len() + co.len();
-    let (relations, co, note) = match opts.max_edges {
-        Some(max) if all > max => {
-            let r = relations.len().min(max);
-            let c = max - r;
+    let nodes_all = doc.nodes.iter().filter(|n| !opts.leave_out.contains(&n.id)).count();
+    let (relations, co, note) = match opts.max_work {
+        Some(max) if all * nodes_all > max => {
+            // The heaviest edges while edges × nodes (of those edges) stays within the budget.
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            let mut taken = 0;
+            let ends = relations.iter().map(|d| (d.a.as_str(), d.b.as_str())).chain(co.iter().map(|e| (e.source.as_str(), e.target.as_str())));
+            for (a, b) in ends {
+                let grown = seen.len() + usize::from(!seen.contains(a)) + usize::from(!seen.contains(b));
+                if (taken + 1) * grown > max {
+                    break;
+                }
+                seen.extend([a, b]);
+                taken += 1;
+            }
+            let r = relations.len().min(taken);
+            let c = taken - r;
             let note = format!(
-                "the diagram draws the {max} heaviest of {} edges, claims first (--draw-all draws every one; --top N or --min-weight N choose)",
+                "the diagram draws the {taken} heaviest of {} edges, claims first (--draw-all draws every one; --top N or --min-weight N choose)",
                 super::thousands(all)
             );
             (relations.into_iter().take(r).collect::<Vec<_>>(), co.into_iter().take(c).collect::<Vec<_>>(), Some(note))

@@ -51,25 +51,54 @@ struct TagMention<'a> {
     how: &'static str,
 }
 
+/// What the `start` and `end` of a `newsgraph tag` mention count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Offsets {
+    /// UTF-8 bytes (Rust, Go, `bytes` slices in Python).
+    #[default]
+    Bytes,
+    /// Unicode code points (Python's `str` slicing, `text[start:end]`).
+    Chars,
+}
+
 /// Renders `newsgraph tag` records: one line of JSON per document,
 /// `{"document":…,"mentions":[{"entity","label","type","start","end","text","how"},…]}`.
 pub struct TagRecords<'g> {
     gazetteer: &'g Gazetteer,
+    offsets: Offsets,
 }
 
 impl<'g> TagRecords<'g> {
-    /// A renderer for mentions of `gazetteer`'s entities.
-    pub fn new(gazetteer: &'g Gazetteer) -> TagRecords<'g> {
-        TagRecords { gazetteer }
+    /// A renderer for mentions of `gazetteer`'s entities, with offsets counted in `offsets`.
+    pub fn new(gazetteer: &'g Gazetteer, offsets: Offsets) -> TagRecords<'g> {
+        TagRecords { gazetteer, offsets }
     }
 
     /// Appends the record of `document` (one line of JSON, no newline) to `out`.
     pub fn write(&self, document: &str, text: &str, mentions: &[Mention], out: &mut Vec<u8>) {
+        // Code point offsets: every byte offset wanted, counted in one pass over the text.
+        let chars: std::collections::HashMap<usize, usize> = match self.offsets {
+            Offsets::Bytes => Default::default(),
+            Offsets::Chars => {
+                let mut wanted: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let mut map = std::collections::HashMap::with_capacity(wanted.len());
+                let (mut byte, mut count) = (0usize, 0usize);
+                for w in wanted {
+                    count += text.get(byte..w).map_or(0, |s| s.chars().count());
+                    byte = w;
+                    map.insert(w, count);
+                }
+                map
+            }
+        };
+        let at = |b: usize| if self.offsets == Offsets::Chars { chars.get(&b).copied().unwrap_or(b) } else { b };
         let mentions = mentions
             .iter()
             .map(|m| {
                 let e = &self.gazetteer.entities[m.entity as usize];
-                TagMention { entity: &e.id, label: &e.name, kind: &e.kind, start: m.start, end: m.end, text: m.text(text), how: m.how.as_str() }
+                TagMention { entity: &e.id, label: &e.name, kind: &e.kind, start: at(m.start), end: at(m.end), text: m.text(text), how: m.how.as_str() }
             })
             .collect();
         // Into a Vec, and of strings and integers: this cannot fail.

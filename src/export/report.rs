@@ -263,10 +263,11 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
         let sources: BTreeSet<&str> = list.iter().map(|c| c.document.as_str()).collect();
         let _ = writeln!(
             out,
-            "<h3>{} and {}</h3><p>{} from {}.</p>",
+            "<h3>{} and {}</h3><p>{}{} from {}.</p>",
             esc(&label(a)),
             esc(&label(b)),
             crate::claims_count(list.len(), copies),
+            if copies > 0 { "," } else { "" },
             crate::count(sources.len(), "source", "sources")
         );
         // Who says what: the outlets' own narration apart from the speakers they quote.

@@ -70,11 +70,16 @@ pub(super) struct RawRole {
 pub(super) fn read_source(f: &Path, hasher: &mut Sha256) -> Result<String> {
     let bytes = std::fs::read(f).map_err(|e| Error::gazetteer(f.display(), e))?;
     let src = String::from_utf8(bytes).map_err(|e| Error::gazetteer(f.display(), format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to())))?;
-    hasher.update(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+    hash_source(&f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), &src, hasher);
+    Ok(src)
+}
+
+/// Adds a gazetteer file (its name and text) to the digest.
+pub(super) fn hash_source(file_name: &str, src: &str, hasher: &mut Sha256) {
+    hasher.update(file_name.as_bytes());
     hasher.update([0]);
     hasher.update(src.as_bytes());
     hasher.update([0]);
-    Ok(src)
 }
 
 /// Lowercase slug of a name, for derived ids.

@@ -230,7 +230,39 @@ pub fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The shipped gazetteer (`gazetteer/` of the source tree), built into the program so that it
+/// runs from any folder: (path, TOML text), sorted by path as a folder is read. Cargo builds
+/// the program again when a file changes.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("gazetteer/media.toml", include_str!("../../gazetteer/media.toml")),
+    ("gazetteer/officeholders.toml", include_str!("../../gazetteer/officeholders.toml")),
+    ("gazetteer/organisations.toml", include_str!("../../gazetteer/organisations.toml")),
+    ("gazetteer/people.toml", include_str!("../../gazetteer/people.toml")),
+    ("gazetteer/places.toml", include_str!("../../gazetteer/places.toml")),
+    ("gazetteer/relations.toml", include_str!("../../gazetteer/relations.toml")),
+    ("gazetteer/states.toml", include_str!("../../gazetteer/states.toml")),
+    ("gazetteer/style.toml", include_str!("../../gazetteer/style.toml")),
+    ("gazetteer/text.toml", include_str!("../../gazetteer/text.toml")),
+];
+
 impl Gazetteer {
+    /// The shipped gazetteer ([`BUILTIN`]), as [`Gazetteer::load_with_lexicon`] reads the
+    /// `gazetteer/` folder: the same entities, origins (`gazetteer/states.toml:12`) and digest.
+    pub fn builtin_with_lexicon() -> Result<(Gazetteer, Vec<(String, String)>)> {
+        let mut hasher = Sha256::new();
+        let mut loader = Loader { entities: Vec::new(), problems: Vec::new(), text: None, style: None, derive: Vec::new() };
+        let mut lexicon = Vec::new();
+        for (name, src) in BUILTIN {
+            load::hash_source(name.rsplit('/').next().unwrap_or(name), src, &mut hasher);
+            loader.file(name, src)?;
+            if src.contains("[[relation]]") || src.contains("[grammar]") {
+                lexicon.push((name.to_string(), src.to_string()));
+            }
+        }
+        let digest = format!("sha256:{}", crate::hex(&hasher.finalize()));
+        Self::assemble(loader, digest, BUILTIN.iter().map(|(name, _)| PathBuf::from(name)).collect()).map(|g| (g, lexicon))
+    }
+
     /// Loads a gazetteer from a folder (all `.toml` files below it) or one file.
     ///
     /// Fails only when a file cannot be read or is not valid TOML of the expected shape; data

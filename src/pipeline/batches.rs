@@ -125,7 +125,8 @@ pub(super) fn analyse_document(doc: &Document, loaded: &Loaded, window: Window, 
 
 /// Reads `inputs` as a stream and analyses each document on `threads` workers, handing the
 /// analyses to `sink` in input order (with their [`Detail`](crate::graph::Detail) when
-/// `detail`). Returns the reader's warnings.
+/// `detail`). `progress` is told the size of each document's text as it is analysed.
+/// Returns the reader's warnings.
 #[allow(clippy::too_many_arguments)]
 pub fn analyse_each(
     inputs: &[PathBuf],
@@ -134,12 +135,12 @@ pub fn analyse_each(
     window: Window,
     threads: usize,
     detail: bool,
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(usize) + Sync),
     sink: &mut Sink<'_, Analysis>,
 ) -> Result<Vec<String>> {
     let work = |doc: &Document| {
         let a = analyse_document(doc, loaded, window, detail);
-        progress();
+        progress(doc.text.len());
         a
     };
     each_document(inputs, read, threads, &work, sink)
@@ -148,7 +149,7 @@ pub fn analyse_each(
 /// Reads the inputs as a stream and builds the graph (no files written). Memory holds one
 /// batch of documents at a time, and grows with the graph, not the corpus. Returns the graph
 /// and the reader's warnings.
-pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Sync)) -> Result<(Graph, Vec<String>)> {
+pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn(usize) + Sync)) -> Result<(Graph, Vec<String>)> {
     analyse_into(config, loaded, progress, None)
 }
 
@@ -156,7 +157,7 @@ pub fn analyse(config: &BuildConfig, loaded: &Loaded, progress: &(dyn Fn() + Syn
 pub(super) fn analyse_into(
     config: &BuildConfig,
     loaded: &Loaded,
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(usize) + Sync),
     mut store: Option<&mut crate::store::Writer>,
 ) -> Result<(Graph, Vec<String>)> {
     let mut builder = GraphBuilder::new(config.window);

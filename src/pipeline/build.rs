@@ -18,7 +18,7 @@ pub fn map(common: &Common, inputs: &[PathBuf], window: Window, threads: usize, 
     let read = text::ReadOptions { stdin_jsonl: true, ..common.read };
     let io = |e: std::io::Error| Error::output(std::path::Path::new("-"), e);
     // With the text the store keeps, so that merge can write a store too.
-    let warnings = analyse_each(inputs, read, &loaded, window, threads, true, &|| {}, &mut |a| {
+    let warnings = analyse_each(inputs, read, &loaded, window, threads, true, &|_| {}, &mut |a| {
         let line = crate::export::part::to_line(&a, window, &loaded.gazetteer, &loaded.lexicon);
         out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).map_err(io)
     })?;
@@ -143,7 +143,8 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
 /// output is staged in a temporary file; all are renamed into place once all are written.
 ///
 /// With `config.update`, folds the inputs into the store instead (see [`update`]).
-pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
+/// `progress` is told the size of each document's text as it is read.
+pub fn build(config: &BuildConfig, progress: &(dyn Fn(usize) + Sync)) -> Result<BuildReport> {
     let t = std::time::Instant::now();
     let loaded = load_on(&config.common, config.threads)?;
     loaded.timings.record("load", t.elapsed());
@@ -153,7 +154,7 @@ pub fn build(config: &BuildConfig, progress: &(dyn Fn() + Sync)) -> Result<Build
     build_loaded(config, loaded, progress)
 }
 
-fn build_loaded(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
+fn build_loaded(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn(usize) + Sync)) -> Result<BuildReport> {
     let mut report = BuildReport { notes: loaded.notes.clone(), ..Default::default() };
     let t = std::time::Instant::now();
     let mut writer = match config.output.formats.contains(&Format::Store) {
@@ -194,7 +195,7 @@ fn source_file(path: &str) -> &str {
 /// from the store. With no store yet, a full build writes one. A store analysed with another
 /// gazetteer or lexicon is refused, or with `reanalyse` built again from its documents'
 /// paths and the inputs.
-fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) -> Result<BuildReport> {
+fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn(usize) + Sync)) -> Result<BuildReport> {
     use crate::store::{Change, Store};
     let path = config.out_dir.join(crate::store::FILE_NAME);
     let with_store = |inputs: Vec<PathBuf>| {
@@ -264,7 +265,7 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn() + Sync)) ->
     let (gaz, window) = (&loaded.gazetteer, config.window);
     let work = |doc: &text::Document| {
         let change = known.get(doc.id.as_str()).map_or(Change::New, |(row, sha)| if *sha == doc.sha256() { Change::Same } else { Change::Changed(*row) });
-        progress();
+        progress(doc.text.len());
         (change != Change::Same).then(|| super::batches::analyse_document(doc, &loaded, window, true))
     };
     // The sink holds the store by `&mut`: a connection moves between threads but is not shared.
@@ -395,7 +396,13 @@ pub(super) fn resolve_focus(doc: crate::export::GraphDoc, filters: &crate::expor
         let by_gaz = gaz.and_then(|g| g.find(f)).map(|e| e.id.clone());
         match by_label.map(|n| n.id.clone()).or(by_gaz) {
             Some(id) => filters.focus = Some(id),
-            None => return Err(Error::usage(format!("--focus {f:?} is not a node of this graph"))),
+            None => {
+                let names = doc.nodes.iter().flat_map(|n| std::iter::once(n.label.as_str()).chain(n.aliases.iter().map(String::as_str)));
+                return Err(Error::usage(match crate::norm::did_you_mean(f, names) {
+                    Some(m) => format!("--focus {f:?} is not a node of this graph; did you mean {m:?}?"),
+                    None => format!("--focus {f:?} is not a node of this graph"),
+                }));
+            }
         }
     }
     doc.filtered(&filters)
@@ -539,7 +546,7 @@ pub fn export(source: &GraphSource, common: &Common, opts: &OutputOptions, out_d
         }
         GraphSource::Corpus(_) => return Err(Error::usage("export reads a graph.json or a store, not a corpus")),
     };
-    let gaz = if common.gazetteer.exists() { Some(load_gazetteer(&common.gazetteer, common.cache.as_deref())?.0) } else { None };
+    let gaz = Some(common.load_gazetteer()?.0);
     let style = match &gaz {
         Some(g) => g.style.clone(),
         None => crate::export::Style::from_table(None),

@@ -119,8 +119,8 @@ pub struct OutputOptions {
 /// Settings shared by every command.
 #[derive(Debug, Clone)]
 pub struct Common {
-    /// Gazetteer folder or file.
-    pub gazetteer: PathBuf,
+    /// Gazetteer folder or file; `None`: the shipped one, built in ([`Gazetteer::builtin_with_lexicon`]).
+    pub gazetteer: Option<PathBuf>,
     /// Case policy.
     pub case: CaseMode,
     /// How to treat damaged input.
@@ -255,15 +255,30 @@ pub fn load_gazetteer(path: &std::path::Path, cache: Option<&std::path::Path>) -
     Ok((gazetteer, lexicon))
 }
 
+impl Common {
+    /// The gazetteer named (see [`Common::gazetteer`]) and its lexicon's sources.
+    pub fn load_gazetteer(&self) -> Result<(Gazetteer, Vec<(String, String)>)> {
+        match &self.gazetteer {
+            Some(path) => load_gazetteer(path, self.cache.as_deref()),
+            None => Gazetteer::builtin_with_lexicon(),
+        }
+    }
+
+    /// The gazetteer's name in messages: its path, or "the built-in gazetteer".
+    pub fn gazetteer_name(&self) -> String {
+        self.gazetteer.as_ref().map_or_else(|| "the built-in gazetteer".to_string(), |p| p.display().to_string())
+    }
+}
+
 /// Loads and compiles the gazetteer; fails on data errors, noting ambiguities.
 pub fn load(common: &Common) -> Result<Loaded> {
     let t = std::time::Instant::now();
-    let (gazetteer, lexicon_sources) = load_gazetteer(&common.gazetteer, common.cache.as_deref())?;
+    let (gazetteer, lexicon_sources) = common.load_gazetteer()?;
     common.timings.record("load: gazetteer read", t.elapsed());
     let errors: Vec<String> = gazetteer.errors().map(|p| p.to_string()).collect();
     if !errors.is_empty() {
         let more = if errors.len() > 5 { format!(" (and {} more; run `newsgraph gazetteer check`)", errors.len() - 5) } else { String::new() };
-        return Err(Error::gazetteer(common.gazetteer.display(), format!("invalid gazetteer:\n  {}{more}", errors[..errors.len().min(5)].join("\n  "))));
+        return Err(Error::gazetteer(common.gazetteer_name(), format!("invalid gazetteer:\n  {}{more}", errors[..errors.len().min(5)].join("\n  "))));
     }
     let ambiguous = gazetteer.problems().iter().filter(|p| p.severity == Severity::Ambiguity).count();
     let mut notes = Vec::new();

@@ -168,7 +168,7 @@ pub fn compare(
                 reanalyse: false,
                 allow_empty: true,
             };
-            let (graph, _) = analyse(&config, &loaded, &|| {})?;
+            let (graph, _) = analyse(&config, &loaded, &|_| {})?;
             (crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon), pair)
         }
     };
@@ -180,8 +180,8 @@ pub fn compare(
             common.timings.record("compare", t.elapsed());
             // The page's chart in the gazetteer folder's colours, when there is one.
             let mut show = show.clone();
-            if format == crate::compare::Format::Html && common.gazetteer.exists() {
-                show.style = crate::pipeline::load_gazetteer(&common.gazetteer, common.cache.as_deref())?.0.style;
+            if format == crate::compare::Format::Html {
+                show.style = common.load_gazetteer()?.0.style;
             }
             crate::compare::render(&c, format, &show)
         }

@@ -18,7 +18,7 @@ use crate::text::{self, Document};
 /// kernel when `out` is standard output on a file or a pipe (the standard library's
 /// `io::copy` specialises for `File` to `Stdout`, through a `BufWriter` too); behind a
 /// `dyn Write` it would go through user space.
-pub fn tag<W: Write>(common: &Common, inputs: &[PathBuf], threads: usize, out: &mut W) -> Result<Vec<String>> {
+pub fn tag<W: Write>(common: &Common, inputs: &[PathBuf], threads: usize, offsets: export::Offsets, out: &mut W) -> Result<Vec<String>> {
     use std::io::{Read, Seek, SeekFrom};
     let loaded = load_on(common, threads)?;
     let t = std::time::Instant::now();
@@ -28,7 +28,7 @@ pub fn tag<W: Write>(common: &Common, inputs: &[PathBuf], threads: usize, out: &
     let mut index: Vec<(String, u64, u32)> = Vec::new();
     let mut in_order = true;
     let mut at = 0u64;
-    let records = export::TagRecords::new(&loaded.gazetteer);
+    let records = export::TagRecords::new(&loaded.gazetteer, offsets);
     let work = |doc: &Document| {
         let layout = text::paragraphs(&doc.text, &loaded.gazetteer.text);
         let mentions = loaded.tagger.tag(&doc.text, &layout.paragraphs, doc.meta.published);
