@@ -273,3 +273,30 @@ fn diagrams_have_a_title_a_legend_and_words() {
     .unwrap();
     assert!(graph["nodes"].as_array().unwrap().iter().any(|n| n["id"] == "afp"), "graph.json still names the sources");
 }
+
+/// The compare page in a real browser: it loads with no console error, and its timeline chart
+/// is drawn (the README's screenshot is this page).
+#[test]
+fn compare_page_loads_in_a_browser() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI installs Chromium");
+        eprintln!("SKIP compare page check: no headless Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = tempdir();
+    let page = dir.path().join("compare.html");
+    let o = run(&["compare", "-i", "seeds", "Russia", "Iran", "--format", "html"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(&page, &o.stdout).unwrap();
+    let shot = dir.path().join("compare.png");
+    let o = Command::new("python3")
+        .arg(root().join("tests/consumers/browser.py"))
+        .args([browser, "page", &format!("file://{}", page.display()), shot.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(r["marks"].as_u64().map(|n| n > 50), Some(true), "the chart's marks are on the page: {r}");
+    assert!(std::fs::metadata(&shot).unwrap().len() > 20_000);
+}

@@ -372,7 +372,7 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
     let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>", html_escape(&title));
     let _ = writeln!(
         out,
-        "<style>body{{font-family:{},Arial,sans-serif;max-width:80em;margin:2em auto;color:#222}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}.coop{{color:{}}}.conf{{color:{}}}.neg{{text-decoration:line-through}}td.stated{{background:#e8f5e9}}td.denied{{background:#ffebee}}td.both{{background:#fff8e1}}td.silent{{color:#aaa}}.timeline{{max-width:100%;height:auto}}</style></head><body>",
+        "<style>body{{font-family:{},Arial,sans-serif;max-width:80em;margin:2em auto;color:#222}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}.coop{{color:{}}}.conf{{color:{}}}.neg{{text-decoration:line-through}}td.stated{{background:#e8f5e9}}td.denied{{background:#ffebee}}td.both{{background:#fff8e1}}td.silent{{color:#aaa}}.timeline{{max-width:100%;height:auto}}#outlets td:nth-child(3),#outlets td:nth-child(4),#claims td:first-child{{white-space:nowrap}}</style></head><body>",
         html_escape(&style.font),
         html_escape(&style.cooperative_color),
         html_escape(&style.conflictual_color)

@@ -19,7 +19,7 @@ import time
 
 class Browser:
     def __init__(self, binary):
-        self.profile = tempfile.TemporaryDirectory()
+        self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         to_child_r, self.to_child = os.pipe()
         self.from_child, from_child_w = os.pipe()
 
@@ -179,7 +179,8 @@ def report(b, url, shot):
 def page(b, url, shot):
     b.open(url, 1200, 900)
     b.screenshot(shot)
-    return {"title": b.eval("document.title")}
+    marks = b.eval("Array.prototype.filter.call(document.querySelectorAll('circle.mark'), function (c) { var r = c.getBoundingClientRect(); return r.width > 0; }).length")
+    return {"title": b.eval("document.title"), "marks": marks}
 
 
 def main():
