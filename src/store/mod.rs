@@ -100,7 +100,19 @@ pub fn is_store(path: &Path) -> bool {
 }
 
 pub(crate) fn sql_input(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| Error::input(path.display(), e)
+    move |e| {
+        // A column this program reads that the store lacks: a store written by an earlier
+        // version (before datelines gave `provider` and `place`). Said in one line, not with
+        // the whole query.
+        let text = e.to_string();
+        match text.strip_prefix("no such column: ").map(|rest| rest.split_whitespace().next().unwrap_or(rest)) {
+            Some(column) => Error::input(
+                path.display(),
+                format!("this store has no column {column:?}: it was written by an earlier newsgraph; run `newsgraph build` again to write it anew"),
+            ),
+            None => Error::input(path.display(), e),
+        }
+    }
 }
 
 pub(crate) fn sql_output(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
