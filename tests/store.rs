@@ -573,3 +573,21 @@ fn reanalyse_reads_archives_feeds_and_record_files_again() {
     assert!(stderr(&o).contains("analysed every stored document again (4 files)"), "{}", stderr(&o));
     assert_eq!(graph(&out)["documents"].as_array().unwrap().len(), 6);
 }
+
+/// A store written by an earlier version (here: before documents had `provider`) is named as
+/// such in one line, exit 2, not with the failing query and its thousands of ids.
+#[test]
+fn a_store_from_an_earlier_version_is_named_in_one_line() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let o = run(&["build", root().join("seeds").to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "store"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let db = out.join("newsgraph.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("ALTER TABLE documents DROP COLUMN provider").unwrap();
+    drop(conn);
+    let o = run(&["compare", "Russia", "Iran", "--db", db.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("no column \"provider\"") && err.contains("earlier newsgraph") && err.lines().count() == 1, "{err}");
+}
