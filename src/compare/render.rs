@@ -128,10 +128,169 @@ fn cell(c: [usize; 2]) -> String {
     }
 }
 
-/// The width of the longest of `items`, at least `min`: columns are as wide as their content,
-/// so nothing is cut.
-fn width<'a>(min: usize, items: impl IntoIterator<Item = &'a str>) -> usize {
-    items.into_iter().map(|s| s.chars().count()).max().unwrap_or(0).max(min)
+/// A table every format prints alike: its headings, which columns are numbers (right-aligned
+/// in text), and its rows as text.
+struct Table {
+    head: &'static [&'static str],
+    numeric: &'static [bool],
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Plain text: columns as wide as their content (nothing cut), two spaces in.
+    fn text(&self, out: &mut String) {
+        let widths: Vec<usize> =
+            (0..self.head.len()).map(|i| self.rows.iter().map(|r| r[i].chars().count()).chain([self.head[i].chars().count()]).max().unwrap_or(0)).collect();
+        let line = |cells: &[&str], out: &mut String| {
+            let mut l = String::from(" ");
+            for (i, c) in cells.iter().enumerate() {
+                let pad = widths[i].saturating_sub(c.chars().count());
+                l.push(' ');
+                if self.numeric[i] {
+                    l.push_str(&" ".repeat(pad));
+                    l.push_str(c);
+                } else {
+                    l.push_str(c);
+                    l.push_str(&" ".repeat(pad));
+                }
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        };
+        line(self.head, out);
+        for r in &self.rows {
+            line(&r.iter().map(String::as_str).collect::<Vec<_>>(), out);
+        }
+    }
+
+    /// Markdown, `|` escaped.
+    fn markdown(&self, out: &mut String) {
+        let md = |s: &str| s.replace('|', "\\|");
+        let _ = writeln!(out, "| {} |", self.head.join(" | "));
+        let _ = writeln!(out, "|{}", self.numeric.iter().map(|&n| if n { "---:|" } else { "---|" }).collect::<String>());
+        for r in &self.rows {
+            let _ = writeln!(out, "| {} |", r.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | "));
+        }
+    }
+
+    /// HTML, escaped, with an id.
+    fn html(&self, id: &str, out: &mut String) {
+        let _ = write!(out, "<table id=\"{id}\"><tr>");
+        for h in self.head {
+            let _ = write!(out, "<th>{h}</th>");
+        }
+        out.push_str("</tr>\n");
+        for r in &self.rows {
+            out.push_str("<tr>");
+            for c in r {
+                let _ = write!(out, "<td>{}</td>", html_escape(c));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
+}
+
+const N: bool = true;
+const T: bool = false;
+
+/// One row per outlet.
+fn outlet_table(c: &Comparison) -> Table {
+    Table {
+        head: &[
+            "outlet",
+            "documents",
+            "first",
+            "last",
+            "claims",
+            "copies",
+            "cooperative",
+            "conflictual",
+            "denied",
+            "stance",
+            "narration",
+            "quoted",
+            "speakers",
+        ],
+        numeric: &[T, N, T, T, N, N, N, N, N, N, N, N, T],
+        rows: c
+            .outlets
+            .iter()
+            .map(|o| {
+                vec![
+                    o.outlet.clone(),
+                    o.documents.to_string(),
+                    o.first.clone().unwrap_or_else(|| "undated".into()),
+                    o.last.clone().unwrap_or_else(|| "undated".into()),
+                    o.claims.to_string(),
+                    o.copies.to_string(),
+                    o.cooperative.to_string(),
+                    o.conflictual.to_string(),
+                    o.denied.to_string(),
+                    opt(o.stance),
+                    opt(o.narration),
+                    opt(o.quoted),
+                    o.speakers.join(", "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Who says what: one row per speaker.
+fn speaker_table(c: &Comparison) -> Table {
+    Table {
+        head: &["speaker", "claims", "sources", "cooperative", "conflictual", "denied", "stance"],
+        numeric: &[T, N, N, N, N, N, N],
+        rows: c
+            .speakers
+            .iter()
+            .map(|r| {
+                vec![
+                    r.speaker.clone(),
+                    r.claims.to_string(),
+                    r.sources.to_string(),
+                    r.cooperative.to_string(),
+                    r.conflictual.to_string(),
+                    r.denied.to_string(),
+                    opt(r.stance),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// One row per document (`--documents`).
+fn document_table(c: &Comparison) -> Table {
+    Table {
+        head: &["source", "document", "claims", "cooperative", "conflictual", "denied", "stance", "narration", "quoted", "speakers"],
+        numeric: &[T, T, N, N, N, N, N, N, N, T],
+        rows: c
+            .sources
+            .iter()
+            .map(|s| {
+                vec![
+                    source_name(s.outlet.as_deref(), s.published.as_deref()),
+                    format!("{}{}", s.document, if s.copy { " (copy)" } else { "" }),
+                    s.claims.len().to_string(),
+                    s.cooperative.to_string(),
+                    s.conflictual.to_string(),
+                    s.denied.to_string(),
+                    format!("{:+.2}", s.stance),
+                    opt(s.narration),
+                    opt(s.quoted),
+                    s.speakers.join(", "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The relation × outlet matrix as a table (Markdown and HTML; text says each row in words).
+fn matrix_table(c: &Comparison, columns: usize) -> (Vec<String>, Vec<Vec<String>>) {
+    let head = std::iter::once("relation".to_string()).chain(c.outlets.iter().take(columns).map(|o| o.outlet.clone())).collect();
+    let rows = c.relations.iter().map(|r| std::iter::once(r.relation.clone()).chain(r.outlets.iter().take(columns).map(|x| cell(*x))).collect()).collect();
+    (head, rows)
 }
 
 /// The JSON of a comparison: its fields, the timeline as shown, and the documents when asked.
@@ -162,55 +321,17 @@ pub fn render(c: &Comparison, format: Format, show: &Show) -> String {
             if let Some(f) = &filters {
                 let _ = writeln!(out, "({f})");
             }
-            let w = width(6, c.outlets.iter().map(|o| o.outlet.as_str()));
             let _ = writeln!(out, "\nOutlets");
-            let _ = writeln!(
-                out,
-                "  {:<w$} {:>9} {:<10} {:<10} {:>6} {:>6} {:>5} {:>5} {:>6} {:>7} {:>9} {:>7}  speakers",
-                "outlet", "documents", "first", "last", "claims", "copies", "coop", "conf", "denied", "stance", "narration", "quoted"
-            );
-            for o in &c.outlets {
-                let _ = writeln!(
-                    out,
-                    "  {:<w$} {:>9} {:<10} {:<10} {:>6} {:>6} {:>5} {:>5} {:>6} {:>7} {:>9} {:>7}  {}",
-                    o.outlet,
-                    o.documents,
-                    o.first.as_deref().unwrap_or("undated"),
-                    o.last.as_deref().unwrap_or("undated"),
-                    o.claims,
-                    o.copies,
-                    o.cooperative,
-                    o.conflictual,
-                    o.denied,
-                    opt(o.stance),
-                    opt(o.narration),
-                    opt(o.quoted),
-                    o.speakers.join(", ")
-                );
-            }
+            outlet_table(c).text(&mut out);
             if !c.relations.is_empty() {
                 let _ = writeln!(out, "\nRelations by outlet");
-                let rw = width(8, c.relations.iter().map(|r| r.relation.as_str()));
+                let rw = c.relations.iter().map(|r| r.relation.chars().count()).max().unwrap_or(0);
                 for r in &c.relations {
                     let _ = writeln!(out, "  {:<rw$}  {}", r.relation, matrix_line(&c.outlets, &r.outlets));
                 }
             }
             let _ = writeln!(out, "\nWho says what");
-            let sw = width(7, c.speakers.iter().map(|r| r.speaker.as_str()));
-            let _ = writeln!(out, "  {:<sw$} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "speaker", "claims", "sources", "coop", "conf", "denied", "stance");
-            for r in &c.speakers {
-                let _ = writeln!(
-                    out,
-                    "  {:<sw$} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}",
-                    r.speaker,
-                    r.claims,
-                    r.sources,
-                    r.cooperative,
-                    r.conflictual,
-                    r.denied,
-                    opt(r.stance)
-                );
-            }
+            speaker_table(c).text(&mut out);
             let _ = writeln!(out, "\n({})", c.stance_method);
             let _ = writeln!(out, "\n{}", timeline_head(c, timeline.len()));
             let mut last: Option<&str> = None;
@@ -223,31 +344,7 @@ pub fn render(c: &Comparison, format: Format, show: &Show) -> String {
             }
             if show.documents {
                 let _ = writeln!(out, "\nDocuments");
-                let names: Vec<String> = c.sources.iter().map(|s| source_name(s.outlet.as_deref(), s.published.as_deref())).collect();
-                let nw = width(6, names.iter().map(String::as_str));
-                let dw = width(8, c.sources.iter().map(|s| s.document.as_str()));
-                let _ = writeln!(
-                    out,
-                    "  {:<nw$} {:<dw$} {:>6} {:>5} {:>5} {:>6} {:>7} {:>9} {:>7}  speakers",
-                    "source", "document", "claims", "coop", "conf", "denied", "stance", "narration", "quoted"
-                );
-                for (s, name) in c.sources.iter().zip(&names) {
-                    let _ = writeln!(
-                        out,
-                        "  {:<nw$} {:<dw$} {:>6} {:>5} {:>5} {:>6} {:>+7.2} {:>9} {:>7}  {}{}",
-                        name,
-                        s.document,
-                        s.claims.len(),
-                        s.cooperative,
-                        s.conflictual,
-                        s.denied,
-                        s.stance,
-                        opt(s.narration),
-                        opt(s.quoted),
-                        s.speakers.join(", "),
-                        if s.copy { " (copy)" } else { "" }
-                    );
-                }
+                document_table(c).text(&mut out);
             }
         }
         Format::Markdown => {
@@ -258,55 +355,18 @@ pub fn render(c: &Comparison, format: Format, show: &Show) -> String {
                 let _ = writeln!(out, "*{f}*\n");
             }
             let _ = writeln!(out, "## Outlets\n");
-            let _ = writeln!(
-                out,
-                "| outlet | documents | first | last | claims | copies | cooperative | conflictual | denied | stance | narration | quoted | speakers |"
-            );
-            let _ = writeln!(out, "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-            for o in &c.outlets {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    md(&o.outlet),
-                    o.documents,
-                    o.first.as_deref().unwrap_or("undated"),
-                    o.last.as_deref().unwrap_or("undated"),
-                    o.claims,
-                    o.copies,
-                    o.cooperative,
-                    o.conflictual,
-                    o.denied,
-                    opt(o.stance),
-                    opt(o.narration),
-                    opt(o.quoted),
-                    md(&o.speakers.join(", "))
-                );
-            }
+            outlet_table(c).markdown(&mut out);
             if !c.relations.is_empty() {
                 let _ = writeln!(out, "\n## Relations by outlet\n");
-                let _ = writeln!(out, "| relation | {} |", c.outlets.iter().map(|o| md(&o.outlet)).collect::<Vec<_>>().join(" | "));
-                let _ = writeln!(out, "|---|{}", "---|".repeat(c.outlets.len()));
-                for r in &c.relations {
-                    let _ = writeln!(out, "| {} | {} |", md(&r.relation), r.outlets.iter().map(|x| cell(*x)).collect::<Vec<_>>().join(" | "));
+                let (head, rows) = matrix_table(c, c.outlets.len());
+                let _ = writeln!(out, "| {} |", head.iter().map(|h| md(h)).collect::<Vec<_>>().join(" | "));
+                let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
+                for r in rows {
+                    let _ = writeln!(out, "| {} |", r.iter().map(|x| md(x)).collect::<Vec<_>>().join(" | "));
                 }
             }
-            let _ = writeln!(
-                out,
-                "\n## Who says what\n\n| speaker | claims | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|"
-            );
-            for r in &c.speakers {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} | {} | {} | {} |",
-                    md(&r.speaker),
-                    r.claims,
-                    r.sources,
-                    r.cooperative,
-                    r.conflictual,
-                    r.denied,
-                    opt(r.stance)
-                );
-            }
+            let _ = writeln!(out, "\n## Who says what\n");
+            speaker_table(c).markdown(&mut out);
             let _ = writeln!(out, "\n*{}.*", c.stance_method);
             let _ = writeln!(out, "\n## {}\n", timeline_head(c, timeline.len()));
             let mut last: Option<&str> = None;
@@ -319,24 +379,7 @@ pub fn render(c: &Comparison, format: Format, show: &Show) -> String {
             }
             if show.documents {
                 let _ = writeln!(out, "\n## Documents\n");
-                let _ = writeln!(out, "| source | document | claims | cooperative | conflictual | denied | stance | narration | quoted | speakers |");
-                let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
-                for s in &c.sources {
-                    let _ = writeln!(
-                        out,
-                        "| {} | {} | {} | {} | {} | {} | {:+.2} | {} | {} | {} |",
-                        md(&source_name(s.outlet.as_deref(), s.published.as_deref())),
-                        s.document,
-                        s.claims.len(),
-                        s.cooperative,
-                        s.conflictual,
-                        s.denied,
-                        s.stance,
-                        opt(s.narration),
-                        opt(s.quoted),
-                        md(&s.speakers.join(", "))
-                    );
-                }
+                document_table(c).markdown(&mut out);
             }
         }
         Format::Html => html(c, show, timeline, filters.as_deref(), &mut out),
@@ -403,31 +446,8 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
         .collect();
     let _ = writeln!(out, "<h2 id=\"timeline\">{}</h2>", html_escape(&head));
     out.push_str(&svg(&format!("{title}: claims by date and {}", if show.rows == Rows::Outlet { "outlet" } else { "speaker" }), &marks, style));
-    // Outlets.
-    let _ = writeln!(
-        out,
-        "\n<h2>Outlets</h2><table id=\"outlets\"><tr><th>outlet</th><th>documents</th><th>first</th><th>last</th><th>claims</th><th>copies</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>narration</th><th>quoted</th><th>speakers</th></tr>"
-    );
-    for o in &c.outlets {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html_escape(&o.outlet),
-            o.documents,
-            o.first.as_deref().unwrap_or("undated"),
-            o.last.as_deref().unwrap_or("undated"),
-            o.claims,
-            o.copies,
-            o.cooperative,
-            o.conflictual,
-            o.denied,
-            opt(o.stance),
-            opt(o.narration),
-            opt(o.quoted),
-            html_escape(o.speakers.join(", "))
-        );
-    }
-    out.push_str("</table>\n");
+    out.push_str("\n<h2>Outlets</h2>");
+    outlet_table(c).html("outlets", out);
     // The matrix.
     if !c.relations.is_empty() {
         let cols = c.outlets.len().min(MATRIX_COLUMNS);
@@ -456,24 +476,9 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
         out.push_str("</table>\n");
     }
     // Who says what.
-    let _ = writeln!(
-        out,
-        "<h2>Who says what</h2><table id=\"speakers\"><tr><th>speaker</th><th>claims</th><th>sources</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th></tr>"
-    );
-    for r in &c.speakers {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html_escape(&r.speaker),
-            r.claims,
-            r.sources,
-            r.cooperative,
-            r.conflictual,
-            r.denied,
-            opt(r.stance)
-        );
-    }
-    let _ = writeln!(out, "</table><p><i>{}.</i></p>", html_escape(c.stance_method));
+    out.push_str("<h2>Who says what</h2>");
+    speaker_table(c).html("speakers", out);
+    let _ = writeln!(out, "<p><i>{}.</i></p>", html_escape(c.stance_method));
     // The claims of the timeline, in words.
     let _ = writeln!(out, "<h2>Claims</h2><table id=\"claims\"><tr><th>date</th><th>outlet</th><th>claim</th><th>speaker</th><th>sentence</th></tr>");
     for t in timeline {
@@ -504,27 +509,8 @@ fn html(c: &Comparison, show: &Show, timeline: &[TimelineRow], filters: Option<&
     }
     out.push_str("</table>\n");
     if show.documents {
-        let _ = writeln!(
-            out,
-            "<h2>Documents</h2><table id=\"documents\"><tr><th>source</th><th>document</th><th>claims</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th><th>narration</th><th>quoted</th><th>speakers</th></tr>"
-        );
-        for s in &c.sources {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                html_escape(source_name(s.outlet.as_deref(), s.published.as_deref())),
-                html_escape(&s.document),
-                s.claims.len(),
-                s.cooperative,
-                s.conflictual,
-                s.denied,
-                s.stance,
-                opt(s.narration),
-                opt(s.quoted),
-                html_escape(s.speakers.join(", "))
-            );
-        }
-        out.push_str("</table>\n");
+        out.push_str("<h2>Documents</h2>");
+        document_table(c).html("documents", out);
     }
     out.push_str("</body></html>\n");
 }
@@ -534,66 +520,37 @@ pub fn render_ranking(rows: &[PairRow], doc: &GraphDoc, format: Format) -> Strin
     // One lookup table: a search of the nodes per row was quadratic (minutes for 100,000 pairs).
     let labels: std::collections::HashMap<&str, &str> = doc.nodes.iter().map(|n| (n.id.as_str(), n.label.as_str())).collect();
     let name = |id: &str| labels.get(id).map_or(id.to_string(), |l| l.to_string());
+    let table = Table {
+        head: &["pair", "claims", "copies", "sources", "cooperative", "conflictual", "denied", "stance"],
+        numeric: &[T, N, N, N, N, N, N, N],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("{} – {}", name(&r.a), name(&r.b)),
+                    r.claims.to_string(),
+                    r.copies.to_string(),
+                    r.sources.to_string(),
+                    r.cooperative.to_string(),
+                    r.conflictual.to_string(),
+                    r.denied.to_string(),
+                    format!("{:+.2}", r.stance),
+                ]
+            })
+            .collect(),
+    };
     let mut out = String::new();
     match format {
         Format::Json => {
             out = serde_json::to_string_pretty(rows).expect("rows serialise");
             out.push('\n');
         }
-        Format::Table => {
-            let pairs: Vec<String> = rows.iter().map(|r| format!("{} – {}", name(&r.a), name(&r.b))).collect();
-            let w = width(4, pairs.iter().map(String::as_str));
-            let _ =
-                writeln!(out, "{:<w$} {:>6} {:>6} {:>7} {:>5} {:>5} {:>6} {:>7}", "pair", "claims", "copies", "sources", "coop", "conf", "denied", "stance");
-            for (r, pair) in rows.iter().zip(&pairs) {
-                let _ = writeln!(
-                    out,
-                    "{:<w$} {:>6} {:>6} {:>7} {:>5} {:>5} {:>6} {:>+7.2}",
-                    pair, r.claims, r.copies, r.sources, r.cooperative, r.conflictual, r.denied, r.stance
-                );
-            }
-        }
-        Format::Markdown => {
-            let _ =
-                writeln!(out, "| pair | claims | copies | sources | cooperative | conflictual | denied | stance |\n|---|---:|---:|---:|---:|---:|---:|---:|");
-            for r in rows {
-                let _ = writeln!(
-                    out,
-                    "| {} – {} | {} | {} | {} | {} | {} | {} | {:+.2} |",
-                    name(&r.a),
-                    name(&r.b),
-                    r.claims,
-                    r.copies,
-                    r.sources,
-                    r.cooperative,
-                    r.conflictual,
-                    r.denied,
-                    r.stance
-                );
-            }
-        }
+        Format::Table => table.text(&mut out),
+        Format::Markdown => table.markdown(&mut out),
         Format::Html => {
-            let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pairs</title></head><body><table>");
-            let _ = writeln!(
-                out,
-                "<tr><th>pair</th><th>claims</th><th>copies</th><th>sources</th><th>cooperative</th><th>conflictual</th><th>denied</th><th>stance</th></tr>"
-            );
-            for r in rows {
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{} – {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:+.2}</td></tr>",
-                    html_escape(name(&r.a)),
-                    html_escape(name(&r.b)),
-                    r.claims,
-                    r.copies,
-                    r.sources,
-                    r.cooperative,
-                    r.conflictual,
-                    r.denied,
-                    r.stance
-                );
-            }
-            let _ = writeln!(out, "</table></body></html>");
+            let _ = writeln!(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pairs</title></head><body>");
+            table.html("pairs", &mut out);
+            let _ = writeln!(out, "</body></html>");
         }
     }
     out
