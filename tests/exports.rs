@@ -300,3 +300,41 @@ fn compare_page_loads_in_a_browser() {
     assert_eq!(r["marks"].as_u64().map(|n| n > 50), Some(true), "the chart's marks are on the page: {r}");
     assert!(std::fs::metadata(&shot).unwrap().len() > 20_000);
 }
+
+/// On a dense diagram (the 800-document case, 242 edges drawn), edges cross: a click at an
+/// edge's middle opens it, or, where another edge crosses right there, opens the nearer one
+/// and offers this one as an "also here" button that opens it. Every edge is reachable.
+#[test]
+fn a_dense_report_reaches_every_edge() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI installs Chromium");
+        eprintln!("SKIP dense report check: no headless Chromium (apt-get install chromium)");
+        return;
+    };
+    if !need("dot", "a_dense_report_reaches_every_edge") {
+        return;
+    }
+    let dir = tempdir();
+    let input = busy_corpus(dir.path());
+    let out = dir.path().join("out");
+    let o = run(&["build", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "report"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = out.join("report.html");
+    let o = Command::new("python3")
+        .arg(root().join("tests/consumers/browser.py"))
+        .args([browser, "report", &format!("file://{}", report.display()), dir.path().join("shot.png").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    for (view, v) in r["views"].as_object().unwrap() {
+        let edges = v["edges"].as_u64().unwrap();
+        let failed = v["failed"].as_array().unwrap();
+        assert!(edges > 200, "{view}: {edges} edges");
+        assert!(failed.len() * 20 < edges as usize, "{view}: {} of {edges} clicks opened another edge", failed.len());
+        for f in failed {
+            assert_eq!(f["reached_by_button"], true, "{view}: {f}");
+        }
+    }
+}

@@ -80,9 +80,11 @@ impl Default for DotOptions {
 pub struct Diagram {
     /// The DOT source.
     pub source: String,
-    /// "the diagram draws the 400 heaviest of 9,045 edges (--draw-all for every one)", when it
-    /// does not draw everything.
+    /// "the diagram draws the 242 heaviest of 9,045 edges, claims first (...)", when it does
+    /// not draw everything.
     pub note: Option<String>,
+    /// The element ids of the relation edges drawn (with the id prefix).
+    pub relation_ids: Vec<String>,
 }
 
 fn attr(k: &str, v: &str) -> dot::Attribute {
@@ -327,7 +329,8 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> Diagram {
     let mut ctx = PrinterContext::default();
     let mut source = graph.print(&mut ctx);
     source.push('\n');
-    Diagram { source, note }
+    let relation_ids = relations.iter().map(|d| format!("{}{}", opts.id_prefix, relation_edge_id(&d.a, &d.b, &d.polarity, d.negated))).collect();
+    Diagram { source, note, relation_ids }
 }
 
 /// The title and legend of a standalone diagram, as a Graphviz HTML-like label: node types

@@ -70,7 +70,17 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
     let already = doc.settings.filters.iter().any(|f| f.starts_with("state_level"));
     let mut views = Vec::new();
     if !already {
-        let copy = GraphDoc { documents: Vec::new(), ..doc.clone() };
+        // The state view needs no documents: they are not copied.
+        let copy = GraphDoc {
+            schema: doc.schema.clone(),
+            generator: doc.generator.clone(),
+            gazetteer: doc.gazetteer.clone(),
+            settings: doc.settings.clone(),
+            documents: Vec::new(),
+            nodes: doc.nodes.clone(),
+            edges: doc.edges.clone(),
+            claims: doc.claims.clone(),
+        };
         // Places are where things happen, not actors: the state view leaves them out.
         let kinds: Vec<String> = doc.nodes.iter().map(|n| n.kind.clone()).filter(|k| k != "place").collect::<BTreeSet<_>>().into_iter().collect();
         let state = copy.filtered(&super::Filters { state_level: true, types: Some(kinds), ..Default::default() })?;
@@ -95,6 +105,35 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
         list.sort_by(&by_date);
         wanted.extend(list.iter().take(LISTED).map(|c| c.id.clone()));
     }
+    // The diagrams.
+    let mut drawn: Vec<(String, Option<String>)> = Vec::new();
+    let mut drawn_ids: BTreeSet<String> = BTreeSet::new();
+    for v in &views {
+        let d = super::dot::render(&v.doc, style, &DotOptions { id_prefix: format!("{}-", v.key), title: None, ..opts.clone() });
+        drawn_ids.extend(d.relation_ids.iter().cloned());
+        if let Some(n) = &d.note {
+            notes.push(format!("note: report.html, {}: {n}", v.name.to_lowercase()));
+        }
+        let drawing = super::render_with_dot(&d.source, "svg", opts.time_limit)?;
+        match drawing.bytes() {
+            Some(b) => {
+                let svg = String::from_utf8_lossy(b);
+                let start = svg.find("<svg").unwrap_or(0);
+                drawn.push((svg[start..].to_string(), d.note));
+            }
+            None => {
+                notes.extend(drawing.why_not(&format!("the {} diagram of report.html", v.name.to_lowercase())));
+                drawn.push((
+                    format!(
+                        "<p class=\"nodiagram\">{}</p>",
+                        esc(&drawing.why_not("this diagram").unwrap_or_default().replacen("note: ", "", 1).replacen("warning: ", "", 1))
+                    ),
+                    d.note,
+                ));
+            }
+        }
+    }
+
     // Each drawn relation edge of each view: the claims behind it, in date order.
     type Group = (String, String, String, bool);
     let mut groups: Vec<(&'static str, Group, Vec<String>)> = Vec::new();
@@ -106,6 +145,10 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
             by.entry(key).or_default().extend(e.evidence.iter().flatten().cloned());
         }
         for (key, mut ids) in by {
+            // Only the edges the diagram draws can be clicked.
+            if !drawn_ids.contains(&format!("{}-{}", v.key, relation_edge_id(&key.0, &key.1, &key.2, key.3))) {
+                continue;
+            }
             ids.sort_by(|x, y| match (light.get(x), light.get(y)) {
                 (Some(a), Some(b)) => by_date(a, b),
                 _ => x.cmp(y),
@@ -165,33 +208,6 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
         );
     }
 
-    // The diagrams.
-    let mut drawn: Vec<(String, Option<String>)> = Vec::new();
-    for v in &views {
-        let d = super::dot::render(&v.doc, style, &DotOptions { id_prefix: format!("{}-", v.key), title: None, ..opts.clone() });
-        if let Some(n) = &d.note {
-            notes.push(format!("note: report.html, {}: {n}", v.name.to_lowercase()));
-        }
-        let drawing = super::render_with_dot(&d.source, "svg", opts.time_limit)?;
-        match drawing.bytes() {
-            Some(b) => {
-                let svg = String::from_utf8_lossy(b);
-                let start = svg.find("<svg").unwrap_or(0);
-                drawn.push((svg[start..].to_string(), d.note));
-            }
-            None => {
-                notes.extend(drawing.why_not(&format!("the {} diagram of report.html", v.name.to_lowercase())));
-                drawn.push((
-                    format!(
-                        "<p class=\"nodiagram\">{}</p>",
-                        esc(&drawing.why_not("this diagram").unwrap_or_default().replacen("note: ", "", 1).replacen("warning: ", "", 1))
-                    ),
-                    d.note,
-                ));
-            }
-        }
-    }
-
     let mut out = String::new();
     let copies = doc.claims.iter_light().filter(|c| c.copy_of.is_some()).count();
     let summary = format!(
@@ -223,7 +239,7 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
             let _ = write!(out, "<p class=\"note view-note\" data-view=\"{}\"{}>{}</p>", v.key, if i == 0 { "" } else { " hidden" }, esc(n));
         }
     }
-    out.push_str("</div>\n<aside id=\"panel\" data-edge=\"\"><h2 id=\"panel-title\">Evidence</h2><p id=\"panel-sub\" class=\"meta\">Click an edge of the diagram.</p><p id=\"panel-relations\" class=\"meta\"></p><label class=\"meta\"><input type=\"checkbox\" id=\"show-rules\"> show claim and rule ids</label><ol id=\"panel-list\"></ol><p id=\"panel-more\" class=\"meta\"></p></aside>\n</main>\n");
+    out.push_str("</div>\n<aside id=\"panel\" data-edge=\"\"><h2 id=\"panel-title\">Evidence</h2><p id=\"panel-sub\" class=\"meta\">Click an edge of the diagram.</p><p id=\"panel-relations\" class=\"meta\"></p><label class=\"meta\"><input type=\"checkbox\" id=\"show-rules\"> show claim and rule ids</label><p id=\"panel-also\" class=\"meta\"></p><ol id=\"panel-list\"></ol><p id=\"panel-more\" class=\"meta\"></p></aside>\n</main>\n");
     for (v, (_, note)) in views.iter().zip(&drawn) {
         if let Some(n) = note {
             let _ = writeln!(out, "<p class=\"note\">{}: {}.</p>", esc(v.name), esc(n));
@@ -367,9 +383,21 @@ const SCRIPT: &str = r##"<script>
   function text(tag, s, cls) { var e = document.createElement(tag); e.textContent = s; if (cls) { e.className = cls; } return e; }
   function clear(e) { while (e.firstChild) { e.removeChild(e.firstChild); } }
   var selected = null;
-  function show(id) {
+  // Shows an edge's evidence; `also` are the other edges as near the click (edges crossing
+  // there), offered as buttons.
+  function show(id, also) {
     var ev = evidence[id];
     if (!ev) { return; }
+    var other = document.getElementById("panel-also");
+    clear(other);
+    (also || []).forEach(function (a) {
+      if (!evidence[a]) { return; }
+      if (!other.firstChild) { other.appendChild(document.createTextNode("Also here: ")); }
+      var b = text("button", evidence[a].title + " (" + evidence[a].sub + ")");
+      b.type = "button";
+      b.addEventListener("click", function () { show(a, [id].concat((also || []).filter(function (x) { return x !== a; }))); });
+      other.appendChild(b);
+    });
     if (selected) { selected.classList.remove("selected"); }
     selected = document.getElementById(id);
     if (selected) { selected.classList.add("selected"); }
@@ -441,7 +469,8 @@ const SCRIPT: &str = r##"<script>
     }
     // The clickable edge under a point of the page: the nearest within HIT pixels. Edges run
     // together near the nodes they share, so where several are about as near (within 3
-    // pixels), the one whose middle the point is nearest to (along its length) is meant.
+    // pixels), the one whose middle the point is nearest to (along its length) is meant; the
+    // others are returned as `also`.
     function nearest(cx, cy) {
       var found = [];
       edges.forEach(function (e) {
@@ -460,7 +489,7 @@ const SCRIPT: &str = r##"<script>
       var least = Math.min.apply(null, found.map(function (f) { return f.d; }));
       var close = found.filter(function (f) { return f.d <= least + 3; });
       close.sort(function (a, b) { return a.off - b.off || a.d - b.d; });
-      return close[0].e;
+      return { e: close[0].e, also: close.slice(1).map(function (f) { return f.e.id; }) };
     }
     function setBox(b) { svg.setAttribute("viewBox", b.join(" ")); }
     function zoom(f, cx, cy) {
@@ -484,12 +513,12 @@ const SCRIPT: &str = r##"<script>
     });
     svg.addEventListener("click", function (ev) {
       if (dragged) { dragged = false; return; }
-      var e = nearest(ev.clientX, ev.clientY);
-      if (!e) {
+      var hit = nearest(ev.clientX, ev.clientY);
+      if (!hit) {
         var g = ev.target.closest ? ev.target.closest("g.edge.clickable") : null;
-        if (g) { e = { id: g.id }; }
+        if (g) { hit = { e: { id: g.id }, also: [] }; }
       }
-      if (e) { show(e.id); }
+      if (hit) { show(hit.e.id, hit.also); }
     });
     views[view.getAttribute("data-view")] = { fit: function () { setBox(home); }, zoom: zoom, edges: edges };
   });

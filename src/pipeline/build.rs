@@ -455,7 +455,7 @@ pub(super) fn stage_outputs(
         report.notes.extend(d.note.iter().map(|n| format!("note: {n}")));
         d
     } else {
-        dot::Diagram { source: String::new(), note: None }
+        dot::Diagram { source: String::new(), note: None, relation_ids: Vec::new() }
     };
     let limit = opts.dot.time_limit;
     // The evidence of relation edges, read once for the formats that carry it.
