@@ -63,6 +63,19 @@ fn outputs_are_ordinary_readable_files() {
     assert_eq!(mode & 0o777, 0o644);
 }
 
+/// Runs `tests/consumers/browser.py` (headless Chromium over the DevTools protocol) on a page:
+/// `what` is `report` (real clicks at every edge) or `page` (load and screenshot). Its JSON
+/// result.
+fn browse(browser: &str, what: &str, page: &std::path::Path, shot: &std::path::Path) -> serde_json::Value {
+    let o = Command::new("python3")
+        .arg(root().join("tests/consumers/browser.py"))
+        .args([browser, what, &format!("file://{}", page.display()), shot.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
 }
@@ -88,13 +101,7 @@ fn report_edges_open_their_evidence_on_a_real_click() {
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(!html.contains("<script src") && !html.contains("<link "), "self-contained");
     let shot = dir.path().join("report.png");
-    let o = Command::new("python3")
-        .arg(root().join("tests/consumers/browser.py"))
-        .args([browser, "report", &format!("file://{}", report.display()), shot.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let r = browse(browser, "report", &report, &shot);
     assert_eq!(r["errors"], serde_json::json!([]), "console errors: {r}");
     assert!(r.get("toggle_failed").is_none(), "{r}");
     for view in ["s", "f"] {
@@ -289,13 +296,7 @@ fn compare_page_loads_in_a_browser() {
     assert!(o.status.success(), "{}", stderr(&o));
     std::fs::write(&page, &o.stdout).unwrap();
     let shot = dir.path().join("compare.png");
-    let o = Command::new("python3")
-        .arg(root().join("tests/consumers/browser.py"))
-        .args([browser, "page", &format!("file://{}", page.display()), shot.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let r = browse(browser, "page", &page, &shot);
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(r["marks"].as_u64().map(|n| n > 50), Some(true), "the chart's marks are on the page: {r}");
     assert!(std::fs::metadata(&shot).unwrap().len() > 20_000);
@@ -320,13 +321,7 @@ fn a_dense_report_reaches_every_edge() {
     let o = run(&["build", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "report"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     let report = out.join("report.html");
-    let o = Command::new("python3")
-        .arg(root().join("tests/consumers/browser.py"))
-        .args([browser, "report", &format!("file://{}", report.display()), dir.path().join("shot.png").to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let r = browse(browser, "report", &report, &dir.path().join("shot.png"));
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     for (view, v) in r["views"].as_object().unwrap() {
         let edges = v["edges"].as_u64().unwrap();
