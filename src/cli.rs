@@ -299,6 +299,25 @@ enum Command {
 enum GazetteerCommand {
     /// Validate the gazetteer: duplicate ids, ambiguous aliases, dangling references, bad dates.
     Check,
+    /// Propose the proper names of the inputs that the gazetteer does not know, ranked by
+    /// documents, with a guessed type, state and role and example sentences.
+    Suggest {
+        /// Files, folders or - for standard input.
+        #[arg(value_name = "INPUT", default_value = "seeds")]
+        inputs: Vec<PathBuf>,
+        /// Output format: a table, JSON, or TOML to paste into a gazetteer file.
+        #[arg(long, value_enum, default_value_t = SuggestFormat::Table)]
+        format: SuggestFormat,
+        /// Only names found in at least this many documents.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        min_docs: usize,
+        /// At most this many names (0: all).
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        top: usize,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+    },
     /// Compile the gazetteer (and its relation lexicon) into one file that loads fast, for
     /// workers of a distributed job: pass it as --gazetteer FILE.
     Compile {
@@ -314,6 +333,13 @@ enum InputFormatArg {
     Text,
     Jsonl,
     Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum SuggestFormat {
+    Table,
+    Json,
+    Toml,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -568,6 +594,23 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
                 out.display(),
                 bytes.len() as f64 / 1e6
             );
+            Ok(0)
+        }
+        Command::Gazetteer { command: GazetteerCommand::Suggest { inputs, format, min_docs, top, threads } } => {
+            let (mut list, notes) = pipeline::suggest(&common, &inputs, threads_of(threads)?, min_docs)?;
+            if top > 0 {
+                list.truncate(top);
+            }
+            let format = match format {
+                SuggestFormat::Table => crate::discover::Format::Table,
+                SuggestFormat::Json => crate::discover::Format::Json,
+                SuggestFormat::Toml => crate::discover::Format::Toml,
+            };
+            for n in notes {
+                eprintln!("{n}");
+            }
+            use std::io::Write;
+            std::io::stdout().lock().write_all(crate::discover::render(&list, format).as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;
             Ok(0)
         }
         Command::Gazetteer { command: GazetteerCommand::Check } => {

@@ -68,6 +68,7 @@
 pub mod cli;
 pub mod compare;
 pub mod date;
+pub mod discover;
 pub mod error;
 pub mod export;
 pub mod files;

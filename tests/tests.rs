@@ -5,6 +5,7 @@ mod common;
 
 mod build;
 mod compare;
+mod discover;
 mod errors;
 mod exports;
 mod gazetteer;

@@ -30,6 +30,9 @@ pub(super) struct RawFile {
     /// Flips of relation cues, read by `relations::Lexicon`.
     #[serde(default, rename = "flip")]
     pub(super) _flip: Option<toml::Value>,
+    /// Context words of name discovery, read by `discover::DiscoverRules`.
+    #[serde(default, rename = "discover")]
+    pub(super) _discover: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

@@ -230,10 +230,24 @@ pub fn gazetteer_files(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Whether a gazetteer file holds tables read beyond the entities: the relation lexicon
+/// (`[[relation]]`, `[grammar]`) or the discovery words (`[discover]`). Such files are the
+/// "sources" handed on with a gazetteer.
+pub fn holds_rules(src: &str) -> bool {
+    src.contains("[[relation]]") || src.contains("[grammar]") || src.contains("[discover]")
+}
+
+/// The id a gazetteer derives from a name: lowercase, accents and punctuation dropped, words
+/// joined by `-` ("Lai Ching-te" → `lai-ching-te`).
+pub fn slug_of(name: &str) -> String {
+    slug(name)
+}
+
 /// The shipped gazetteer (`gazetteer/` of the source tree), built into the program so that it
 /// runs from any folder: (path, TOML text), sorted by path as a folder is read. Cargo builds
 /// the program again when a file changes.
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("gazetteer/discover.toml", include_str!("../../gazetteer/discover.toml")),
     ("gazetteer/media.toml", include_str!("../../gazetteer/media.toml")),
     ("gazetteer/officeholders.toml", include_str!("../../gazetteer/officeholders.toml")),
     ("gazetteer/organisations.toml", include_str!("../../gazetteer/organisations.toml")),
@@ -255,7 +269,7 @@ impl Gazetteer {
         for (name, src) in BUILTIN {
             load::hash_source(name.rsplit('/').next().unwrap_or(name), src, &mut hasher);
             loader.file(name, src)?;
-            if src.contains("[[relation]]") || src.contains("[grammar]") {
+            if holds_rules(src) {
                 lexicon.push((name.to_string(), src.to_string()));
             }
         }
@@ -284,7 +298,7 @@ impl Gazetteer {
             let src = read_source(f, &mut hasher)?;
             let name = f.display().to_string();
             loader.file(&name, &src)?;
-            if src.contains("[[relation]]") || src.contains("[grammar]") {
+            if holds_rules(&src) {
                 lexicon.push((name, src));
             }
         }
@@ -482,6 +496,16 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in gazetteer is the shipped folder: every file, in the folder's order, and
+    /// the same digest (a file added to the folder and not to `BUILTIN` fails here).
+    #[test]
+    fn builtin_is_the_shipped_folder() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("gazetteer");
+        let files: Vec<String> = gazetteer_files(&folder).unwrap().iter().map(|f| format!("gazetteer/{}", f.file_name().unwrap().to_string_lossy())).collect();
+        assert_eq!(BUILTIN.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>(), files);
+        assert_eq!(Gazetteer::builtin_with_lexicon().unwrap().0.digest, Gazetteer::load(&folder).unwrap().digest);
+    }
 
     fn problems(src: &str) -> Vec<String> {
         Gazetteer::from_toml("g.toml", src).unwrap().problems().iter().map(|p| p.to_string()).collect()

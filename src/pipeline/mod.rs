@@ -3,12 +3,14 @@
 mod batches;
 mod build;
 mod query;
+mod suggest;
 mod tag;
 
 use batches::each_document;
 pub use batches::{Sink, analyse, analyse_each};
 pub use build::{MergeConfig, build, export, map, merge, write_outputs};
 pub use query::{CompareRequest, GraphSource, compare, explain};
+pub use suggest::suggest;
 pub use tag::tag;
 
 use std::path::PathBuf;
@@ -214,6 +216,8 @@ pub struct Loaded {
     pub timings: Timings,
     /// Claims less sure than this (percent) are left out of every analysis.
     pub min_confidence: u8,
+    /// The context words of name discovery (`gazetteer suggest`).
+    pub discover: crate::discover::DiscoverRules,
 }
 
 /// Gazetteers of at least this many bytes of TOML go through the cache of compiled gazetteers;
@@ -291,7 +295,8 @@ pub fn load(common: &Common) -> Result<Loaded> {
     let tagger = Tagger::new(&gazetteer, common.case)?;
     common.timings.record("load: tagger compiled", t.elapsed());
     let lexicon = Lexicon::from_sources(&lexicon_sources)?;
-    Ok(Loaded { gazetteer, tagger, lexicon, notes, timings: common.timings.clone(), min_confidence: common.min_confidence })
+    let discover = crate::discover::DiscoverRules::from_sources(&lexicon_sources)?;
+    Ok(Loaded { gazetteer, tagger, lexicon, notes, timings: common.timings.clone(), min_confidence: common.min_confidence, discover })
 }
 
 /// [`load`] on `threads` workers (the tagger compiles in parallel), so that `--threads 1`

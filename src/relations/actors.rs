@@ -336,7 +336,10 @@ pub(super) fn groups(text: &str, tokens: &[Token], actors: &[Actor], g: &Grammar
             return 0;
         }
         let gap = text.get(a.end..b.start).unwrap_or("");
-        let words = &tokens[a.tok_end.min(tokens.len())..b.tok.min(tokens.len())];
+        // The words between; none when the token bounds cross, as they can when an alias ends
+        // in a full stop ("Ferdinand Marcos Jr.") that the next sentence's tokens start after.
+        let (from, to) = (a.tok_end.min(tokens.len()), b.tok.min(tokens.len()));
+        let words = if from <= to { &tokens[from..to] } else { &[][..] };
         let gap_ok = gap.chars().all(|c| c.is_whitespace() || matches!(c, ',' | '-' | '\u{2013}' | '\u{2014}' | '/' | '\'' | '\u{2019}' | '.'));
         let words_ok = words.iter().all(|t| t.class & class::GROUP_WORD != 0 || t.word == "s");
         if !((gap_ok || words_ok) && words.len() <= g.distances.group_link && !gap.contains(';')) {

@@ -447,7 +447,7 @@ impl Lexicon {
         let mut out = Vec::new();
         for f in gazetteer_files(gazetteer)? {
             let src = std::fs::read_to_string(&f).map_err(|e| Error::gazetteer(f.display(), e))?;
-            if src.contains("[[relation]]") || src.contains("[grammar]") {
+            if crate::gazetteer::holds_rules(&src) {
                 out.push((f.display().to_string(), src));
             }
         }
@@ -757,6 +757,13 @@ impl Lexicon {
         }
         grammar.words = words;
         Ok(Lexicon { relations, cues, grammar, by_word, by_prefix, flips, flip_by_word, digest: String::new() })
+    }
+
+    /// Whether a relation cue stands in `text[span]` (a sentence): where an actor named in it
+    /// would take part in a claim.
+    pub fn has_cue(&self, text: &str, span: Range<usize>) -> bool {
+        let tokens = self.tokens(text, span);
+        !self.cues_in(&tokens, 0..tokens.len()).is_empty()
     }
 
     /// The words of `text[span]` (see [`tokenize`]) with their grammar classes.

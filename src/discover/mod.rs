@@ -1,0 +1,510 @@
+//! Names the gazetteer does not know: `newsgraph gazetteer suggest`.
+//!
+//! A gazetteer is closed-world: a name it lacks is silently lost with every claim about it.
+//! This stage reads the tagged documents (text, sentences, known mentions) and proposes the
+//! proper names left over:
+//! - capitalised runs of words with their inner particles ("bin", "von der") and suffixes
+//!   ("Jr."), not inside a known mention, without sentence-initial common words, headline-case
+//!   lines, calendar words ([`DiscoverRules`], data in `gazetteer/discover.toml`);
+//! - grouped by the surface forms of one name: the full name, and the surname (or first word)
+//!   alone later in the same document, possessives folded;
+//! - with a guessed type, role and state from their context (a title before the name, a head
+//!   word inside it, a state named just before or after it), two example sentences, and how
+//!   often they stand in a sentence with a relation cue (where they would take part in claims);
+//! - ranked by documents, then mentions.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::gazetteer::Gazetteer;
+use crate::relations::Lexicon;
+use crate::tagger::Mention;
+use crate::text::Layout;
+
+mod render;
+pub use render::{Format, render};
+
+/// The context words of discovery, from the `[discover]` tables of the gazetteer folder.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverRules {
+    /// Lowercase words inside a name.
+    #[serde(default)]
+    pub particles: Vec<String>,
+    /// Words that end a name.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Capitalised words that are not names.
+    #[serde(default)]
+    pub not_names: Vec<String>,
+    /// Titles before a person's name (the role).
+    #[serde(default)]
+    pub person_titles: Vec<String>,
+    /// Words ending an organisation's name.
+    #[serde(default)]
+    pub organisation_heads: Vec<String>,
+    /// Words after a name that make it an armed group.
+    #[serde(default)]
+    pub armed_group_words: Vec<String>,
+    /// Words before a name that make it a place.
+    #[serde(default)]
+    pub place_words: Vec<String>,
+}
+
+impl DiscoverRules {
+    /// The `[discover]` tables of the gazetteer's sources (name, TOML), merged in order.
+    pub fn from_sources(sources: &[(String, String)]) -> Result<DiscoverRules> {
+        #[derive(Deserialize)]
+        struct File {
+            discover: Option<DiscoverRules>,
+        }
+        let mut out = DiscoverRules::default();
+        for (name, src) in sources.iter().filter(|(_, s)| s.contains("[discover]")) {
+            let file: File = toml::from_str(src).map_err(|e| Error::gazetteer(name, format!("[discover]: {}", e.message())))?;
+            if let Some(d) = file.discover {
+                out.particles.extend(d.particles);
+                out.suffixes.extend(d.suffixes);
+                out.not_names.extend(d.not_names);
+                out.person_titles.extend(d.person_titles);
+                out.organisation_heads.extend(d.organisation_heads);
+                out.armed_group_words.extend(d.armed_group_words);
+                out.place_words.extend(d.place_words);
+            }
+        }
+        Ok(out)
+    }
+
+    fn has(list: &[String], w: &str) -> bool {
+        list.iter().any(|x| x.eq_ignore_ascii_case(w))
+    }
+}
+
+/// A word of the text: its byte range, and the word without surrounding punctuation.
+#[derive(Debug, Clone)]
+struct Word<'t> {
+    range: Range<usize>,
+    text: &'t str,
+    /// Punctuation right after it (a comma or a full stop ends a name).
+    stop_after: bool,
+}
+
+/// The words of `text[span]`: runs between white space, trimmed of quotes and punctuation
+/// (a final full stop stays on a suffix such as "Jr.").
+fn words(text: &str, span: Range<usize>) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let s = &text[span.clone()];
+    let mut at = 0;
+    for piece in s.split_inclusive(char::is_whitespace) {
+        let raw_start = span.start + at;
+        at += piece.len();
+        let core = piece.trim_end();
+        let lead = core.len() - core.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+        let trimmed = core.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let body = trimmed.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+        let body = body.strip_suffix('.').filter(|b| !(b.len() <= 3 && b.chars().next().is_some_and(char::is_uppercase))).unwrap_or(body);
+        if body.is_empty() {
+            continue;
+        }
+        let stop_after = trimmed.len() > body.len() && trimmed[body.len()..].chars().any(|c| matches!(c, ',' | ';' | ':' | '.' | '!' | '?' | ')' | '"' | '”'));
+        let start = raw_start + lead;
+        out.push(Word { range: start..start + body.len(), text: &text[start..start + body.len()], stop_after });
+    }
+    out
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A name without its possessive ("Lai's" → "Lai").
+fn bare(w: &str) -> &str {
+    w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).or_else(|| w.strip_suffix('\'')).or_else(|| w.strip_suffix('’')).unwrap_or(w)
+}
+
+/// One place a candidate name stands.
+#[derive(Debug, Clone)]
+struct Occurrence {
+    document: usize,
+    sentence: Range<usize>,
+    name: String,
+    kind: Option<Kind>,
+    role: Option<String>,
+    state: Option<Place>,
+    near_cue: bool,
+}
+
+/// A type guessed from one occurrence: the type, the weight of the evidence (3 strong, 1
+/// weak) and what it was.
+type Kind = (&'static str, u8, String);
+
+/// A state found next to a name.
+#[derive(Debug, Clone)]
+enum Place {
+    /// Named right before or after it: its state ("Pakistani army chief Asim Munir").
+    Next(String),
+    /// Where it is ("militants in Pakistan"): a group's base.
+    In(String),
+}
+
+/// A proposed entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// Its id, from its name.
+    pub id: String,
+    /// The fullest form.
+    pub name: String,
+    /// Every surface form seen (full name, surname alone, ...).
+    pub aliases: Vec<String>,
+    /// Documents naming it.
+    pub documents: usize,
+    /// Mentions in all.
+    pub mentions: usize,
+    /// Guessed type: `person`, `organisation`, `armed_group` or `place`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Why that type ("title \"president\"", "head word \"Ministry\"", ...).
+    pub type_from: String,
+    /// Guessed state (gazetteer id), from a state named next to it.
+    pub affiliation: Option<String>,
+    /// The role its title gives ("president", "army chief").
+    pub role: Option<String>,
+    /// The date of a document giving it that role.
+    pub role_date: Option<String>,
+    /// Mentions in a sentence with a relation cue: where it would take part in claims.
+    pub near_cues: usize,
+    /// Up to two example sentences, with their document ids.
+    pub examples: Vec<(String, String)>,
+}
+
+/// A document as discovery reads it.
+pub struct Read<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Its text.
+    pub text: &'a str,
+    /// Its paragraphs and sentences.
+    pub layout: &'a Layout,
+    /// The gazetteer's mentions in it.
+    pub mentions: &'a [Mention],
+    /// Its publication date.
+    pub published: Option<String>,
+}
+
+/// What one document gave: its id and date, the places its candidate names stand, and their
+/// sentences by start.
+pub struct Found {
+    id: String,
+    published: Option<String>,
+    occurrences: Vec<Occurrence>,
+    sentences: BTreeMap<usize, String>,
+}
+
+/// Collects candidates document by document, then ranks them.
+pub struct Discovery<'g> {
+    gaz: &'g Gazetteer,
+    lex: &'g Lexicon,
+    rules: &'g DiscoverRules,
+    documents: Vec<(String, Option<String>)>,
+    occurrences: Vec<Occurrence>,
+    sentences: BTreeMap<(usize, usize), String>,
+}
+
+impl<'g> Discovery<'g> {
+    /// A discovery over the gazetteer's names, with its lexicon's cues and the rules.
+    pub fn new(gaz: &'g Gazetteer, lex: &'g Lexicon, rules: &'g DiscoverRules) -> Discovery<'g> {
+        Discovery { gaz, lex, rules, documents: Vec::new(), occurrences: Vec::new(), sentences: BTreeMap::new() }
+    }
+
+    /// Reads one document's leftover names (see [`Discovery::find`], [`Discovery::absorb`]).
+    pub fn add(&mut self, doc: &Read) {
+        let found = self.find(doc);
+        self.absorb(found);
+    }
+
+    /// Adds what [`Discovery::find`] found in one document, in document order.
+    pub fn absorb(&mut self, found: Found) {
+        let d = self.documents.len();
+        self.documents.push((found.id, found.published));
+        for (start, s) in found.sentences {
+            self.sentences.insert((d, start), s);
+        }
+        self.occurrences.extend(found.occurrences.into_iter().map(|o| Occurrence { document: d, ..o }));
+    }
+
+    /// One document's leftover names, without changing the discovery: documents can be read
+    /// in parallel, then absorbed in order.
+    pub fn find(&self, doc: &Read) -> Found {
+        let d = 0;
+        let mut sentences = BTreeMap::new();
+        let known: Vec<Range<usize>> = doc.mentions.iter().map(|m| m.start..m.end).collect();
+        let inside_known = |r: &Range<usize>| known.iter().any(|k| k.start < r.end && r.start < k.end);
+        let r = self.rules;
+        let mut found: Vec<Occurrence> = Vec::new();
+        for (pi, para) in doc.layout.paragraphs.iter().enumerate() {
+            // A headline (the first paragraph, or any short line mostly in capitals) is in
+            // title case: its capitals say nothing.
+            let pw = words(doc.text, para.clone());
+            let caps = pw.iter().filter(|w| capitalised(w.text)).count();
+            if pw.len() < 20 && caps * 10 >= pw.len() * 6 && (pi == 0 || !doc.text[para.clone()].trim_end().ends_with('.')) {
+                continue;
+            }
+            for s in doc.layout.sentences.iter().map(|s| s.span.clone()).filter(|s| s.start >= para.start && s.end <= para.end) {
+                let ws = words(doc.text, s.clone());
+                let near_cue = self.lex.has_cue(doc.text, s.clone());
+                let mut i = 0;
+                while i < ws.len() {
+                    if !capitalised(ws[i].text) || inside_known(&ws[i].range) || RulesExt::is_not_name(r, ws[i].text) {
+                        i += 1;
+                        continue;
+                    }
+                    // Extend: capitals, particles followed by a capital, suffixes.
+                    let mut j = i + 1;
+                    while j < ws.len() && !ws[j - 1].stop_after {
+                        let w = &ws[j];
+                        if inside_known(&w.range) {
+                            break;
+                        }
+                        let next_cap = ws.get(j + 1).is_some_and(|n| capitalised(n.text) && !inside_known(&n.range));
+                        if (capitalised(w.text) && !RulesExt::is_not_name(r, w.text))
+                            || (DiscoverRules::has(&r.particles, w.text) && next_cap)
+                            || DiscoverRules::has(&r.suffixes, w.text)
+                        {
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    let run = &ws[i..j];
+                    i = j;
+                    // A title inside the run ("President Lai") is context, not name.
+                    let mut start = 0;
+                    let mut role = None;
+                    for take in (1..run.len()).rev() {
+                        let head: Vec<&str> = run[..take].iter().map(|w| w.text).collect();
+                        if DiscoverRules::has(&r.person_titles, &head.join(" ")) {
+                            role = Some(head.join(" ").to_lowercase());
+                            start = take;
+                            break;
+                        }
+                    }
+                    // Where the words before the name begin: its title, when the run held one.
+                    let title_start = (start > 0).then(|| run[0].range.start);
+                    let run = &run[start..];
+                    let sentence_initial = run[0].range.start == ws[0].range.start && start == 0;
+                    let name: String = {
+                        let mut parts: Vec<&str> = run.iter().map(|w| w.text).collect();
+                        let last = parts.len() - 1;
+                        parts[last] = bare(parts[last]);
+                        parts.join(" ")
+                    };
+                    if name.chars().count() < 2 || name.chars().all(|c| !c.is_alphabetic()) {
+                        continue;
+                    }
+                    // A single capitalised word at a sentence start is a sentence start.
+                    if run.len() == 1 && sentence_initial {
+                        continue;
+                    }
+                    let span = run[0].range.start..run[run.len() - 1].range.end;
+                    let (kind, state, role) = self.context(doc, &ws, run, span.clone(), (role, title_start));
+                    found.push(Occurrence { document: d, sentence: s.clone(), name, kind, role, state, near_cue });
+                    sentences.entry(s.start).or_insert_with(|| doc.text[s.clone()].split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+            }
+        }
+        // A surname (or first name) alone after its full name in the same document is that name.
+        let full: Vec<String> = found.iter().filter(|o| o.name.contains(' ')).map(|o| o.name.clone()).collect();
+        for o in &mut found {
+            if o.name.contains(' ') {
+                continue;
+            }
+            if let Some(f) = full.iter().find(|f| f.split(' ').next_back() == Some(o.name.as_str()) || f.split(' ').next() == Some(o.name.as_str())) {
+                o.name = f.clone();
+            }
+        }
+        Found { id: doc.id.to_string(), published: doc.published.clone(), occurrences: found, sentences }
+    }
+
+    /// The type, state and role an occurrence's context suggests.
+    fn context(
+        &self,
+        doc: &Read,
+        ws: &[Word],
+        run: &[Word],
+        span: Range<usize>,
+        (role, title_start): (Option<String>, Option<usize>),
+    ) -> (Option<Kind>, Option<Place>, Option<String>) {
+        let r = self.rules;
+        let at = ws.iter().position(|w| w.range.start == span.start).unwrap_or(0);
+        let after = ws.iter().position(|w| w.range.end == span.end).map_or(ws.len(), |p| p + 1);
+        // A lowercase title just before ("army chief Asim Munir", "Taiwan's president Lai").
+        let mut role = role;
+        let mut lead = title_start.unwrap_or(span.start);
+        if role.is_none() {
+            for take in (1..=3.min(at)).rev() {
+                let before: Vec<String> = ws[at - take..at].iter().map(|w| bare(w.text).to_lowercase()).collect();
+                if DiscoverRules::has(&r.person_titles, &before.join(" ")) {
+                    role = Some(before.join(" "));
+                    lead = ws[at - take].range.start;
+                    break;
+                }
+            }
+        }
+        let last = run.last().map(|w| bare(w.text)).unwrap_or("");
+        let inner_head = run.iter().map(|w| w.text).find(|w| DiscoverRules::has(&r.organisation_heads, w));
+        // The words right after the name, up to an apposition's noun ("Tren de Aragua, a
+        // Venezuelan gang").
+        let following: Vec<String> = ws[after.min(ws.len())..(after + 4).min(ws.len())].iter().map(|w| w.text.to_lowercase()).collect();
+        let armed = following
+            .iter()
+            .enumerate()
+            .find(|(i, w)| DiscoverRules::has(&r.armed_group_words, w) && (*i == 0 || ws[after - 1].stop_after))
+            .map(|(_, w)| w.clone());
+        let prev = at.checked_sub(1).map(|p| ws[p].text.to_lowercase());
+        let kind = if let Some(h) = inner_head {
+            Some(("organisation", 3, format!("head word {h:?}")))
+        } else if let Some(n) = armed.as_deref() {
+            Some(("armed_group", 3, format!("followed by {n:?}")))
+        } else if let Some(t) = &role {
+            Some(("person", 3, format!("title {t:?}")))
+        } else if let Some(p) = prev.as_deref().filter(|p| DiscoverRules::has(&r.place_words, p)) {
+            Some(("place", 1, format!("after {p:?}")))
+        } else if (2..=4).contains(&run.len()) && run.iter().all(|w| !w.text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) {
+            Some(("person", 1, "two to four name words".to_string()))
+        } else if last.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) && last.len() > 1 {
+            Some(("organisation", 1, "an acronym".to_string()))
+        } else {
+            None
+        };
+        // A state named right before the name or its title ("Pakistani army chief", "Taiwan's
+        // president", "China's Ministry"), or right after it ("Lai of Taiwan"). A state further
+        // away is another actor of the sentence ("India blamed Jaish-e-Mohammed").
+        let state_of = |m: &Mention| {
+            let e = &self.gaz.entities[m.entity as usize];
+            let s = self.gaz.state_of(m.entity);
+            let se = &self.gaz.entities[s as usize];
+            (se.kind == "state" && e.kind != "place" && !e.media).then(|| se.id.clone())
+        };
+        // Within the sentence only: a headline naming a state ends right before the first line.
+        let sentence_start = ws.first().map_or(span.start, |w| w.range.start);
+        let adjacent = |a: usize, b: usize| a <= b && matches!(doc.text[a..b].trim(), "" | "'s" | "’s");
+        let state_right_after = |from: usize, words: &[&str]| {
+            doc.mentions
+                .iter()
+                .filter(|m| m.start >= from)
+                .filter_map(|m| {
+                    let between: Vec<&str> = doc.text[from..m.start].split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+                    between.iter().all(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w))).then(|| state_of(m)).flatten()
+                })
+                .next()
+        };
+        let state = doc
+            .mentions
+            .iter()
+            .filter(|m| m.start >= sentence_start && adjacent(m.end, lead))
+            .filter_map(state_of)
+            .next_back()
+            // "Lai of Taiwan", "Tren de Aragua, a Venezuelan gang".
+            .or_else(|| state_right_after(span.end, &["of", "a", "an", "the"]));
+        // Where a group is: "camps of Jaish-e-Mohammed in Pakistan" (its base, should it be one).
+        let base = state_right_after(span.end, &["in", "based", "from"]);
+        (kind, state.map(Place::Next).or(base.map(Place::In)), role)
+    }
+
+    /// The candidates named in at least `min_docs` documents, ranked by documents, then
+    /// mentions, then name.
+    pub fn suggestions(&self, min_docs: usize) -> Vec<Suggestion> {
+        let mut by: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
+        for o in &self.occurrences {
+            by.entry(o.name.clone()).or_default().push(o);
+        }
+        let mut out: Vec<Suggestion> = by
+            .into_iter()
+            .filter_map(|(name, occ)| {
+                let docs: BTreeSet<usize> = occ.iter().map(|o| o.document).collect();
+                if docs.len() < min_docs.max(1) {
+                    return None;
+                }
+                // Votes: strong context counts three times a weak one.
+                let mut kinds: BTreeMap<&str, (u32, String)> = BTreeMap::new();
+                for (k, w, why) in occ.iter().filter_map(|o| o.kind.clone()) {
+                    let e = kinds.entry(k).or_insert((0, why));
+                    e.0 += u32::from(w);
+                }
+                let (kind, type_from) = kinds
+                    .iter()
+                    .max_by_key(|(k, (n, _))| (*n, std::cmp::Reverse(**k)))
+                    .map_or(("person".to_string(), "no context".to_string()), |(k, (_, why))| (k.to_string(), why.clone()));
+                // The state named next to it most often; for a group with none, where it is.
+                let vote = |pick: &dyn Fn(&Place) -> Option<&str>| {
+                    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
+                    for s in occ.iter().filter_map(|o| o.state.as_ref().and_then(pick)) {
+                        *states.entry(s).or_default() += 1;
+                    }
+                    states.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s))).map(|(s, _)| s.to_string())
+                };
+                let next = vote(&|p| if let Place::Next(s) = p { Some(s.as_str()) } else { None });
+                let inside = vote(&|p| if let Place::In(s) = p { Some(s.as_str()) } else { None });
+                let affiliation = next.or(if kind == "armed_group" || kind == "organisation" { inside } else { None });
+                let mut roles: BTreeMap<&str, usize> = BTreeMap::new();
+                for r in occ.iter().filter_map(|o| o.role.as_deref()) {
+                    *roles.entry(r).or_default() += 1;
+                }
+                let role = roles.iter().max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r))).map(|(r, _)| r.to_string());
+                let role_date = role
+                    .as_ref()
+                    .and_then(|r| occ.iter().filter(|o| o.role.as_deref() == Some(r.as_str())).filter_map(|o| self.documents[o.document].1.clone()).max());
+                let mut aliases: BTreeSet<String> = BTreeSet::new();
+                aliases.insert(name.clone());
+                if kind == "person" && name.contains(' ') {
+                    // The surname alone is how later paragraphs name a person.
+                    if let Some(last) = name.split(' ').rfind(|w| !w.ends_with('.') && !["Jr", "Sr", "II", "III"].contains(w)) {
+                        aliases.insert(last.to_string());
+                    }
+                }
+                let mut examples = Vec::new();
+                let mut seen = BTreeSet::new();
+                for o in &occ {
+                    if examples.len() == 2 {
+                        break;
+                    }
+                    if seen.insert(o.document) {
+                        let s = self.sentences.get(&(o.document, o.sentence.start)).cloned().unwrap_or_default();
+                        examples.push((self.documents[o.document].0.clone(), s));
+                    }
+                }
+                Some(Suggestion {
+                    id: crate::gazetteer::slug_of(&name),
+                    aliases: aliases.into_iter().collect(),
+                    documents: docs.len(),
+                    mentions: occ.len(),
+                    kind,
+                    type_from,
+                    affiliation,
+                    role,
+                    role_date,
+                    near_cues: occ.iter().filter(|o| o.near_cue).count(),
+                    examples,
+                    name,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.documents.cmp(&a.documents).then(b.mentions.cmp(&a.mentions)).then(a.name.cmp(&b.name)));
+        out
+    }
+}
+
+/// Rule lookups that need more than a list.
+struct RulesExt;
+
+impl RulesExt {
+    /// A capitalised word that is not a name: in the list, or all digits.
+    fn is_not_name(r: &DiscoverRules, w: &str) -> bool {
+        DiscoverRules::has(&r.not_names, bare(w)) || w.chars().all(|c| !c.is_alphabetic())
+    }
+}
+
+#[cfg(test)]
+mod tests;

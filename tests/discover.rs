@@ -1,0 +1,116 @@
+//! `gazetteer suggest`: names the gazetteer does not know, found and proposed, measured on
+//! a corpus of our own (`tests/data/discover/`: 33 articles naming 11 actors hidden from the
+//! gazetteer, among distractors).
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// The shipped gazetteer without the entities `hidden`, written to `dir`.
+fn hiding(dir: &std::path::Path, hidden: &[String]) {
+    for entry in std::fs::read_dir(root().join("gazetteer")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        let mut kept = String::new();
+        for (i, block) in src.split("[[entity]]").enumerate() {
+            let id = block.lines().find_map(|l| l.strip_prefix("id = \"")).map(|l| l.trim_end_matches('"').to_string());
+            if i > 0 && id.is_some_and(|id| hidden.contains(&id)) {
+                continue;
+            }
+            if i > 0 {
+                kept.push_str("[[entity]]");
+            }
+            kept.push_str(block);
+        }
+        std::fs::write(dir.join(path.file_name().unwrap()), kept).unwrap();
+    }
+}
+
+fn gold() -> Vec<Value> {
+    let g: Value = serde_json::from_str(&std::fs::read_to_string(root().join("tests/data/discover/gold.json")).unwrap()).unwrap();
+    g["hidden"].as_array().unwrap().clone()
+}
+
+/// Precision and recall of the top k (k = the hidden names), and how often the guessed type
+/// and state are right, printed; the floors asserted: recall ≥ 0.9, precision ≥ 0.8,
+/// type ≥ 0.85, state ≥ 0.7.
+#[test]
+fn suggest_finds_the_hidden_names_with_their_type_and_state() {
+    let gold = gold();
+    let hidden: Vec<String> = gold.iter().map(|g| g["id"].as_str().unwrap().to_string()).collect();
+    let dir = tempdir();
+    let gaz = dir.path().join("gazetteer");
+    std::fs::create_dir(&gaz).unwrap();
+    hiding(&gaz, &hidden);
+    let corpus = root().join("tests/data/discover/corpus.jsonl");
+    let o = run(&["--gazetteer", gaz.to_str().unwrap(), "gazetteer", "suggest", corpus.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let k = gold.len();
+    let top = &list[..k.min(list.len())];
+    let (mut hits, mut typed, mut placed, mut with_state) = (0, 0, 0, 0);
+    for g in &gold {
+        let Some(s) = top.iter().find(|s| s["name"] == g["name"]) else {
+            eprintln!("missed: {}", g["name"]);
+            continue;
+        };
+        hits += 1;
+        typed += usize::from(s["type"] == g["type"]);
+        if g["affiliation"].is_string() {
+            with_state += 1;
+            placed += usize::from(s["affiliation"] == g["affiliation"]);
+        }
+    }
+    let (precision, recall) = (hits as f64 / top.len() as f64, hits as f64 / k as f64);
+    let (type_right, state_right) = (typed as f64 / hits.max(1) as f64, placed as f64 / with_state.max(1) as f64);
+    println!(
+        "gazetteer suggest on tests/data/discover: top-{k} precision {precision:.2}, recall {recall:.2} ({hits}/{k}); type right {type_right:.2} ({typed}/{hits}), state right {state_right:.2} ({placed}/{with_state})"
+    );
+    assert!(recall >= 0.9 && precision >= 0.8, "precision {precision:.2}, recall {recall:.2}: {top:#?}");
+    assert!(type_right >= 0.85 && state_right >= 0.7, "type {type_right:.2}, state {state_right:.2}: {top:#?}");
+    // The distractors (sentence starts, weekdays, months, headline case) are not proposed.
+    for word in ["Meanwhile", "However", "Monday", "May", "Officials", "Critics", "Taiwan Leader Vows"] {
+        assert!(list.iter().all(|s| s["name"] != word), "{word} proposed");
+    }
+    // --min-docs.
+    let o = run(&["--gazetteer", gaz.to_str().unwrap(), "gazetteer", "suggest", corpus.to_str().unwrap(), "--format", "json", "--min-docs", "3"], "");
+    let three: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(three.iter().all(|s| s["documents"].as_u64() >= Some(3)) && three.len() >= k - 1, "{three:#?}");
+}
+
+/// The TOML `suggest` writes, pasted into the gazetteer folder, is a valid gazetteer file, and
+/// building again recovers the claims about the names it adds.
+#[test]
+fn pasting_the_suggested_toml_recovers_the_claims() {
+    let gold = gold();
+    let hidden: Vec<String> = gold.iter().map(|g| g["id"].as_str().unwrap().to_string()).collect();
+    let dir = tempdir();
+    let gaz = dir.path().join("gazetteer");
+    std::fs::create_dir(&gaz).unwrap();
+    hiding(&gaz, &hidden);
+    let corpus = root().join("tests/data/discover/corpus.jsonl");
+    let claims_about = |out: &str| -> usize {
+        let o = run(&["--gazetteer", gaz.to_str().unwrap(), "build", corpus.to_str().unwrap(), "-o", out, "--format", "json"], "");
+        assert!(o.status.success(), "{}", stderr(&o));
+        let g: Value = serde_json::from_str(&std::fs::read_to_string(std::path::Path::new(out).join("graph.json")).unwrap()).unwrap();
+        g["claims"].as_array().unwrap().iter().filter(|c| hidden.iter().any(|h| c["subject"] == h.as_str() || c["object"] == h.as_str())).count()
+    };
+    let before = claims_about(dir.path().join("before").to_str().unwrap());
+    assert_eq!(before, 0, "the hidden names make no claims");
+    let o = run(
+        &["--gazetteer", gaz.to_str().unwrap(), "gazetteer", "suggest", corpus.to_str().unwrap(), "--format", "toml", "--top", &gold.len().to_string()],
+        "",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let toml = stdout(&o);
+    assert!(toml.contains("# guessed from") && toml.contains("[[entity]]"), "{toml}");
+    std::fs::write(gaz.join("suggested.toml"), &toml).unwrap();
+    let o = run(&["--gazetteer", gaz.to_str().unwrap(), "gazetteer", "check"], "");
+    assert!(!stdout(&o).contains("suggested.toml") || !stdout(&o).contains("error"), "{}", stdout(&o));
+    let after = claims_about(dir.path().join("after").to_str().unwrap());
+    println!("claims about the hidden names: {before} without them, {after} with the pasted suggestions");
+    assert!(after >= 15, "{after} claims recovered");
+}
