@@ -298,13 +298,18 @@ impl<'g> Discovery<'g> {
                         let mut parts: Vec<&str> = run.iter().map(|w| w.text).collect();
                         let last = parts.len() - 1;
                         parts[last] = bare(parts[last]);
+                        // A full stop stays only on a suffix ("Jr."), not on a sentence's end.
+                        if !DiscoverRules::has(&r.suffixes, parts[last]) {
+                            parts[last] = parts[last].trim_end_matches('.');
+                        }
                         parts.join(" ")
                     };
                     if name.chars().count() < 2 || name.chars().all(|c| !c.is_alphabetic()) {
                         continue;
                     }
-                    // A single capitalised word at a sentence start is a sentence start.
-                    if run.len() == 1 && sentence_initial {
+                    // A single capitalised word at a sentence start is a sentence start; a title
+                    // or a head word alone ("the President said") is not a name.
+                    if (run.len() == 1 && sentence_initial) || DiscoverRules::has(&r.person_titles, &name) || DiscoverRules::has(&r.organisation_heads, &name) {
                         continue;
                     }
                     let span = run[0].range.start..run[run.len() - 1].range.end;
@@ -502,7 +507,8 @@ struct RulesExt;
 impl RulesExt {
     /// A capitalised word that is not a name: in the list, or all digits.
     fn is_not_name(r: &DiscoverRules, w: &str) -> bool {
-        DiscoverRules::has(&r.not_names, bare(w)) || w.chars().all(|c| !c.is_alphabetic())
+        let w = bare(w);
+        DiscoverRules::has(&r.not_names, w) || DiscoverRules::has(&r.not_names, w.trim_end_matches('.')) || w.chars().all(|c| !c.is_alphabetic())
     }
 }
 
