@@ -52,6 +52,10 @@ pub struct DiscoverRules {
     /// Words before a name that make it a place.
     #[serde(default)]
     pub place_words: Vec<String>,
+    /// Words that make a name's first or last word a thing, not an actor ("Nobel Prize",
+    /// "Article Five", "Zangezur Corridor").
+    #[serde(default)]
+    pub thing_words: Vec<String>,
 }
 
 impl DiscoverRules {
@@ -72,9 +76,20 @@ impl DiscoverRules {
                 out.organisation_heads.extend(d.organisation_heads);
                 out.armed_group_words.extend(d.armed_group_words);
                 out.place_words.extend(d.place_words);
+                out.thing_words.extend(d.thing_words);
             }
         }
         Ok(out)
+    }
+
+    /// The rules of the gazetteer's sources; when none has a `[discover]` table (a gazetteer
+    /// folder made before discovery), the shipped ones ([`crate::gazetteer::BUILTIN`]).
+    pub fn from_sources_or_shipped(sources: &[(String, String)]) -> Result<DiscoverRules> {
+        if sources.iter().any(|(_, s)| s.contains("[discover]")) {
+            return DiscoverRules::from_sources(sources);
+        }
+        let shipped: Vec<(String, String)> = crate::gazetteer::BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+        DiscoverRules::from_sources(&shipped)
     }
 
     fn has(list: &[String], w: &str) -> bool {
@@ -124,25 +139,52 @@ fn bare(w: &str) -> &str {
     w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).or_else(|| w.strip_suffix('\'')).or_else(|| w.strip_suffix('’')).unwrap_or(w)
 }
 
-/// One place a candidate name stands.
-#[derive(Debug, Clone)]
-struct Occurrence {
-    document: usize,
-    sentence: Range<usize>,
-    name: String,
-    kind: Option<Kind>,
-    role: Option<String>,
-    state: Option<Place>,
-    near_cue: bool,
+/// One place a candidate name stands: what the store keeps (table `unknown_names`) and a
+/// partial record carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Occurrence {
+    /// The document's index in the discovery (set when absorbed).
+    #[serde(skip)]
+    pub document: usize,
+    /// Its sentence (byte range of the document text).
+    pub sentence: Range<usize>,
+    /// The name, or the full name this surname stands for in the document.
+    pub name: String,
+    /// The type its context suggests.
+    pub kind: Option<Guess>,
+    /// The role a title before it gives.
+    pub role: Option<String>,
+    /// A state named next to it.
+    pub state: Option<Place>,
+    /// Its sentence has a relation cue.
+    pub near_cue: bool,
+    /// A single word whose lowercase form is also in the document: a common word at a
+    /// sentence's start or in a heading ("Summit", "Embassy"), not a name.
+    pub lowercase_too: bool,
 }
 
-/// A type guessed from one occurrence: the type, the weight of the evidence (3 strong, 1
-/// weak) and what it was.
-type Kind = (&'static str, u8, String);
+/// A type guessed from one occurrence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guess {
+    /// `person`, `organisation`, `armed_group` or `place`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The weight of the evidence: 3 strong (a title, a head word), 1 weak.
+    pub weight: u8,
+    /// What it was ("title \"president\"").
+    pub why: String,
+}
+
+impl Guess {
+    fn new(kind: &str, weight: u8, why: String) -> Option<Guess> {
+        Some(Guess { kind: kind.to_string(), weight, why })
+    }
+}
 
 /// A state found next to a name.
-#[derive(Debug, Clone)]
-enum Place {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
     /// Named right before or after it: its state ("Pakistani army chief Asim Munir").
     Next(String),
     /// Where it is ("militants in Pakistan"): a group's base.
@@ -195,11 +237,16 @@ pub struct Read<'a> {
 
 /// What one document gave: its id and date, the places its candidate names stand, and their
 /// sentences by start.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Found {
-    id: String,
-    published: Option<String>,
-    occurrences: Vec<Occurrence>,
-    sentences: BTreeMap<usize, String>,
+    /// The document's id.
+    pub id: String,
+    /// Its publication date.
+    pub published: Option<String>,
+    /// Where candidate names stand, in text order.
+    pub occurrences: Vec<Occurrence>,
+    /// The text of their sentences, by start.
+    pub sentences: BTreeMap<usize, String>,
 }
 
 /// Collects candidates document by document, then ranks them.
@@ -239,8 +286,21 @@ impl<'g> Discovery<'g> {
     pub fn find(&self, doc: &Read) -> Found {
         let d = 0;
         let mut sentences = BTreeMap::new();
-        let known: Vec<Range<usize>> = doc.mentions.iter().map(|m| m.start..m.end).collect();
-        let inside_known = |r: &Range<usize>| known.iter().any(|k| k.start < r.end && r.start < k.end);
+        // The known mentions (sorted by start) and the furthest end among the first i + 1: a
+        // range overlaps a mention when one starting before its end ends after its start.
+        let starts: Vec<usize> = doc.mentions.iter().map(|m| m.start).collect();
+        let reach: Vec<usize> = doc
+            .mentions
+            .iter()
+            .scan(0, |far, m| {
+                *far = m.end.max(*far);
+                Some(*far)
+            })
+            .collect();
+        let inside_known = |r: &Range<usize>| {
+            let p = starts.partition_point(|&s| s < r.end);
+            p > 0 && reach[p - 1] > r.start
+        };
         let r = self.rules;
         let mut found: Vec<Occurrence> = Vec::new();
         for (pi, para) in doc.layout.paragraphs.iter().enumerate() {
@@ -253,7 +313,8 @@ impl<'g> Discovery<'g> {
             }
             for s in doc.layout.sentences.iter().map(|s| s.span.clone()).filter(|s| s.start >= para.start && s.end <= para.end) {
                 let ws = words(doc.text, s.clone());
-                let near_cue = self.lex.has_cue(doc.text, s.clone());
+                // Asked only of sentences that hold a candidate: most hold none.
+                let mut near_cue: Option<bool> = None;
                 let mut i = 0;
                 while i < ws.len() {
                     if !capitalised(ws[i].text) || inside_known(&ws[i].range) || RulesExt::is_not_name(r, ws[i].text) {
@@ -312,9 +373,18 @@ impl<'g> Discovery<'g> {
                     if (run.len() == 1 && sentence_initial) || DiscoverRules::has(&r.person_titles, &name) || DiscoverRules::has(&r.organisation_heads, &name) {
                         continue;
                     }
+                    // A named thing (a prize, a treaty's article, a corridor) is not an actor.
+                    if DiscoverRules::has(&r.thing_words, bare(run[0].text)) || DiscoverRules::has(&r.thing_words, bare(run[run.len() - 1].text)) {
+                        continue;
+                    }
                     let span = run[0].range.start..run[run.len() - 1].range.end;
                     let (kind, state, role) = self.context(doc, &ws, run, span.clone(), (role, title_start));
-                    found.push(Occurrence { document: d, sentence: s.clone(), name, kind, role, state, near_cue });
+                    let near_cue = *near_cue.get_or_insert_with(|| self.lex.has_cue(doc.text, s.clone()));
+                    let lowercase_too = run.len() == 1 && {
+                        let lower = name.to_lowercase();
+                        lower != name && has_word(doc.text, &lower)
+                    };
+                    found.push(Occurrence { document: d, sentence: s.clone(), name, kind, role, state, near_cue, lowercase_too });
                     sentences.entry(s.start).or_insert_with(|| doc.text[s.clone()].split_whitespace().collect::<Vec<_>>().join(" "));
                 }
             }
@@ -340,7 +410,7 @@ impl<'g> Discovery<'g> {
         run: &[Word],
         span: Range<usize>,
         (role, title_start): (Option<String>, Option<usize>),
-    ) -> (Option<Kind>, Option<Place>, Option<String>) {
+    ) -> (Option<Guess>, Option<Place>, Option<String>) {
         let r = self.rules;
         let at = ws.iter().position(|w| w.range.start == span.start).unwrap_or(0);
         let after = ws.iter().position(|w| w.range.end == span.end).map_or(ws.len(), |p| p + 1);
@@ -369,17 +439,17 @@ impl<'g> Discovery<'g> {
             .map(|(_, w)| w.clone());
         let prev = at.checked_sub(1).map(|p| ws[p].text.to_lowercase());
         let kind = if let Some(h) = inner_head {
-            Some(("organisation", 3, format!("head word {h:?}")))
+            Guess::new("organisation", 3, format!("head word {h:?}"))
         } else if let Some(n) = armed.as_deref() {
-            Some(("armed_group", 3, format!("followed by {n:?}")))
+            Guess::new("armed_group", 3, format!("followed by {n:?}"))
         } else if let Some(t) = &role {
-            Some(("person", 3, format!("title {t:?}")))
+            Guess::new("person", 3, format!("title {t:?}"))
         } else if let Some(p) = prev.as_deref().filter(|p| DiscoverRules::has(&r.place_words, p)) {
-            Some(("place", 1, format!("after {p:?}")))
+            Guess::new("place", 1, format!("after {p:?}"))
         } else if (2..=4).contains(&run.len()) && run.iter().all(|w| !w.text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) {
-            Some(("person", 1, "two to four name words".to_string()))
+            Guess::new("person", 1, "two to four name words".to_string())
         } else if last.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) && last.len() > 1 {
-            Some(("organisation", 1, "an acronym".to_string()))
+            Guess::new("organisation", 1, "an acronym".to_string())
         } else {
             None
         };
@@ -395,26 +465,26 @@ impl<'g> Discovery<'g> {
         // Within the sentence only: a headline naming a state ends right before the first line.
         let sentence_start = ws.first().map_or(span.start, |w| w.range.start);
         let adjacent = |a: usize, b: usize| a <= b && matches!(doc.text[a..b].trim(), "" | "'s" | "’s");
-        let state_right_after = |from: usize, words: &[&str]| {
-            doc.mentions
-                .iter()
-                .filter(|m| m.start >= from)
-                .filter_map(|m| {
-                    let between: Vec<&str> = doc.text[from..m.start].split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
-                    between.iter().all(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w))).then(|| state_of(m)).flatten()
-                })
-                .next()
+        // The first mention after `from`, when only `words` stand between (mentions are sorted
+        // by start).
+        let first_after = doc.mentions.partition_point(|m| m.start < span.end);
+        let state_right_after = |words: &[&str]| {
+            let m = doc.mentions.get(first_after)?;
+            let between = &doc.text[span.end..m.start];
+            let only = between.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).all(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)));
+            only.then(|| state_of(m)).flatten()
         };
-        let state = doc
-            .mentions
+        let before = doc.mentions.partition_point(|m| m.start < lead);
+        let state = doc.mentions[..before]
             .iter()
-            .filter(|m| m.start >= sentence_start && adjacent(m.end, lead))
-            .filter_map(state_of)
-            .next_back()
+            .rev()
+            .take_while(|m| m.start >= sentence_start)
+            .filter(|m| adjacent(m.end, lead))
+            .find_map(state_of)
             // "Lai of Taiwan", "Tren de Aragua, a Venezuelan gang".
-            .or_else(|| state_right_after(span.end, &["of", "a", "an", "the"]));
+            .or_else(|| state_right_after(&["of", "a", "an", "the"]));
         // Where a group is: "camps of Jaish-e-Mohammed in Pakistan" (its base, should it be one).
-        let base = state_right_after(span.end, &["in", "based", "from"]);
+        let base = state_right_after(&["in", "based", "from"]);
         (kind, state.map(Place::Next).or(base.map(Place::In)), role)
     }
 
@@ -432,11 +502,15 @@ impl<'g> Discovery<'g> {
                 if docs.len() < min_docs.max(1) {
                     return None;
                 }
+                // A single word also written in lower case where it stands is a common word.
+                if !name.contains(' ') && occ.iter().filter(|o| o.lowercase_too).count() * 3 >= occ.len() {
+                    return None;
+                }
                 // Votes: strong context counts three times a weak one.
                 let mut kinds: BTreeMap<&str, (u32, String)> = BTreeMap::new();
-                for (k, w, why) in occ.iter().filter_map(|o| o.kind.clone()) {
-                    let e = kinds.entry(k).or_insert((0, why));
-                    e.0 += u32::from(w);
+                for g in occ.iter().filter_map(|o| o.kind.as_ref()) {
+                    let e = kinds.entry(g.kind.as_str()).or_insert((0, g.why.clone()));
+                    e.0 += u32::from(g.weight);
                 }
                 let (kind, type_from) = kinds
                     .iter()
@@ -501,6 +575,21 @@ impl<'g> Discovery<'g> {
     }
 }
 
+/// `word` stands in `text` as a whole word (not inside another).
+fn has_word(text: &str, word: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = text[from..].find(word) {
+        let (a, b) = (from + p, from + p + word.len());
+        let edge = |i: Option<&u8>| i.is_none_or(|c| !c.is_ascii_alphanumeric() && *c < 0x80);
+        if edge(a.checked_sub(1).and_then(|i| bytes.get(i))) && edge(bytes.get(b)) {
+            return true;
+        }
+        from = b;
+    }
+    false
+}
+
 /// Rule lookups that need more than a list.
 struct RulesExt;
 
@@ -508,7 +597,7 @@ impl RulesExt {
     /// A capitalised word that is not a name: in the list, or all digits.
     fn is_not_name(r: &DiscoverRules, w: &str) -> bool {
         let w = bare(w);
-        DiscoverRules::has(&r.not_names, w) || DiscoverRules::has(&r.not_names, w.trim_end_matches('.')) || w.chars().all(|c| !c.is_alphabetic())
+        DiscoverRules::has(&r.not_names, w) || DiscoverRules::has(&r.not_names, w.trim_end_matches('.')) || w.chars().any(|c| c.is_ascii_digit())
     }
 }
 

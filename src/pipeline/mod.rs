@@ -295,7 +295,7 @@ pub fn load(common: &Common) -> Result<Loaded> {
     let tagger = Tagger::new(&gazetteer, common.case)?;
     common.timings.record("load: tagger compiled", t.elapsed());
     let lexicon = Lexicon::from_sources(&lexicon_sources)?;
-    let discover = crate::discover::DiscoverRules::from_sources(&lexicon_sources)?;
+    let discover = crate::discover::DiscoverRules::from_sources_or_shipped(&lexicon_sources)?;
     Ok(Loaded { gazetteer, tagger, lexicon, notes, timings: common.timings.clone(), min_confidence: common.min_confidence, discover })
 }
 
