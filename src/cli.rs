@@ -317,6 +317,9 @@ enum GazetteerCommand {
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// Read the names a store kept (`build --format store`) instead of the inputs.
+        #[arg(long, value_name = "FILE", conflicts_with = "inputs")]
+        db: Option<PathBuf>,
     },
     /// Compile the gazetteer (and its relation lexicon) into one file that loads fast, for
     /// workers of a distributed job: pass it as --gazetteer FILE.
@@ -596,8 +599,11 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             );
             Ok(0)
         }
-        Command::Gazetteer { command: GazetteerCommand::Suggest { inputs, format, min_docs, top, threads } } => {
-            let (mut list, notes) = pipeline::suggest(&common, &inputs, threads_of(threads)?, min_docs)?;
+        Command::Gazetteer { command: GazetteerCommand::Suggest { inputs, format, min_docs, top, threads, db } } => {
+            let (mut list, notes) = match db {
+                Some(db) => (pipeline::suggest_stored(&db, min_docs)?, Vec::new()),
+                None => pipeline::suggest(&common, &inputs, threads_of(threads)?, min_docs)?,
+            };
             if top > 0 {
                 list.truncate(top);
             }

@@ -221,6 +221,79 @@ pub struct Suggestion {
     pub examples: Vec<(String, String)>,
 }
 
+/// How many names the gazetteer does not know a graph holds, how many stand in sentences
+/// with a relation cue (where claims about them were lost), and the first of those: what
+/// `graph.json` carries as `unknown_names`, `build` says in one line and the report shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Unknown {
+    /// Candidate names in all.
+    pub candidates: usize,
+    /// Of which standing at least once in a sentence with a relation cue.
+    pub near_cues: usize,
+    /// The first [`Unknown::TOP`] of those near cues, ranked as `suggest` ranks them.
+    pub top: Vec<UnknownName>,
+}
+
+/// One name of [`Unknown::top`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnknownName {
+    /// The name.
+    pub name: String,
+    /// Guessed type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Guessed state.
+    pub affiliation: Option<String>,
+    /// Documents naming it.
+    pub documents: usize,
+    /// Mentions in all.
+    pub mentions: usize,
+    /// Mentions in a sentence with a relation cue.
+    pub near_cues: usize,
+}
+
+impl Unknown {
+    /// How many names near cues [`Unknown::top`] lists.
+    pub const TOP: usize = 20;
+
+    /// The summary of ranked suggestions.
+    pub fn of(list: &[Suggestion]) -> Unknown {
+        let near: Vec<&Suggestion> = list.iter().filter(|s| s.near_cues > 0).collect();
+        Unknown {
+            candidates: list.len(),
+            near_cues: near.len(),
+            top: near
+                .iter()
+                .take(Unknown::TOP)
+                .map(|s| UnknownName {
+                    name: s.name.clone(),
+                    kind: s.kind.clone(),
+                    affiliation: s.affiliation.clone(),
+                    documents: s.documents,
+                    mentions: s.mentions,
+                    near_cues: s.near_cues,
+                })
+                .collect(),
+        }
+    }
+
+    /// One line for the user: how many names near cues the gazetteer lacks, the first few,
+    /// and `command`, which lists them; `None` when there are none.
+    pub fn line(&self, command: &str) -> Option<String> {
+        if self.near_cues == 0 {
+            return None;
+        }
+        let first: Vec<&str> = self.top.iter().take(5).map(|n| n.name.as_str()).collect();
+        let more = if self.near_cues > first.len() { ", …" } else { "" };
+        Some(format!(
+            "{} the gazetteer does not know {} in sentences with relation cues ({}{more}): claims about them are lost; `{command}` lists them",
+            crate::count(self.near_cues, "name", "names"),
+            if self.near_cues == 1 { "stands" } else { "stand" },
+            first.join(", ")
+        ))
+    }
+}
+
 /// A document as discovery reads it.
 pub struct Read<'a> {
     /// Its id.
@@ -249,20 +322,45 @@ pub struct Found {
     pub sentences: BTreeMap<usize, String>,
 }
 
-/// Collects candidates document by document, then ranks them.
-pub struct Discovery<'g> {
-    gaz: &'g Gazetteer,
-    lex: &'g Lexicon,
-    rules: &'g DiscoverRules,
+/// The candidates of many documents, absorbed one document at a time, ranked on request: what
+/// `suggest` prints, `build` counts and the graph carries.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
     documents: Vec<(String, Option<String>)>,
     occurrences: Vec<Occurrence>,
     sentences: BTreeMap<(usize, usize), String>,
 }
 
+/// Reads documents for names the gazetteer does not know ([`Discovery::find`]) and collects
+/// them ([`Candidates`]).
+pub struct Discovery<'g> {
+    gaz: &'g Gazetteer,
+    lex: &'g Lexicon,
+    rules: &'g DiscoverRules,
+    candidates: Candidates,
+}
+
+impl Candidates {
+    /// Adds what [`Discovery::find`] found in one document.
+    pub fn absorb(&mut self, found: Found) {
+        let d = self.documents.len();
+        self.documents.push((found.id, found.published));
+        for (start, s) in found.sentences {
+            self.sentences.insert((d, start), s);
+        }
+        self.occurrences.extend(found.occurrences.into_iter().map(|o| Occurrence { document: d, ..o }));
+    }
+
+    /// Documents absorbed.
+    pub fn documents(&self) -> usize {
+        self.documents.len()
+    }
+}
+
 impl<'g> Discovery<'g> {
     /// A discovery over the gazetteer's names, with its lexicon's cues and the rules.
     pub fn new(gaz: &'g Gazetteer, lex: &'g Lexicon, rules: &'g DiscoverRules) -> Discovery<'g> {
-        Discovery { gaz, lex, rules, documents: Vec::new(), occurrences: Vec::new(), sentences: BTreeMap::new() }
+        Discovery { gaz, lex, rules, candidates: Candidates::default() }
     }
 
     /// Reads one document's leftover names (see [`Discovery::find`], [`Discovery::absorb`]).
@@ -271,14 +369,14 @@ impl<'g> Discovery<'g> {
         self.absorb(found);
     }
 
-    /// Adds what [`Discovery::find`] found in one document, in document order.
+    /// Adds what [`Discovery::find`] found in one document.
     pub fn absorb(&mut self, found: Found) {
-        let d = self.documents.len();
-        self.documents.push((found.id, found.published));
-        for (start, s) in found.sentences {
-            self.sentences.insert((d, start), s);
-        }
-        self.occurrences.extend(found.occurrences.into_iter().map(|o| Occurrence { document: d, ..o }));
+        self.candidates.absorb(found);
+    }
+
+    /// The candidates named in at least `min_docs` documents (see [`Candidates::suggestions`]).
+    pub fn suggestions(&self, min_docs: usize) -> Vec<Suggestion> {
+        self.candidates.suggestions(min_docs)
     }
 
     /// One document's leftover names, without changing the discovery: documents can be read
@@ -471,7 +569,8 @@ impl<'g> Discovery<'g> {
         let state_right_after = |words: &[&str]| {
             let m = doc.mentions.get(first_after)?;
             let between = &doc.text[span.end..m.start];
-            let only = between.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).all(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)));
+            let only =
+                between.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).all(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)));
             only.then(|| state_of(m)).flatten()
         };
         let before = doc.mentions.partition_point(|m| m.start < lead);
@@ -487,13 +586,19 @@ impl<'g> Discovery<'g> {
         let base = state_right_after(&["in", "based", "from"]);
         (kind, state.map(Place::Next).or(base.map(Place::In)), role)
     }
+}
 
+impl Candidates {
     /// The candidates named in at least `min_docs` documents, ranked by documents, then
-    /// mentions, then name.
+    /// mentions, then name; examples and roles' dates by document id, so the order documents
+    /// came in does not show.
     pub fn suggestions(&self, min_docs: usize) -> Vec<Suggestion> {
         let mut by: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
         for o in &self.occurrences {
             by.entry(o.name.clone()).or_default().push(o);
+        }
+        for occ in by.values_mut() {
+            occ.sort_by(|a, b| self.documents[a.document].0.cmp(&self.documents[b.document].0).then(a.sentence.start.cmp(&b.sentence.start)));
         }
         let mut out: Vec<Suggestion> = by
             .into_iter()

@@ -50,6 +50,10 @@ struct PartRecord<C> {
     /// What the store keeps of the text (see [`crate::graph::Detail`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     text: Option<PartText>,
+    /// Names the gazetteer does not know (see [`crate::discover::Found`]); records written
+    /// before discovery have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    names: Option<crate::discover::Found>,
 }
 
 /// A document's text as the store keeps it: sentences (start, end, paragraph, whether
@@ -116,6 +120,7 @@ pub fn to_line(a: &Analysis, window: Window, gaz: &Gazetteer, lex: &Lexicon) -> 
             paragraphs: d.paragraphs.iter().map(|p| [p.start, p.end]).collect(),
             mentions: d.mentions.iter().map(|m| (m.start, m.end, id(m.entity), m.how.as_str().to_string())).collect(),
         }),
+        names: (!a.names.occurrences.is_empty()).then(|| a.names.clone()),
     };
     serde_json::to_string(&rec).expect("partial record serialises")
 }
@@ -198,5 +203,7 @@ pub fn parse_line(line: &str, place: &str, gaz: &Gazetteer, lex: &Lexicon) -> Re
             Some(Box::new(crate::graph::Detail { sentences, paragraphs: t.paragraphs.into_iter().map(|[a, b]| a..b).collect(), mentions }))
         }
     };
-    Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims, detail }, window))
+    let mut names = rec.names.unwrap_or_default();
+    (names.id, names.published) = (info.id.clone(), info.published.map(|d| d.to_string()));
+    Ok((Analysis { info, counts, windows: rec.windows, entity_windows, pairs, claims, detail, names }, window))
 }

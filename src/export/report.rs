@@ -76,6 +76,7 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
             generator: doc.generator.clone(),
             gazetteer: doc.gazetteer.clone(),
             settings: doc.settings.clone(),
+            unknown_names: doc.unknown_names.clone(),
             documents: Vec::new(),
             nodes: doc.nodes.clone(),
             edges: doc.edges.clone(),
@@ -226,6 +227,10 @@ pub fn render(doc: &GraphDoc, style: &Style, opts: &DotOptions) -> crate::error:
         esc(&style.conflictual_color)
     );
     let _ = writeln!(out, "<h1>newsgraph report</h1>\n<p id=\"summary\">{}.</p>", esc(&summary));
+    // Names the gazetteer lacks where claims were made: what the graph cannot show.
+    if let Some(line) = doc.unknown_names.line("newsgraph gazetteer suggest") {
+        let _ = writeln!(out, "<p class=\"note\" id=\"unknown-names\">{}.</p>", esc(&line));
+    }
     // Toolbar.
     out.push_str("<div class=\"toolbar\">");
     for (i, v) in views.iter().enumerate() {

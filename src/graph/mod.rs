@@ -107,6 +107,8 @@ pub struct Analysis {
     pub claims: Vec<(Claim, String, String)>,
     /// What the store keeps of the text (see [`Analysis::with_detail`]); `None` unless asked.
     pub detail: Option<Box<Detail>>,
+    /// Names the gazetteer does not know, where they stand (see [`crate::discover`]).
+    pub names: crate::discover::Found,
 }
 
 /// What the windows of a document hold: see [`count_windows`].
@@ -212,7 +214,7 @@ impl Analysis {
                 (c, sentence, cue)
             })
             .collect();
-        Analysis { info, counts, windows, entity_windows, pairs, claims, detail: None }
+        Analysis { info, counts, windows, entity_windows, pairs, claims, detail: None, names: crate::discover::Found::default() }
     }
 
     /// The same analysis, keeping what the store needs of the text (see [`Detail`]).
@@ -320,6 +322,8 @@ pub struct Graph {
     pub claims: Vec<ClaimRecord>,
     /// The text of the claims' sentences and cues.
     pub evidence: Evidence,
+    /// Names the gazetteer does not know.
+    pub unknown: crate::discover::Unknown,
 }
 
 impl Graph {
@@ -358,6 +362,7 @@ pub struct GraphBuilder {
     windows: u64,
     claims: Vec<ClaimRecord>,
     evidence: Evidence,
+    names: crate::discover::Candidates,
 }
 
 impl GraphBuilder {
@@ -405,6 +410,7 @@ impl GraphBuilder {
             });
         }
         self.documents.push(analysis.info);
+        self.names.absorb(analysis.names);
         Ok(())
     }
 
@@ -492,7 +498,8 @@ impl GraphBuilder {
         for (_, x, y, edge) in edges.into_iter().chain(affiliations).chain(relation_edges) {
             graph.add_edge(index[&x], index[&y], edge);
         }
-        Ok(Graph { graph, documents, window: self.window, windows: windows_total, claims: self.claims, evidence: self.evidence })
+        let unknown = crate::discover::Unknown::of(&self.names.suggestions(1));
+        Ok(Graph { graph, documents, window: self.window, windows: windows_total, claims: self.claims, evidence: self.evidence, unknown })
     }
 }
 

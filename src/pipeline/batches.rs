@@ -119,7 +119,14 @@ pub(super) fn analyse_document(doc: &Document, loaded: &Loaded, window: Window, 
     let (layout, mentions) = tag_document(doc, loaded);
     let mut claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
     claims.retain(|c| c.confidence >= loaded.min_confidence);
-    let a = Analysis::new(doc, &layout, &mentions, claims, window);
+    let mut a = Analysis::new(doc, &layout, &mentions, claims, window);
+    a.names = crate::discover::Discovery::new(&loaded.gazetteer, &loaded.lexicon, &loaded.discover).find(&crate::discover::Read {
+        id: &doc.id,
+        text: &doc.text,
+        layout: &layout,
+        mentions: &mentions,
+        published: doc.meta.published.map(|d| d.to_string()),
+    });
     if detail { a.with_detail(doc, &layout, &mentions) } else { a }
 }
 

@@ -132,7 +132,8 @@ pub fn merge(config: &MergeConfig) -> Result<BuildReport> {
             kept.iter().try_for_each(|(_, l)| w.write_all(l.as_bytes()).and_then(|_| w.write_all(b"\n"))).map_err(|e| Error::output(path, e))
         })?);
     }
-    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, store)?;
+    let suggest = suggest_command(&config.common, &[], store.is_some().then(|| config.out_dir.join(crate::store::FILE_NAME)).as_deref());
+    write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, store, &suggest)?;
     if let Some(s) = staged_parts {
         report.written.push(s.commit()?);
     }
@@ -174,7 +175,8 @@ fn build_loaded(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn(usize) 
     }
     report.notes.extend(warnings);
     let t = std::time::Instant::now();
-    pool(config.threads)?.install(|| write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, writer))?;
+    let suggest = suggest_command(&config.common, &config.inputs, writer.is_some().then(|| config.out_dir.join(crate::store::FILE_NAME)).as_deref());
+    pool(config.threads)?.install(|| write_graph(graph, &loaded, &config.output, &config.out_dir, &mut report, writer, &suggest))?;
     loaded.timings.record("write", t.elapsed());
     Ok(report)
 }
@@ -303,6 +305,7 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn(usize) + Sync
     let mut staged = Vec::new();
     if !others.formats.is_empty() {
         let doc = crate::store::graph_doc(&store)?;
+        report.notes.extend(doc.unknown_names.line(&suggest_command(&config.common, &[], Some(&path))).map(|l| format!("note: {l}")));
         let doc = resolve_focus(doc, &others.filters, Some(&loaded.gazetteer))?;
         staged = pool(config.threads)?.install(|| stage_outputs(&doc, &loaded.gazetteer.style, &others, &config.out_dir, &loaded.timings, &mut report))?;
     } else {
@@ -329,8 +332,28 @@ fn nothing_read(inputs: &[PathBuf], warnings: &[String]) -> Error {
     )
 }
 
+/// The command that lists the names the gazetteer does not know: `gazetteer suggest` over
+/// the store when there is one, else over the inputs, with the gazetteer named.
+pub(super) fn suggest_command(common: &Common, inputs: &[PathBuf], store: Option<&std::path::Path>) -> String {
+    let quoted = |p: &std::path::Path| {
+        let s = p.display().to_string();
+        if s.chars().all(|c| c.is_alphanumeric() || "/._-+:@".contains(c)) { s } else { format!("'{}'", s.replace('\'', r"'\''")) }
+    };
+    let mut words = vec!["newsgraph gazetteer suggest".to_string()];
+    if let Some(g) = &common.gazetteer {
+        words.push(format!("--gazetteer {}", quoted(g)));
+    }
+    match store {
+        Some(db) => words.push(format!("--db {}", quoted(db))),
+        None if inputs.is_empty() => words.push("CORPUS".to_string()),
+        None => words.extend(inputs.iter().map(|p| quoted(p))),
+    }
+    words.join(" ")
+}
+
 /// Notes crowded windows, then writes the graph's outputs (shared by `build` and `merge`),
 /// and the store when `store` is being written: all staged, then renamed into place.
+/// `suggest` is the command that lists the names the gazetteer does not know.
 pub(super) fn write_graph(
     graph: Graph,
     loaded: &Loaded,
@@ -338,6 +361,7 @@ pub(super) fn write_graph(
     out_dir: &std::path::Path,
     report: &mut BuildReport,
     store: Option<crate::store::Writer>,
+    suggest: &str,
 ) -> Result<()> {
     let crowded: Vec<String> = graph.documents.iter().filter(|d| d.crowded_windows > 0).map(|d| format!("{} ({})", d.id, d.crowded_windows)).collect();
     if !crowded.is_empty() {
@@ -350,6 +374,7 @@ pub(super) fn write_graph(
     let t = std::time::Instant::now();
     let doc = crate::export::GraphDoc::from_graph(graph, &loaded.gazetteer, &loaded.lexicon);
     loaded.timings.record("graph document", t.elapsed());
+    report.notes.extend(doc.unknown_names.line(suggest).map(|l| format!("note: {l}")));
     // The store keeps the whole graph, whatever the filters leave in the files.
     let mut stored = Vec::new();
     if let Some(w) = store {

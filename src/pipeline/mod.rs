@@ -10,7 +10,7 @@ use batches::each_document;
 pub use batches::{Sink, analyse, analyse_each};
 pub use build::{MergeConfig, build, export, map, merge, write_outputs};
 pub use query::{CompareRequest, GraphSource, compare, explain};
-pub use suggest::suggest;
+pub use suggest::{suggest, suggest_stored};
 pub use tag::tag;
 
 use std::path::PathBuf;

@@ -7,6 +7,12 @@ use crate::discover::{Discovery, Found, Read, Suggestion};
 use crate::error::Result;
 use crate::text::Document;
 
+/// `newsgraph gazetteer suggest --db`: the names the store at `db` kept, ranked.
+pub fn suggest_stored(db: &std::path::Path, min_docs: usize) -> Result<Vec<Suggestion>> {
+    let store = crate::store::Store::open(db)?;
+    Ok(crate::store::unknown_names(&store)?.suggestions(min_docs))
+}
+
 /// `newsgraph gazetteer suggest`: reads the inputs as `build` does (in parallel batches), tags
 /// them, and ranks the leftover proper names named in at least `min_docs` documents. Returns
 /// them with the reader's notes.

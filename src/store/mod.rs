@@ -16,7 +16,7 @@ mod read;
 mod update;
 mod write;
 
-pub use read::{Explained, explain_document, graph_doc, light_doc, nodes_named, pair_doc};
+pub use read::{Explained, explain_document, graph_doc, light_doc, nodes_named, pair_doc, unknown_names};
 pub use update::{Change, UpdatePlan};
 pub use write::Writer;
 
@@ -104,19 +104,27 @@ pub(crate) fn sql_input(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
         // A column this program reads that the store lacks: a store written by an earlier
         // version (before datelines gave `provider` and `place`). Said in one line, not with
         // the whole query.
-        let text = e.to_string();
-        match text.strip_prefix("no such column: ").map(|rest| rest.split_whitespace().next().unwrap_or(rest)) {
-            Some(column) => Error::input(
-                path.display(),
-                format!("this store has no column {column:?}: it was written by an earlier newsgraph; run `newsgraph build` again to write it anew"),
-            ),
+        match earlier_version(&e) {
+            Some(why) => Error::input(path.display(), why),
             None => Error::input(path.display(), e),
         }
     }
 }
 
+/// A column or table this program reads or writes that the store lacks: a store written by
+/// an earlier version, said in one line.
+fn earlier_version(e: &rusqlite::Error) -> Option<String> {
+    let text = e.to_string();
+    let (what, rest) = text.strip_prefix("no such column: ").map(|r| ("column", r)).or_else(|| text.strip_prefix("no such table: ").map(|r| ("table", r)))?;
+    let name = rest.split_whitespace().next().unwrap_or(rest);
+    Some(format!("this store has no {what} {name:?}: it was written by an earlier newsgraph; run `newsgraph build` again to write it anew"))
+}
+
 pub(crate) fn sql_output(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| Error::output(path, e)
+    move |e| match earlier_version(&e) {
+        Some(why) => Error::input(path.display(), why),
+        None => Error::output(path, e),
+    }
 }
 
 impl Store {

@@ -432,11 +432,13 @@ pub fn graph_doc(store: &Store) -> Result<GraphDoc> {
         rel_edges.sort_by(|(p, a), (q, b)| (&a.source, &a.target, p, a.negated).cmp(&(&b.source, &b.target, q, b.negated)));
         edges.extend(rel_edges.into_iter().map(|(_, e)| e));
     }
+    let unknown_names = crate::discover::Unknown::of(&unknown_names(store)?.suggestions(1));
     Ok(GraphDoc {
         schema: crate::export::SCHEMA.into(),
         generator,
         gazetteer,
         settings,
+        unknown_names,
         documents: documents.into_iter().map(|(_, d)| d).collect(),
         nodes,
         edges,
@@ -460,6 +462,61 @@ pub fn nodes_named(store: &Store, name: &str) -> Result<GraphDoc> {
     Ok(GraphDoc { nodes: nodes.into_iter().map(|(_, n)| n).collect(), ..empty(store)? })
 }
 
+/// The names the gazetteer does not know, as the store keeps them (table `unknown_names`),
+/// document by document in id order: what `gazetteer suggest --db` ranks.
+pub fn unknown_names(store: &Store) -> Result<crate::discover::Candidates> {
+    use crate::discover::{Found, Guess, Occurrence, Place};
+    let inp = sql_input(&store.path);
+    let mut st = store
+        .conn
+        .prepare(
+            "SELECT d.id, d.published, s.start, s.\"end\", s.text, u.name, u.type, u.type_weight, u.type_from, u.role, u.state, u.state_how, u.near_cue, u.lowercase_too
+             FROM unknown_names u JOIN documents d ON d.doc = u.doc JOIN sentences s ON s.sentence = u.sentence
+             ORDER BY d.id, u.doc, s.start, u.rowid",
+        )
+        .map_err(&inp)?;
+    let mut rows = st.query([]).map_err(&inp)?;
+    let mut out = crate::discover::Candidates::default();
+    let mut found: Option<Found> = None;
+    while let Some(r) = rows.next().map_err(&inp)? {
+        let id: String = r.get(0).map_err(&inp)?;
+        if found.as_ref().is_some_and(|f| f.id != id) {
+            out.absorb(found.take().expect("checked"));
+        }
+        let f = found.get_or_insert_with(|| Found { id: id.clone(), published: r.get(1).ok().flatten(), ..Found::default() });
+        let (start, end): (i64, i64) = (r.get(2).map_err(&inp)?, r.get(3).map_err(&inp)?);
+        let text: String = r.get(4).map_err(&inp)?;
+        f.sentences.entry(start as usize).or_insert_with(|| text.split_whitespace().collect::<Vec<_>>().join(" "));
+        let kind = match r.get::<_, Option<String>>(6).map_err(&inp)? {
+            Some(kind) => Some(Guess {
+                kind,
+                weight: r.get::<_, Option<u8>>(7).map_err(&inp)?.unwrap_or(1),
+                why: r.get::<_, Option<String>>(8).map_err(&inp)?.unwrap_or_default(),
+            }),
+            None => None,
+        };
+        let state = match (r.get::<_, Option<String>>(10).map_err(&inp)?, r.get::<_, Option<String>>(11).map_err(&inp)?.as_deref()) {
+            (Some(s), Some("in")) => Some(Place::In(s)),
+            (Some(s), _) => Some(Place::Next(s)),
+            _ => None,
+        };
+        f.occurrences.push(Occurrence {
+            document: 0,
+            sentence: start as usize..end as usize,
+            name: r.get(5).map_err(&inp)?,
+            kind,
+            role: r.get(9).map_err(&inp)?,
+            state,
+            near_cue: r.get(12).map_err(&inp)?,
+            lowercase_too: r.get(13).map_err(&inp)?,
+        });
+    }
+    if let Some(f) = found {
+        out.absorb(f);
+    }
+    Ok(out)
+}
+
 fn empty(store: &Store) -> Result<GraphDoc> {
     let meta = store.meta()?;
     Ok(GraphDoc {
@@ -467,6 +524,7 @@ fn empty(store: &Store) -> Result<GraphDoc> {
         generator: Generator { name: "newsgraph".into(), version: env!("CARGO_PKG_VERSION").into() },
         gazetteer: GazetteerInfo { entities: meta.gazetteer_entities, aliases: meta.gazetteer_aliases, digest: meta.gazetteer_digest },
         settings: Settings { window: meta.window, windows: 0, filters: Vec::new() },
+        unknown_names: Default::default(),
         documents: Vec::new(),
         nodes: Vec::new(),
         edges: Vec::new(),

@@ -232,3 +232,29 @@ JOIN mentions b ON b.doc = d.doc AND b.start >= s.start AND b.start < s."end"
 JOIN entities ea ON ea.entity = a.entity
 JOIN entities eb ON eb.entity = b.entity AND ea.id < eb.id
 GROUP BY a.entity, b.entity, d.doc;
+
+-- Names the gazetteer does not know (`newsgraph gazetteer suggest`): one row per place a
+-- candidate name stands, with what its context suggests (type, role, a state named next to it
+-- (`state_how` 'next') or where it is ('in')), whether its sentence has a relation cue, and
+-- whether a single word is also written in lower case in its document (a common word).
+-- `newsgraph gazetteer suggest --db` ranks them; unknown_name_counts counts them.
+CREATE TABLE unknown_names (
+    doc INTEGER NOT NULL REFERENCES documents (doc),
+    sentence INTEGER NOT NULL REFERENCES sentences (sentence),
+    name TEXT NOT NULL,
+    type TEXT,
+    type_weight INTEGER,
+    type_from TEXT,
+    role TEXT,
+    state TEXT,
+    state_how TEXT,
+    near_cue INTEGER NOT NULL,
+    lowercase_too INTEGER NOT NULL
+);
+CREATE INDEX unknown_names_doc ON unknown_names (doc);
+
+CREATE VIEW unknown_name_counts AS
+SELECT name, count(DISTINCT doc) AS documents, count(*) AS mentions, sum(near_cue) AS near_cues
+FROM unknown_names
+GROUP BY name
+ORDER BY documents DESC, mentions DESC, name;

@@ -151,6 +151,38 @@ impl Store {
         for m in &detail.mentions {
             mention.execute(params![doc, m.start as i64, m.entity, code_of(&HOWS, &m.how), (m.end - m.start) as i64]).map_err(&out)?;
         }
+        let mut name = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO unknown_names (doc, sentence, name, type, type_weight, type_from, role, state, state_how, near_cue, lowercase_too)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )
+            .map_err(&out)?;
+        for o in &a.names.occurrences {
+            let Some(&sentence) = rows.get(&o.sentence.start) else {
+                continue;
+            };
+            let (state, how) = match &o.state {
+                Some(crate::discover::Place::Next(s)) => (Some(s.as_str()), Some("next")),
+                Some(crate::discover::Place::In(s)) => (Some(s.as_str()), Some("in")),
+                None => (None, None),
+            };
+            let kind = o.kind.as_ref();
+            name.execute(params![
+                doc,
+                sentence,
+                o.name,
+                kind.map(|k| k.kind.as_str()),
+                kind.map(|k| k.weight),
+                kind.map(|k| k.why.as_str()),
+                o.role,
+                state,
+                how,
+                o.near_cue,
+                o.lowercase_too
+            ])
+            .map_err(&out)?;
+        }
         Ok((doc, rows))
     }
 
@@ -466,6 +498,7 @@ impl Store {
             .map_err(&out)?;
         self.conn.execute("DELETE FROM sentences WHERE sentence BETWEEN ?1 AND ?2", [first_sentence, last_sentence]).map_err(&out)?;
         self.conn.execute("DELETE FROM mentions WHERE doc = ?1", [doc]).map_err(&out)?;
+        self.conn.execute("DELETE FROM unknown_names WHERE doc = ?1", [doc]).map_err(&out)?;
         self.conn.execute("DELETE FROM documents WHERE doc = ?1", [doc]).map_err(&out)?;
         Ok(())
     }

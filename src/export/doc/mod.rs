@@ -200,6 +200,10 @@ pub struct GraphDoc {
     /// Build settings.
     #[serde(default)]
     pub settings: Settings,
+    /// Names the gazetteer does not know that the documents hold (`newsgraph gazetteer
+    /// suggest` lists them all).
+    #[serde(default)]
+    pub unknown_names: crate::discover::Unknown,
     /// Documents read.
     pub documents: Vec<DocumentRec>,
     /// Entities mentioned.
@@ -581,8 +585,10 @@ impl GraphDoc {
             .collect();
         let documents = graph.documents.iter().map(DocumentRec::from_info).collect();
         let settings = Settings { window: graph.window.as_str().into(), windows: graph.windows, filters: Vec::new() };
+        let unknown_names = std::mem::take(&mut graph.unknown);
         let claims = Claims::from_graph(graph, doc_ids, gaz, lex);
         GraphDoc {
+            unknown_names,
             schema: SCHEMA.into(),
             generator: Generator { name: "newsgraph".into(), version: env!("CARGO_PKG_VERSION").into() },
             gazetteer: GazetteerInfo { entities: gaz.entities.len(), aliases: gaz.alias_count(), digest: gaz.digest.clone() },
@@ -632,9 +638,11 @@ impl GraphDoc {
             generator: &'a Generator,
             gazetteer: &'a GazetteerInfo,
             settings: &'a Settings,
+            unknown_names: &'a crate::discover::Unknown,
         }
         let fail = |e: &dyn std::fmt::Display| Error::output(std::path::Path::new("graph.json"), e);
-        let head = Head { schema: &self.schema, generator: &self.generator, gazetteer: &self.gazetteer, settings: &self.settings };
+        let head =
+            Head { schema: &self.schema, generator: &self.generator, gazetteer: &self.gazetteer, settings: &self.settings, unknown_names: &self.unknown_names };
         let mut rendered = Vec::new();
         head.serialize(&mut serde_json::Serializer::with_formatter(&mut rendered, Lines { depth: 0, has_value: false })).map_err(|e| fail(&e))?;
         // Open the object again where the head closed it.
