@@ -114,3 +114,60 @@ fn pasting_the_suggested_toml_recovers_the_claims() {
     println!("claims about the hidden names: {before} without them, {after} with the pasted suggestions");
     assert!(after >= 15, "{after} claims recovered");
 }
+
+/// `build` says in one line how many unknown names stand near relation cues and which command
+/// lists them; graph.json, the report and the store carry them; `suggest --db` ranks the
+/// stored names as `suggest` ranks the corpus's; an update adds a new document's names; map
+/// and merge carry them as build does.
+#[test]
+fn build_counts_the_unknown_names_and_the_store_keeps_them() {
+    let (gold, _, dir, gaz, corpus) = setup();
+    let g = gaz.to_str().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&["--gazetteer", g, "build", corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json,store,report"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph: Value = serde_json::from_str(&std::fs::read_to_string(out.join("graph.json")).unwrap()).unwrap();
+    let unknown = &graph["unknown_names"];
+    let near = unknown["near_cues"].as_u64().unwrap();
+    assert!(near >= gold.len() as u64 && unknown["candidates"].as_u64().unwrap() >= near, "{unknown}");
+    let top: Vec<&str> = unknown["top"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
+    for g in &gold {
+        assert!(top.contains(&g["name"].as_str().unwrap()), "{} not among {top:?}", g["name"]);
+    }
+    // One line, with the count and the command over the store.
+    let err = stderr(&o);
+    let line = err.lines().find(|l| l.contains("the gazetteer does not know")).unwrap_or_else(|| panic!("no line: {err}"));
+    assert!(line.starts_with(&format!("note: {near} names")) && line.contains("`newsgraph gazetteer suggest --gazetteer ") && line.contains("--db "), "{line}");
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains(&format!("id=\"unknown-names\">{near} names the gazetteer does not know")), "no line in the report");
+    // The store ranks them as the corpus does.
+    let db = out.join("newsgraph.db");
+    let from_store = run(&["gazetteer", "suggest", "--db", db.to_str().unwrap(), "--format", "json"], "");
+    let from_corpus = run(&["--gazetteer", g, "gazetteer", "suggest", corpus.to_str().unwrap(), "--format", "json"], "");
+    assert!(from_store.status.success(), "{}", stderr(&from_store));
+    assert_eq!(stdout(&from_store), stdout(&from_corpus));
+    // An update with one new document adds its name to the store and to graph.json.
+    let new = dir.path().join("new.jsonl");
+    std::fs::write(
+        &new,
+        r#"{"id": "new-1", "published": "2025-03-01", "text": "Tensions rose on Monday.\n\nRussia condemned Foreign Minister Oberon Talvik of Estonia on Tuesday, and Iran backed the move.\n\nTalvik said he would not resign."}"#,
+    )
+    .unwrap();
+    let o = run(&["--gazetteer", g, "build", "--update", new.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json,store"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("note: {} names the gazetteer does not know", near + 1)), "{}", stderr(&o));
+    let o = run(&["gazetteer", "suggest", "--db", db.to_str().unwrap(), "--format", "json"], "");
+    let list: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let talvik = list.iter().find(|s| s["name"] == "Oberon Talvik").unwrap_or_else(|| panic!("{list:#?}"));
+    assert_eq!((talvik["mentions"].as_u64(), talvik["type"].as_str(), talvik["affiliation"].as_str()), (Some(2), Some("person"), Some("estonia")));
+    // map and merge: the same unknown names as build.
+    let parts = dir.path().join("parts.jsonl");
+    let o = run(&["--gazetteer", g, "map", corpus.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(&parts, stdout(&o)).unwrap();
+    let merged = dir.path().join("merged");
+    let o = run(&["--gazetteer", g, "merge", parts.to_str().unwrap(), "-o", merged.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(merged.join("graph.json")).unwrap()).unwrap();
+    assert_eq!(m["unknown_names"], *unknown);
+}

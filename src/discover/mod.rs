@@ -401,6 +401,8 @@ impl<'g> Discovery<'g> {
         };
         let r = self.rules;
         let mut found: Vec<Occurrence> = Vec::new();
+        // Per occurrence: a single word at a sentence start, kept only as a known surname.
+        let mut initial: Vec<bool> = Vec::new();
         for (pi, para) in doc.layout.paragraphs.iter().enumerate() {
             // A headline (the first paragraph, or any short line mostly in capitals) is in
             // title case: its capitals say nothing.
@@ -466,11 +468,13 @@ impl<'g> Discovery<'g> {
                     if name.chars().count() < 2 || name.chars().all(|c| !c.is_alphabetic()) {
                         continue;
                     }
-                    // A single capitalised word at a sentence start is a sentence start; a title
-                    // or a head word alone ("the President said") is not a name.
-                    if (run.len() == 1 && sentence_initial) || DiscoverRules::has(&r.person_titles, &name) || DiscoverRules::has(&r.organisation_heads, &name) {
+                    // A title or a head word alone ("the President said") is not a name. A single
+                    // capitalised word at a sentence start is a sentence start, unless it is the
+                    // surname of a full name of the document (settled below).
+                    if DiscoverRules::has(&r.person_titles, &name) || DiscoverRules::has(&r.organisation_heads, &name) {
                         continue;
                     }
+                    let only_if_surname = run.len() == 1 && sentence_initial;
                     // A named thing (a prize, a treaty's article, a corridor) is not an actor.
                     if DiscoverRules::has(&r.thing_words, bare(run[0].text)) || DiscoverRules::has(&r.thing_words, bare(run[run.len() - 1].text)) {
                         continue;
@@ -483,20 +487,26 @@ impl<'g> Discovery<'g> {
                         lower != name && has_word(doc.text, &lower)
                     };
                     found.push(Occurrence { document: d, sentence: s.clone(), name, kind, role, state, near_cue, lowercase_too });
+                    initial.push(only_if_surname);
                     sentences.entry(s.start).or_insert_with(|| doc.text[s.clone()].split_whitespace().collect::<Vec<_>>().join(" "));
                 }
             }
         }
         // A surname (or first name) alone after its full name in the same document is that name.
         let full: Vec<String> = found.iter().filter(|o| o.name.contains(' ')).map(|o| o.name.clone()).collect();
-        for o in &mut found {
+        let mut keep = vec![true; found.len()];
+        for (o, (initial, keep)) in found.iter_mut().zip(initial.iter().zip(keep.iter_mut())) {
             if o.name.contains(' ') {
                 continue;
             }
-            if let Some(f) = full.iter().find(|f| f.split(' ').next_back() == Some(o.name.as_str()) || f.split(' ').next() == Some(o.name.as_str())) {
-                o.name = f.clone();
+            match full.iter().find(|f| f.split(' ').next_back() == Some(o.name.as_str()) || f.split(' ').next() == Some(o.name.as_str())) {
+                Some(f) => o.name = f.clone(),
+                None => *keep = !initial,
             }
         }
+        let mut keep = keep.into_iter();
+        found.retain(|_| keep.next().unwrap_or(true));
+        sentences.retain(|start, _| found.iter().any(|o| o.sentence.start == *start));
         Found { id: doc.id.to_string(), published: doc.published.clone(), occurrences: found, sentences }
     }
 
