@@ -299,6 +299,18 @@ enum Command {
 enum GazetteerCommand {
     /// Validate the gazetteer: duplicate ids, ambiguous aliases, dangling references, bad dates.
     Check,
+    /// Write a list you have (CSV with a header row of name, type, aliases, affiliation, role,
+    /// from, to; or a JSON list of objects with those fields) as a gazetteer TOML file. Rows
+    /// of one name, type and affiliation are one entity; other ambiguities are reported, never
+    /// merged.
+    Import {
+        /// The CSV or JSON file.
+        file: PathBuf,
+        /// Where to write the TOML file (put it in the gazetteer folder); default: standard
+        /// output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Propose the proper names of the inputs that the gazetteer does not know, ranked by
     /// documents, with a guessed type, state and role and example sentences.
     Suggest {
@@ -617,6 +629,29 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             }
             use std::io::Write;
             std::io::stdout().lock().write_all(crate::discover::render(&list, format).as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;
+            Ok(0)
+        }
+        Command::Gazetteer { command: GazetteerCommand::Import { file, out } } => {
+            let imported = pipeline::import_gazetteer(&common, &file, out.as_deref())?;
+            for r in &imported.reports {
+                eprintln!("note: {r}");
+            }
+            match &out {
+                Some(path) => {
+                    crate::export::stage(path, |w| w.write_all(imported.toml.as_bytes()).map_err(|e| Error::output(path, e)))?.commit()?;
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().lock().write_all(imported.toml.as_bytes()).map_err(|e| Error::output(std::path::Path::new("-"), e))?;
+                }
+            }
+            eprintln!(
+                "newsgraph: imported {} as {}{}; {}",
+                crate::count(imported.rows, "row", "rows"),
+                crate::count(imported.entities, "entity", "entities"),
+                out.as_ref().map(|p| format!(" into {}", p.display())).unwrap_or_default(),
+                crate::count(imported.reports.len(), "note", "notes")
+            );
             Ok(0)
         }
         Command::Gazetteer { command: GazetteerCommand::Check } => {

@@ -171,3 +171,113 @@ fn build_counts_the_unknown_names_and_the_store_keeps_them() {
     let m: Value = serde_json::from_str(&std::fs::read_to_string(merged.join("graph.json")).unwrap()).unwrap();
     assert_eq!(m["unknown_names"], *unknown);
 }
+
+/// `gazetteer import`: a CSV and a JSON list of the hidden names become a gazetteer file that
+/// `gazetteer check` accepts and that recovers their claims; rows of one entity give it each
+/// role; a name already known, one name of two states, an alias another entity has and an
+/// unknown affiliation are reported and never merged.
+#[test]
+fn import_writes_a_gazetteer_file_that_checks_and_reports_ambiguities() {
+    let (gold, hidden, dir, gaz, corpus) = setup();
+    let g = gaz.to_str().unwrap();
+    // The hidden names as a user's list: one row per role, aliases in one cell.
+    let mut csv = String::from("name,type,aliases,affiliation,role,from,to\n");
+    for e in &gold {
+        let name = e["name"].as_str().unwrap();
+        let last = name.split(' ').filter(|w| !w.ends_with('.')).next_back().unwrap();
+        let aliases = if e["type"] == "person" { last.to_string() } else { String::new() };
+        csv.push_str(&format!("\"{name}\",{},{aliases},{},,,\n", e["type"].as_str().unwrap(), e["affiliation"].as_str().unwrap_or("")));
+    }
+    csv.push_str("Oberon Talvik,person,Talvik,Estonia,Foreign Minister,2023-01-01,2024-06-30\n");
+    csv.push_str("Oberon Talvik,person,,Estonia,Prime Minister,2024-07-01,\n");
+    csv.push_str("Vladimir Putin,person,Putin,Russia,President,,\n");
+    csv.push_str("Ahmed Khan,person,,Pakistan,,,\nAhmed Khan,person,,Afghanistan,,,\n");
+    csv.push_str("Mira Sol,person,Talvik,Atlantis,,,\n");
+    let file = dir.path().join("people.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let out = gaz.join("imported.toml");
+    let o = run(&["--gazetteer", g, "gazetteer", "import", file.to_str().unwrap(), "-o", out.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let toml = std::fs::read_to_string(&out).unwrap();
+    for (what, needle) in [
+        ("known", "\"Vladimir Putin\" is already vladimir-putin"),
+        ("twins", "\"Ahmed Khan\" is 2 entities"),
+        ("shared alias", "alias \"Talvik\" of mira-sol is also oberon-talvik's: left out"),
+        ("unknown state", "affiliation \"Atlantis\" names no entity"),
+    ] {
+        assert!(err.contains(needle), "{what}: {err}");
+    }
+    assert!(err.contains(&format!("imported {} rows as {} entities", gold.len() + 6, gold.len() + 2)), "{err}");
+    // One entity for Talvik's two rows, with both roles; the twins are comments.
+    assert_eq!(toml.matches("id = \"oberon-talvik\"").count(), 1, "{toml}");
+    assert!(
+        toml.contains("{ title = \"Foreign Minister\", from = \"2023-01-01\", to = \"2024-06-30\" }") && toml.contains("{ title = \"Prime Minister\""),
+        "{toml}"
+    );
+    assert!(toml.contains("# id = \"ahmed-khan-pakistan\"") && !toml.contains("\nid = \"ahmed-khan"), "{toml}");
+    assert!(!toml.contains("id = \"vladimir-putin\""), "{toml}");
+    // `gazetteer check` accepts the folder with it.
+    let o = run(&["--gazetteer", g, "gazetteer", "check"], "");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    // Building with it recovers the hidden names' claims.
+    let built = dir.path().join("built");
+    let o = run(&["--gazetteer", g, "build", corpus.to_str().unwrap(), "-o", built.to_str().unwrap(), "--format", "json"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let graph: Value = serde_json::from_str(&std::fs::read_to_string(built.join("graph.json")).unwrap()).unwrap();
+    let recovered =
+        graph["claims"].as_array().unwrap().iter().filter(|c| hidden.iter().any(|h| c["subject"] == h.as_str() || c["object"] == h.as_str())).count();
+    println!("gazetteer import of the hidden names: {recovered} claims about them recovered");
+    assert!(recovered >= 15, "{recovered}");
+    // A JSON list gives the same file (aliases as a list or one string).
+    std::fs::remove_file(&out).unwrap();
+    let json: Vec<Value> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<String> =
+                csv::ReaderBuilder::new().has_headers(false).from_reader(l.as_bytes()).records().next().unwrap().unwrap().iter().map(str::to_string).collect();
+            let mut item =
+                serde_json::json!({"name": cells[0], "type": cells[1], "aliases": if cells[2].is_empty() { vec![] } else { vec![cells[2].clone()] }});
+            for (k, v) in ["affiliation", "role", "from", "to"].iter().zip(&cells[3..]) {
+                if !v.is_empty() {
+                    item[*k] = Value::String(v.clone());
+                }
+            }
+            item
+        })
+        .collect();
+    let jfile = dir.path().join("people.json");
+    std::fs::write(&jfile, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    let o = run(&["--gazetteer", g, "gazetteer", "import", jfile.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let from_json = stdout(&o);
+    let body = |t: &str| t.lines().filter(|l| !l.contains("people.")).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&from_json), body(&toml));
+}
+
+/// Bad import files: exit 2, naming the file and line, and nothing written.
+#[test]
+fn import_refuses_bad_rows_naming_file_and_line() {
+    let dir = tempdir();
+    let cases: &[(&str, &str, &str)] = &[
+        ("unknown column", "name,typ\nA,person\n", "people.csv:1: unknown column \"typ\" (did you mean \"type\"?)"),
+        ("no name column", "type\nperson\n", "people.csv:1: no \"name\" column"),
+        ("bad type", "name,type\nA,persn\n", "people.csv:2: type \"persn\" is not one of"),
+        ("bad date", "name,role,from\nA,President,2024-13-01\n", "people.csv:2: from \"2024-13-01\" is not a date"),
+        ("dates without role", "name,from\nA,2024-01-01\n", "people.csv:2: dates without a role"),
+        ("empty name", "name,type\n,person\n", "people.csv:2: no name"),
+        ("ragged row", "name,type\nA,person,extra\n", "people.csv:2"),
+        ("no rows", "name,type\n", "no rows to import"),
+        ("bad json", "[{\"name\": \"A\", \"kind\": \"x\"}]", "people.csv:1"),
+    ];
+    for (what, src, want) in cases {
+        let file = dir.path().join("people.csv");
+        std::fs::write(&file, src).unwrap();
+        let out = dir.path().join("out.toml");
+        let o = run(&["gazetteer", "import", file.to_str().unwrap(), "-o", out.to_str().unwrap()], "");
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{what}: {}", stderr(&o));
+        assert!(!out.exists(), "{what}: written");
+    }
+}

@@ -34,6 +34,7 @@ use crate::norm::normalize_alias;
 use crate::text::TextRules;
 
 mod compiled;
+pub mod import;
 mod load;
 
 pub use compiled::COMPILED_SCHEMA;
@@ -304,6 +305,29 @@ impl Gazetteer {
         }
         let digest = format!("sha256:{}", crate::hex(&hasher.finalize()));
         Ok((Self::assemble(loader, digest, files)?, lexicon))
+    }
+
+    /// The gazetteer at `path` (the shipped one when `None`) with one more file, held in
+    /// memory: what `gazetteer check` would say of that file placed beside the others.
+    pub fn load_with_extra(path: Option<&Path>, name: &str, src: &str) -> Result<Gazetteer> {
+        let mut hasher = Sha256::new();
+        let mut loader = Loader { entities: Vec::new(), problems: Vec::new(), text: None, style: None, derive: Vec::new() };
+        match path {
+            Some(p) if Gazetteer::is_compiled(p) => return Err(Error::usage("import needs the gazetteer's folder or TOML files, not a compiled file")),
+            Some(p) => {
+                for f in gazetteer_files(p)? {
+                    let s = read_source(&f, &mut hasher)?;
+                    loader.file(&f.display().to_string(), &s)?;
+                }
+            }
+            None => {
+                for (n, s) in BUILTIN {
+                    loader.file(n, s)?;
+                }
+            }
+        }
+        loader.file(name, src)?;
+        Self::assemble(loader, String::new(), Vec::new())
     }
 
     /// The digest [`Gazetteer::load`] would record for `path`, and the bytes it covers,

@@ -274,6 +274,16 @@ impl Common {
     }
 }
 
+/// `newsgraph gazetteer import`: the rows of `file` as a gazetteer TOML file to join the
+/// gazetteer named in `common` (see [`crate::gazetteer::import`]); `out` names it in the
+/// check.
+pub fn import_gazetteer(common: &Common, file: &std::path::Path, out: Option<&std::path::Path>) -> Result<crate::gazetteer::import::Imported> {
+    let rows = crate::gazetteer::import::read_rows(file)?;
+    let (base, _) = common.load_gazetteer()?;
+    let name = out.map_or_else(|| "imported.toml".to_string(), |p| p.display().to_string());
+    crate::gazetteer::import::import(&rows, &base, common.gazetteer.as_deref(), &name, &file.display().to_string())
+}
+
 /// Loads and compiles the gazetteer; fails on data errors, noting ambiguities.
 pub fn load(common: &Common) -> Result<Loaded> {
     let t = std::time::Instant::now();
