@@ -194,6 +194,9 @@ fn check_row(r: &Row) -> Result<()> {
     Ok(())
 }
 
+/// What makes rows one entity: the name's slug, the type, the affiliation's id.
+type Key = (String, String, Option<String>);
+
 /// One entity to write: the rows that make it.
 struct Draft<'r> {
     id: String,
@@ -224,8 +227,8 @@ pub fn import(rows: &[Row], base: &Gazetteer, base_path: Option<&Path>, file_nam
     }
     let find = |q: &str| base.get(q).or_else(|| names.get(&crate::norm::normalize_alias(q, true)).map(|&i| &base.entities[i]));
     // Rows of one entity: the same name (ignoring case and accents), type and affiliation.
-    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&Row>> = BTreeMap::new();
-    let mut order: Vec<(String, String, Option<String>)> = Vec::new();
+    let mut groups: BTreeMap<Key, Vec<&Row>> = BTreeMap::new();
+    let mut order: Vec<Key> = Vec::new();
     for r in rows {
         let kind = if r.kind.is_empty() { "person".to_string() } else { r.kind.to_lowercase() };
         let affiliation = match r.affiliation.as_deref() {
@@ -245,7 +248,7 @@ pub fn import(rows: &[Row], base: &Gazetteer, base_path: Option<&Path>, file_nam
         groups.entry(key).or_default().push(r);
     }
     // One name as two entities: reported, written apart.
-    let mut by_name: BTreeMap<&str, Vec<&(String, String, Option<String>)>> = BTreeMap::new();
+    let mut by_name: BTreeMap<&str, Vec<&Key>> = BTreeMap::new();
     for k in &order {
         by_name.entry(k.0.as_str()).or_default().push(k);
     }
