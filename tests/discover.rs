@@ -184,7 +184,7 @@ fn import_writes_a_gazetteer_file_that_checks_and_reports_ambiguities() {
     let mut csv = String::from("name,type,aliases,affiliation,role,from,to\n");
     for e in &gold {
         let name = e["name"].as_str().unwrap();
-        let last = name.split(' ').filter(|w| !w.ends_with('.')).next_back().unwrap();
+        let last = name.split(' ').rfind(|w| !w.ends_with('.')).unwrap();
         let aliases = if e["type"] == "person" { last.to_string() } else { String::new() };
         csv.push_str(&format!("\"{name}\",{},{aliases},{},,,\n", e["type"].as_str().unwrap(), e["affiliation"].as_str().unwrap_or("")));
     }
