@@ -663,6 +663,15 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             for p in g.problems() {
                 println!("{p}");
             }
+            // Not problems: what a surname alone can and cannot resolve.
+            let shared = g.shared_surnames();
+            for (surname, people) in &shared {
+                let who: Vec<String> = people.iter().map(|e| format!("{} ({})", e.id, e.origin)).collect();
+                println!(
+                    "note: surname {surname:?} is shared by {}: alone, it names one of them only in a document that names just that one in full",
+                    who.join(", ")
+                );
+            }
             // The relation lexicon lives in the same folder; its errors are fatal there too.
             let (lexicon, lexicon_ok) = match crate::relations::Lexicon::from_sources(&sources) {
                 Ok(l) => (format!("{} relations, {} cues", l.relations.len(), l.cue_count()), true),
@@ -673,12 +682,13 @@ fn run_command(command: Command, common: Common) -> Result<i32, Error> {
             };
             let states = g.entities.iter().filter(|e| e.kind == "state").count();
             eprintln!(
-                "{}: {} entities ({} states), {} aliases, {lexicon}, {} problems",
+                "{}: {} entities ({} states), {} aliases, {lexicon}, {} problems, {} surnames shared",
                 common.gazetteer_name(),
                 g.entities.len(),
                 states,
                 g.alias_count(),
-                g.problems().len() + usize::from(!lexicon_ok)
+                g.problems().len() + usize::from(!lexicon_ok),
+                shared.len()
             );
             Ok(if g.problems().is_empty() && lexicon_ok { 0 } else { 2 })
         }

@@ -302,12 +302,12 @@ impl Tagger {
             .entities
             .iter()
             .enumerate()
-            .filter(|(_, e)| e.kind == "person")
             .filter_map(|(i, e)| {
-                let last = e.name.split_whitespace().last()?.trim_end_matches('.');
-                let ok = e.name.split_whitespace().count() >= 2
-                    && last.chars().next().is_some_and(char::is_uppercase)
-                    && last.chars().count() >= 3
+                // The family name (see `Entity::short_name`): capitalised, of three letters or
+                // more unless the gazetteer gives it, and no entity's one-word alias.
+                let last = e.short_name()?;
+                let ok = last.chars().next().is_some_and(char::is_uppercase)
+                    && (last.chars().count() >= 3 || e.surname.is_some())
                     && !single_words.contains(&last.to_lowercase());
                 ok.then(|| (i as u32, last.to_string()))
             })

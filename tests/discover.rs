@@ -137,9 +137,9 @@ fn build_counts_the_unknown_names_and_the_store_keeps_them() {
     // One line, with the count and the command over the store.
     let err = stderr(&o);
     let line = err.lines().find(|l| l.contains("the gazetteer does not know")).unwrap_or_else(|| panic!("no line: {err}"));
-    assert!(line.starts_with(&format!("note: {near} names")) && line.contains("`newsgraph gazetteer suggest --gazetteer ") && line.contains("--db "), "{line}");
+    assert!(line.starts_with(&format!("note: {near} actors")) && line.contains("`newsgraph gazetteer suggest --gazetteer ") && line.contains("--db "), "{line}");
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(report.contains(&format!("id=\"unknown-names\">{near} names the gazetteer does not know")), "no line in the report");
+    assert!(report.contains(&format!("id=\"unknown-names\">{near} actors the gazetteer does not know")), "no line in the report");
     // The store ranks them as the corpus does.
     let db = out.join("newsgraph.db");
     let from_store = run(&["gazetteer", "suggest", "--db", db.to_str().unwrap(), "--format", "json"], "");
@@ -155,7 +155,7 @@ fn build_counts_the_unknown_names_and_the_store_keeps_them() {
     .unwrap();
     let o = run(&["--gazetteer", g, "build", "--update", new.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json,store"], "");
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains(&format!("note: {} names the gazetteer does not know", near + 1)), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("note: {} actors the gazetteer does not know", near + 1)), "{}", stderr(&o));
     let o = run(&["gazetteer", "suggest", "--db", db.to_str().unwrap(), "--format", "json"], "");
     let list: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     let talvik = list.iter().find(|s| s["name"] == "Oberon Talvik").unwrap_or_else(|| panic!("{list:#?}"));

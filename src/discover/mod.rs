@@ -56,6 +56,12 @@ pub struct DiscoverRules {
     /// "Article Five", "Zangezur Corridor").
     #[serde(default)]
     pub thing_words: Vec<String>,
+    /// Nouns before "of" that make the name after a place ("the port of Odesa").
+    #[serde(default)]
+    pub place_nouns: Vec<String>,
+    /// Words ending a place's name ("Paracel Islands", "Galwan Valley").
+    #[serde(default)]
+    pub place_heads: Vec<String>,
 }
 
 impl DiscoverRules {
@@ -77,6 +83,8 @@ impl DiscoverRules {
                 out.armed_group_words.extend(d.armed_group_words);
                 out.place_words.extend(d.place_words);
                 out.thing_words.extend(d.thing_words);
+                out.place_nouns.extend(d.place_nouns);
+                out.place_heads.extend(d.place_heads);
             }
         }
         Ok(out)
@@ -228,7 +236,8 @@ pub struct Suggestion {
 pub struct Unknown {
     /// Candidate names in all.
     pub candidates: usize,
-    /// Of which standing at least once in a sentence with a relation cue.
+    /// Of which actors ([`Suggestion::is_actor`]) standing at least once in a sentence with a
+    /// relation cue.
     pub near_cues: usize,
     /// The first [`Unknown::TOP`] of those near cues, ranked as `suggest` ranks them.
     pub top: Vec<UnknownName>,
@@ -252,13 +261,25 @@ pub struct UnknownName {
     pub near_cues: usize,
 }
 
+/// The `type_from` of a suggestion whose type no context told (a person by default).
+pub const NO_CONTEXT: &str = "no context";
+
+impl Suggestion {
+    /// Whether its context says it is an actor (a person, organisation or armed group by a
+    /// title, head word, name words or apposition), not a place or a word with no context.
+    pub fn is_actor(&self) -> bool {
+        self.kind != "place" && self.type_from != NO_CONTEXT
+    }
+}
+
 impl Unknown {
     /// How many names near cues [`Unknown::top`] lists.
     pub const TOP: usize = 20;
 
-    /// The summary of ranked suggestions.
+    /// The summary of ranked suggestions: those near cues are the actors among them
+    /// ([`Suggestion::is_actor`]).
     pub fn of(list: &[Suggestion]) -> Unknown {
-        let near: Vec<&Suggestion> = list.iter().filter(|s| s.near_cues > 0).collect();
+        let near: Vec<&Suggestion> = list.iter().filter(|s| s.near_cues > 0 && s.is_actor()).collect();
         Unknown {
             candidates: list.len(),
             near_cues: near.len(),
@@ -287,7 +308,7 @@ impl Unknown {
         let more = if self.near_cues > first.len() { ", …" } else { "" };
         Some(format!(
             "{} the gazetteer does not know {} in sentences with relation cues ({}{more}): claims about them are lost; `{command}` lists them",
-            crate::count(self.near_cues, "name", "names"),
+            crate::count(self.near_cues, "actor", "actors"),
             if self.near_cues == 1 { "stands" } else { "stand" },
             first.join(", ")
         ))
@@ -440,12 +461,20 @@ impl<'g> Discovery<'g> {
                     }
                     let run = &ws[i..j];
                     i = j;
+                    // A title alone ("Secretary of State", "Defense Secretary": its last word a
+                    // title) is no name.
+                    let whole: Vec<&str> = run.iter().map(|w| w.text).collect();
+                    if DiscoverRules::has(&r.person_titles, &whole.join(" ")) || DiscoverRules::has(&r.person_titles, bare(whole[whole.len() - 1])) {
+                        continue;
+                    }
                     // A title inside the run ("President Lai") is context, not name.
                     let mut start = 0;
                     let mut role = None;
                     for take in (1..run.len()).rev() {
                         let head: Vec<&str> = run[..take].iter().map(|w| w.text).collect();
-                        if DiscoverRules::has(&r.person_titles, &head.join(" ")) {
+                        // "President", "Foreign Minister", or any words ending in a title word
+                        // ("Defense Secretary").
+                        if DiscoverRules::has(&r.person_titles, &head.join(" ")) || DiscoverRules::has(&r.person_titles, bare(head[take - 1])) {
                             role = Some(head.join(" ").to_lowercase());
                             start = take;
                             break;
@@ -546,12 +575,22 @@ impl<'g> Discovery<'g> {
             .find(|(i, w)| DiscoverRules::has(&r.armed_group_words, w) && (*i == 0 || ws[after - 1].stop_after))
             .map(|(_, w)| w.clone());
         let prev = at.checked_sub(1).map(|p| ws[p].text.to_lowercase());
-        let kind = if let Some(h) = inner_head {
+        // "the port of Odesa", "the city of Kherson": a place noun, then "of".
+        let place_noun = (prev.as_deref() == Some("of"))
+            .then(|| at.checked_sub(2).map(|p| bare(ws[p].text).to_lowercase()))
+            .flatten()
+            .filter(|n| DiscoverRules::has(&r.place_nouns, n));
+        let place_head = DiscoverRules::has(&r.place_heads, last).then_some(last);
+        let kind = if let Some(h) = place_head {
+            Guess::new("place", 3, format!("head word {h:?}"))
+        } else if let Some(h) = inner_head {
             Guess::new("organisation", 3, format!("head word {h:?}"))
         } else if let Some(n) = armed.as_deref() {
             Guess::new("armed_group", 3, format!("followed by {n:?}"))
         } else if let Some(t) = &role {
             Guess::new("person", 3, format!("title {t:?}"))
+        } else if let Some(n) = place_noun {
+            Guess::new("place", 3, format!("after \"{n} of\""))
         } else if let Some(p) = prev.as_deref().filter(|p| DiscoverRules::has(&r.place_words, p)) {
             Guess::new("place", 1, format!("after {p:?}"))
         } else if (2..=4).contains(&run.len()) && run.iter().all(|w| !w.text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) {
@@ -630,7 +669,7 @@ impl Candidates {
                 let (kind, type_from) = kinds
                     .iter()
                     .max_by_key(|(k, (n, _))| (*n, std::cmp::Reverse(**k)))
-                    .map_or(("person".to_string(), "no context".to_string()), |(k, (_, why))| (k.to_string(), why.clone()));
+                    .map_or(("person".to_string(), NO_CONTEXT.to_string()), |(k, (_, why))| (k.to_string(), why.clone()));
                 // The state named next to it most often; for a group with none, where it is.
                 let vote = |pick: &dyn Fn(&Place) -> Option<&str>| {
                     let mut states: BTreeMap<&str, usize> = BTreeMap::new();

@@ -59,6 +59,8 @@ pub(super) struct CompiledEntity {
     pub(super) case: Option<CasePolicy>,
     #[serde(default)]
     pub(super) media: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    surname: Option<String>,
     pub(super) origin: CompiledOrigin,
 }
 
@@ -96,6 +98,7 @@ impl CompiledEntity {
                 .collect(),
             case: e.case,
             media: e.media,
+            surname: e.surname.clone(),
             origin: number(&e.origin),
         }
     }
@@ -120,6 +123,7 @@ impl CompiledEntity {
                 .collect::<std::result::Result<_, String>>()?,
             case: self.case,
             media: self.media,
+            surname: self.surname,
             origin: origin(self.origin)?,
         })
     }

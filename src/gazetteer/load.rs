@@ -54,6 +54,7 @@ pub(super) struct RawEntity {
     pub(super) roles: Vec<Spanned<RawRole>>,
     #[serde(default)]
     pub(super) media: bool,
+    pub(super) surname: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +244,7 @@ impl Loader {
                 roles,
                 case,
                 media: e.media,
+                surname: e.surname.map(|s| s.into_inner().trim().to_string()).filter(|s| !s.is_empty()),
                 origin,
             });
         }

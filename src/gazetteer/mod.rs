@@ -156,8 +156,34 @@ pub struct Entity {
     /// A news source (agency, outlet, picture agency, photographer): named in bylines,
     /// datelines and credits, never an actor of a claim nor its speaker.
     pub media: bool,
+    /// A person's family name as news writes it alone ("Lai" for Lai Ching-te), when the rule
+    /// of [`Entity::short_name`] would get it wrong.
+    #[serde(default)]
+    pub surname: Option<String>,
     /// Where the entity was written.
     pub origin: Origin,
+}
+
+impl Entity {
+    /// The word a person is named by alone after their full name ("Khan" after "Imran
+    /// Khan"): the `surname` given, else the family name of a name of two words or more: its
+    /// first word when the given name is hyphenated in lower case after the hyphen (the
+    /// family-name-first order of "Lai Ching-te", "Kim Yo-jong"), its last word otherwise
+    /// ("Marcos" for "Ferdinand Marcos Jr."). `None` for other entities and one-word names.
+    pub fn short_name(&self) -> Option<&str> {
+        if self.kind != "person" {
+            return None;
+        }
+        if let Some(s) = &self.surname {
+            return Some(s);
+        }
+        let words: Vec<&str> = self.name.split_whitespace().filter(|w| !matches!(w.trim_end_matches('.'), "Jr" | "Sr" | "II" | "III" | "IV")).collect();
+        if words.len() < 2 {
+            return None;
+        }
+        let family_first = words[1].split_once('-').is_some_and(|(_, b)| b.chars().next().is_some_and(char::is_lowercase));
+        Some(if family_first { words[0] } else { words[words.len() - 1] }.trim_end_matches('.'))
+    }
 }
 
 /// How serious a [`Problem`] is.
@@ -501,6 +527,18 @@ impl Gazetteer {
     /// The number of aliases over all entities.
     pub fn alias_count(&self) -> usize {
         self.entities.iter().map(|e| e.aliases.len()).sum()
+    }
+
+    /// People who share a family name ([`Entity::short_name`]), by that name: alone, it names
+    /// one of them only in a document that names just that one in full.
+    pub fn shared_surnames(&self) -> Vec<(String, Vec<&Entity>)> {
+        let mut by: BTreeMap<String, Vec<&Entity>> = BTreeMap::new();
+        for e in &self.entities {
+            if let Some(s) = e.short_name() {
+                by.entry(s.to_string()).or_default().push(e);
+            }
+        }
+        by.into_iter().filter(|(_, es)| es.len() > 1).collect()
     }
 
     /// Finds an entity by id, name or alias (case-insensitively), for commands that take a

@@ -323,6 +323,32 @@ id = "justin-trudeau"
 name = "Justin Trudeau"
 type = "person"
 aliases = ["Justin Trudeau"]
+
+[[entity]]
+id = "lai-ching-te"
+name = "Lai Ching-te"
+type = "person"
+aliases = ["Lai Ching-te"]
+
+[[entity]]
+id = "kim-yo-jong"
+name = "Kim Yo-jong"
+type = "person"
+aliases = ["Kim Yo-jong"]
+
+[[entity]]
+id = "kim-jong-un"
+name = "Kim Jong Un"
+type = "person"
+surname = "Kim"
+aliases = ["Kim Jong Un"]
+
+[[entity]]
+id = "xi-jinping"
+name = "Xi Jinping"
+type = "person"
+surname = "Xi"
+aliases = ["Xi Jinping"]
 "#;
     let gaz = Gazetteer::from_toml("p.toml", PEOPLE).unwrap();
     let tagger = Tagger::new(&gaz, CaseMode::Default).unwrap();
@@ -337,6 +363,11 @@ aliases = ["Justin Trudeau"]
         ("Imran Khan spoke. The Khan Academy said nothing.", vec![p("Imran Khan", "imran-khan")]),
         ("Imran Khan met Sadiq Khan. Khan said nothing.", vec![p("Imran Khan", "imran-khan"), p("Sadiq Khan", "sadiq-khan")]),
         ("Justin Trudeau spoke. \u{201C}No,\u{201D} Trudeau said. khan and Trudeaus are not names.", vec![p("Justin Trudeau", "justin-trudeau"), p("Trudeau", "justin-trudeau")]),
+        // Family name first: hyphenated given names, or the gazetteer's `surname`.
+        ("Lai Ching-te spoke in Taipei. Lai said Taiwan would not yield.", vec![p("Lai Ching-te", "lai-ching-te"), p("Lai", "lai-ching-te")]),
+        ("Kim Yo-jong warned Seoul. Kim said talks were over.", vec![p("Kim Yo-jong", "kim-yo-jong"), p("Kim", "kim-yo-jong")]),
+        ("Kim Jong Un met Xi Jinping. Xi praised Kim.", vec![p("Kim Jong Un", "kim-jong-un"), p("Xi Jinping", "xi-jinping"), p("Xi", "xi-jinping"), p("Kim", "kim-jong-un")]),
+        ("Kim Jong Un and Kim Yo-jong spoke. Kim said nothing.", vec![p("Kim Jong Un", "kim-jong-un"), p("Kim Yo-jong", "kim-yo-jong")]),
     ];
     for (text, want) in cases {
         assert_eq!(&ids(text), want, "{text}");
