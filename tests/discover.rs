@@ -137,7 +137,10 @@ fn build_counts_the_unknown_names_and_the_store_keeps_them() {
     // One line, with the count and the command over the store.
     let err = stderr(&o);
     let line = err.lines().find(|l| l.contains("the gazetteer does not know")).unwrap_or_else(|| panic!("no line: {err}"));
-    assert!(line.starts_with(&format!("note: {near} actors")) && line.contains("`newsgraph gazetteer suggest --gazetteer ") && line.contains("--db "), "{line}");
+    assert!(
+        line.starts_with(&format!("note: {near} actors")) && line.contains("`newsgraph gazetteer suggest --gazetteer ") && line.contains("--db "),
+        "{line}"
+    );
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains(&format!("id=\"unknown-names\">{near} actors the gazetteer does not know")), "no line in the report");
     // The store ranks them as the corpus does.

@@ -48,13 +48,29 @@ fn names_types_states_and_roles_from_context() {
         ("Title\n\nIndia blamed Jaish-e-Mohammed militants for the attack.", vec![want("Jaish-e-Mohammed", "armed_group", None, None)]),
         ("Title\n\nThe summit was attended by Ferdinand Marcos Jr. and other leaders.", vec![want("Ferdinand Marcos Jr.", "person", None, None)]),
         ("Title\n\nOn Monday the markets fell. However, nothing else changed in March.", vec![]),
+        // Designations, titles alone, named things and common words are not proposed.
+        ("Title\n\nRussia sold S-400 and Su-35 systems to Iran, the Defense Secretary said.", vec![]),
+        ("Title\n\nThe Nobel Prize went elsewhere, and Article Five was invoked by the alliance.", vec![]),
+        ("Title\n\nLeaders met at the Summit in Rome. The summit ended early.", vec![]),
+        // Places: a place noun before "of", a place head word.
+        ("Title\n\nRussian missiles struck the port of Odesa on Monday.", vec![want("Odesa", "place", None, None)]),
+        ("Title\n\nChinese warships sailed near the Paracel Islands last week.", vec![want("Paracel Islands", "place", None, None)]),
+        // A surname at a sentence start counts when the document named the person in full.
+        (
+            "Title\n\nEstonia's foreign minister Oberon Talvik met officials. Talvik said talks would go on.",
+            vec![want("Oberon Talvik", "person", Some("estonia"), Some("foreign minister"))],
+        ),
     ];
     for (text, want) in cases {
         let layout = crate::text::layout(text, &gaz.text);
         let mentions = tagger.tag(text, &layout.paragraphs, None);
         let mut d = Discovery::new(&gaz, &lexicon, &rules);
         d.add(&Read { id: "d", text, layout: &layout, mentions: &mentions, published: Some("2025-01-02".into()) });
-        let got: Vec<Want> = d.suggestions(1).into_iter().map(|s| (s.name, s.kind, s.affiliation, s.role)).collect();
+        let list = d.suggestions(1);
+        if text.contains("Talvik") {
+            assert_eq!(list[0].mentions, 2, "the surname at a sentence start is counted");
+        }
+        let got: Vec<Want> = list.into_iter().map(|s| (s.name, s.kind, s.affiliation, s.role)).collect();
         assert_eq!(got, want, "{text}");
     }
 }

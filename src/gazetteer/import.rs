@@ -410,3 +410,58 @@ pub fn import(rows: &[Row], base: &Gazetteer, base_path: Option<&Path>, file_nam
     }
     Ok(Imported { toml, rows: rows.len(), entities: written, reports })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows against the shipped gazetteer: what is written, what is reported.
+    #[test]
+    fn rows_entities_and_reports() {
+        let (base, _) = Gazetteer::builtin_with_lexicon().unwrap();
+        let row = |place: &str, name: &str, kind: &str, aliases: &[&str], aff: Option<&str>, role: Option<&str>| Row {
+            place: place.into(),
+            name: name.into(),
+            kind: kind.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            affiliation: aff.map(Into::into),
+            role: role.map(Into::into),
+            ..Row::default()
+        };
+        // (rows, entities written, text the TOML holds, text a report holds)
+        let cases: Vec<(Vec<Row>, usize, &str, &str)> = vec![
+            (vec![row("f:2", "Oberon Talvik", "", &["Talvik"], Some("EST"), Some("Foreign Minister"))], 1, "affiliation = \"estonia\"", ""),
+            (
+                vec![
+                    row("f:2", "Oberon Talvik", "person", &[], Some("Estonia"), Some("A")),
+                    row("f:3", "oberon talvik", "person", &[], Some("estonia"), Some("B")),
+                ],
+                1,
+                "{ title = \"B\" }",
+                "",
+            ),
+            (vec![row("f:2", "Vladimir Putin", "person", &[], Some("Russia"), None)], 0, "", "is already vladimir-putin"),
+            (
+                vec![row("f:2", "A Khan", "person", &[], Some("Pakistan"), None), row("f:3", "A Khan", "person", &[], Some("India"), None)],
+                0,
+                "# id = \"a-khan-india\"",
+                "is 2 entities",
+            ),
+            (vec![row("f:2", "Mira Sol", "person", &["Putin"], None, None)], 1, "# check: alias \"Putin\" is also vladimir-putin's", "left out"),
+            (vec![row("f:2", "Mira Sol", "person", &[], Some("Atlantis"), Some("Queen"))], 1, "# roles = [", "need an affiliation"),
+        ];
+        for (rows, entities, in_toml, in_reports) in cases {
+            let got = import(&rows, &base, None, "imported.toml", "f").unwrap();
+            assert_eq!(got.entities, entities, "{rows:?}\n{}", got.toml);
+            assert!(got.toml.contains(in_toml), "{rows:?}\n{}", got.toml);
+            assert!(in_reports.is_empty() || got.reports.iter().any(|r| r.contains(in_reports)), "{rows:?}: {:?}", got.reports);
+        }
+    }
+
+    #[test]
+    fn aliases_split_on_semicolons_and_bars() {
+        for (cell, want) in [("A; B", vec!["A", "B"]), ("A|B |", vec!["A", "B"]), ("", vec![]), ("Kim Jong Un", vec!["Kim Jong Un"])] {
+            assert_eq!(split_aliases(cell), want, "{cell}");
+        }
+    }
+}
