@@ -33,35 +33,35 @@ pub use render::{Format, render};
 pub struct DiscoverRules {
     /// Lowercase words inside a name.
     #[serde(default)]
-    pub particles: Vec<String>,
+    pub particles: Words,
     /// Words that end a name.
     #[serde(default)]
-    pub suffixes: Vec<String>,
+    pub suffixes: Words,
     /// Capitalised words that are not names.
     #[serde(default)]
-    pub not_names: Vec<String>,
+    pub not_names: Words,
     /// Titles before a person's name (the role).
     #[serde(default)]
-    pub person_titles: Vec<String>,
+    pub person_titles: Words,
     /// Words ending an organisation's name.
     #[serde(default)]
-    pub organisation_heads: Vec<String>,
+    pub organisation_heads: Words,
     /// Words after a name that make it an armed group.
     #[serde(default)]
-    pub armed_group_words: Vec<String>,
+    pub armed_group_words: Words,
     /// Words before a name that make it a place.
     #[serde(default)]
-    pub place_words: Vec<String>,
+    pub place_words: Words,
     /// Words that make a name's first or last word a thing, not an actor ("Nobel Prize",
     /// "Article Five", "Zangezur Corridor").
     #[serde(default)]
-    pub thing_words: Vec<String>,
+    pub thing_words: Words,
     /// Nouns before "of" that make the name after a place ("the port of Odesa").
     #[serde(default)]
-    pub place_nouns: Vec<String>,
+    pub place_nouns: Words,
     /// Words ending a place's name ("Paracel Islands", "Galwan Valley").
     #[serde(default)]
-    pub place_heads: Vec<String>,
+    pub place_heads: Words,
 }
 
 impl DiscoverRules {
@@ -99,9 +99,42 @@ impl DiscoverRules {
         let shipped: Vec<(String, String)> = crate::gazetteer::BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
         DiscoverRules::from_sources(&shipped)
     }
+}
 
-    fn has(list: &[String], w: &str) -> bool {
-        list.iter().any(|x| x.eq_ignore_ascii_case(w))
+/// A list of words from the data, looked up ignoring case in one hash probe.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    list: Vec<String>,
+    lower: rustc_hash::FxHashSet<String>,
+}
+
+impl Words {
+    /// Whether `w` is one of the words, ignoring case.
+    pub fn contains(&self, w: &str) -> bool {
+        if w.bytes().any(|b| b.is_ascii_uppercase()) || !w.is_ascii() { self.lower.contains(&w.to_lowercase()) } else { self.lower.contains(w) }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The words as written.
+    pub fn as_slice(&self) -> &[String] {
+        &self.list
+    }
+
+    fn extend(&mut self, other: Words) {
+        self.lower.extend(other.lower);
+        self.list.extend(other.list);
+    }
+}
+
+impl<'de> Deserialize<'de> for Words {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Words, D::Error> {
+        let list = Vec::<String>::deserialize(d)?;
+        let lower = list.iter().map(|w| w.to_lowercase()).collect();
+        Ok(Words { list, lower })
     }
 }
 
@@ -347,9 +380,30 @@ pub struct Found {
 /// `suggest` prints, `build` counts and the graph carries.
 #[derive(Debug, Clone, Default)]
 pub struct Candidates {
-    documents: Vec<(String, Option<String>)>,
-    occurrences: Vec<Occurrence>,
-    sentences: BTreeMap<(usize, usize), String>,
+    /// Documents absorbed.
+    documents: usize,
+    /// Per name, what its occurrences add up to: memory grows with the names, not the corpus.
+    names: BTreeMap<String, Tally>,
+}
+
+/// What the occurrences of one name add up to. Every choice among occurrences (the first
+/// reason for a type, the examples) takes the least (document id, sentence start), so the
+/// order documents come in does not show.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    documents: usize,
+    last_document: Option<usize>,
+    mentions: usize,
+    near_cues: usize,
+    lowercase_too: usize,
+    /// Per type: the weight of its votes, and the first reason (by document id, start).
+    kinds: BTreeMap<String, (u32, (String, usize), String)>,
+    next: BTreeMap<String, usize>,
+    inside: BTreeMap<String, usize>,
+    /// Per role: occurrences, and the latest date of a document giving it.
+    roles: BTreeMap<String, (usize, Option<String>)>,
+    /// Up to two (document id, sentence start, sentence), from distinct documents, least first.
+    examples: Vec<(String, usize, String)>,
 }
 
 /// Reads documents for names the gazetteer does not know ([`Discovery::find`]) and collects
@@ -364,17 +418,64 @@ pub struct Discovery<'g> {
 impl Candidates {
     /// Adds what [`Discovery::find`] found in one document.
     pub fn absorb(&mut self, found: Found) {
-        let d = self.documents.len();
-        self.documents.push((found.id, found.published));
-        for (start, s) in found.sentences {
-            self.sentences.insert((d, start), s);
+        let d = self.documents;
+        self.documents += 1;
+        for o in found.occurrences {
+            let t = match self.names.get_mut(&o.name) {
+                Some(t) => t,
+                None => self.names.entry(o.name).or_default(),
+            };
+            if t.last_document != Some(d) {
+                t.last_document = Some(d);
+                t.documents += 1;
+            }
+            t.mentions += 1;
+            t.near_cues += usize::from(o.near_cue);
+            t.lowercase_too += usize::from(o.lowercase_too);
+            let start = o.sentence.start;
+            let before = |(id, s): &(String, usize)| (found.id.as_str(), start) < (id.as_str(), *s);
+            if let Some(g) = o.kind {
+                match t.kinds.get_mut(&g.kind) {
+                    Some(e) => {
+                        e.0 += u32::from(g.weight);
+                        if before(&e.1) {
+                            (e.1, e.2) = ((found.id.clone(), start), g.why);
+                        }
+                    }
+                    None => {
+                        t.kinds.insert(g.kind, (u32::from(g.weight), (found.id.clone(), start), g.why));
+                    }
+                }
+            }
+            match o.state {
+                Some(Place::Next(s)) => *t.next.entry(s).or_default() += 1,
+                Some(Place::In(s)) => *t.inside.entry(s).or_default() += 1,
+                None => {}
+            }
+            if let Some(r) = o.role {
+                let e = t.roles.entry(r).or_default();
+                e.0 += 1;
+                e.1 = e.1.take().max(found.published.clone());
+            }
+            // The examples: the least two documents, each by its least sentence.
+            let sentence = || found.sentences.get(&o.sentence.start).cloned().unwrap_or_default();
+            match t.examples.iter_mut().find(|e| e.0 == found.id) {
+                Some(e) if start < e.1 => (e.1, e.2) = (start, sentence()),
+                Some(_) => {}
+                None => {
+                    if t.examples.len() < 2 || t.examples.iter().any(|e| found.id < e.0) {
+                        t.examples.push((found.id.clone(), start, sentence()));
+                        t.examples.sort();
+                        t.examples.truncate(2);
+                    }
+                }
+            }
         }
-        self.occurrences.extend(found.occurrences.into_iter().map(|o| Occurrence { document: d, ..o }));
     }
 
     /// Documents absorbed.
     pub fn documents(&self) -> usize {
-        self.documents.len()
+        self.documents
     }
 }
 
@@ -422,17 +523,37 @@ impl<'g> Discovery<'g> {
         };
         let r = self.rules;
         let mut found: Vec<Occurrence> = Vec::new();
+        // Single words asked whether the document writes them in lower case too, answered once.
+        let mut lowercase_seen: rustc_hash::FxHashMap<String, bool> = rustc_hash::FxHashMap::default();
         // Per occurrence: a single word at a sentence start, kept only as a known surname.
         let mut initial: Vec<bool> = Vec::new();
         for (pi, para) in doc.layout.paragraphs.iter().enumerate() {
             // A headline (the first paragraph, or any short line mostly in capitals) is in
             // title case: its capitals say nothing.
-            let pw = words(doc.text, para.clone());
-            let caps = pw.iter().filter(|w| capitalised(w.text)).count();
-            if pw.len() < 20 && caps * 10 >= pw.len() * 6 && (pi == 0 || !doc.text[para.clone()].trim_end().ends_with('.')) {
+            // Counted without keeping the words: a paragraph of 20 words or more is prose.
+            let (mut n, mut caps) = (0usize, 0usize);
+            for piece in doc.text[para.clone()].split_whitespace() {
+                let body = piece.trim_start_matches(|c: char| !c.is_alphanumeric());
+                if body.is_empty() {
+                    continue;
+                }
+                n += 1;
+                caps += usize::from(capitalised(body));
+                if n == 20 {
+                    break;
+                }
+            }
+            if n < 20 && caps * 10 >= n * 6 && (pi == 0 || !doc.text[para.clone()].trim_end().ends_with('.')) {
                 continue;
             }
-            for s in doc.layout.sentences.iter().map(|s| s.span.clone()).filter(|s| s.start >= para.start && s.end <= para.end) {
+            // The paragraph's sentences (sorted by start).
+            let first = doc.layout.sentences.partition_point(|s| s.span.start < para.start);
+            for s in doc.layout.sentences[first..].iter().map(|s| s.span.clone()).take_while(|s| s.start < para.end).filter(|s| s.end <= para.end) {
+                // Most sentences hold no capitalised word outside known mentions but a common
+                // first word: they are not split into words at all.
+                if !may_hold_a_name(doc.text, s.clone(), &inside_known, r) {
+                    continue;
+                }
                 let ws = words(doc.text, s.clone());
                 // Asked only of sentences that hold a candidate: most hold none.
                 let mut near_cue: Option<bool> = None;
@@ -451,8 +572,8 @@ impl<'g> Discovery<'g> {
                         }
                         let next_cap = ws.get(j + 1).is_some_and(|n| capitalised(n.text) && !inside_known(&n.range));
                         if (capitalised(w.text) && !RulesExt::is_not_name(r, w.text))
-                            || (DiscoverRules::has(&r.particles, w.text) && next_cap)
-                            || DiscoverRules::has(&r.suffixes, w.text)
+                            || (r.particles.contains(w.text) && next_cap)
+                            || r.suffixes.contains(w.text)
                         {
                             j += 1;
                         } else {
@@ -464,7 +585,7 @@ impl<'g> Discovery<'g> {
                     // A title alone ("Secretary of State", "Defense Secretary": its last word a
                     // title) is no name.
                     let whole: Vec<&str> = run.iter().map(|w| w.text).collect();
-                    if DiscoverRules::has(&r.person_titles, &whole.join(" ")) || DiscoverRules::has(&r.person_titles, bare(whole[whole.len() - 1])) {
+                    if r.person_titles.contains(&whole.join(" ")) || r.person_titles.contains(bare(whole[whole.len() - 1])) {
                         continue;
                     }
                     // A title inside the run ("President Lai") is context, not name.
@@ -474,7 +595,7 @@ impl<'g> Discovery<'g> {
                         let head: Vec<&str> = run[..take].iter().map(|w| w.text).collect();
                         // "President", "Foreign Minister", or any words ending in a title word
                         // ("Defense Secretary").
-                        if DiscoverRules::has(&r.person_titles, &head.join(" ")) || DiscoverRules::has(&r.person_titles, bare(head[take - 1])) {
+                        if r.person_titles.contains(&head.join(" ")) || r.person_titles.contains(bare(head[take - 1])) {
                             role = Some(head.join(" ").to_lowercase());
                             start = take;
                             break;
@@ -489,7 +610,7 @@ impl<'g> Discovery<'g> {
                         let last = parts.len() - 1;
                         parts[last] = bare(parts[last]);
                         // A full stop stays only on a suffix ("Jr."), not on a sentence's end.
-                        if !DiscoverRules::has(&r.suffixes, parts[last]) {
+                        if !r.suffixes.contains(parts[last]) {
                             parts[last] = parts[last].trim_end_matches('.');
                         }
                         parts.join(" ")
@@ -500,12 +621,12 @@ impl<'g> Discovery<'g> {
                     // A title or a head word alone ("the President said") is not a name. A single
                     // capitalised word at a sentence start is a sentence start, unless it is the
                     // surname of a full name of the document (settled below).
-                    if DiscoverRules::has(&r.person_titles, &name) || DiscoverRules::has(&r.organisation_heads, &name) {
+                    if r.person_titles.contains(&name) || r.organisation_heads.contains(&name) {
                         continue;
                     }
                     let only_if_surname = run.len() == 1 && sentence_initial;
                     // A named thing (a prize, a treaty's article, a corridor) is not an actor.
-                    if DiscoverRules::has(&r.thing_words, bare(run[0].text)) || DiscoverRules::has(&r.thing_words, bare(run[run.len() - 1].text)) {
+                    if r.thing_words.contains(bare(run[0].text)) || r.thing_words.contains(bare(run[run.len() - 1].text)) {
                         continue;
                     }
                     let span = run[0].range.start..run[run.len() - 1].range.end;
@@ -513,7 +634,7 @@ impl<'g> Discovery<'g> {
                     let near_cue = *near_cue.get_or_insert_with(|| self.lex.has_cue(doc.text, s.clone()));
                     let lowercase_too = run.len() == 1 && {
                         let lower = name.to_lowercase();
-                        lower != name && has_word(doc.text, &lower)
+                        lower != name && *lowercase_seen.entry(lower).or_insert_with_key(|l| has_word(doc.text, l))
                     };
                     found.push(Occurrence { document: d, sentence: s.clone(), name, kind, role, state, near_cue, lowercase_too });
                     initial.push(only_if_surname);
@@ -557,7 +678,7 @@ impl<'g> Discovery<'g> {
         if role.is_none() {
             for take in (1..=3.min(at)).rev() {
                 let before: Vec<String> = ws[at - take..at].iter().map(|w| bare(w.text).to_lowercase()).collect();
-                if DiscoverRules::has(&r.person_titles, &before.join(" ")) {
+                if r.person_titles.contains(&before.join(" ")) {
                     role = Some(before.join(" "));
                     lead = ws[at - take].range.start;
                     break;
@@ -565,22 +686,17 @@ impl<'g> Discovery<'g> {
             }
         }
         let last = run.last().map(|w| bare(w.text)).unwrap_or("");
-        let inner_head = run.iter().map(|w| w.text).find(|w| DiscoverRules::has(&r.organisation_heads, w));
+        let inner_head = run.iter().map(|w| w.text).find(|w| r.organisation_heads.contains(w));
         // The words right after the name, up to an apposition's noun ("Tren de Aragua, a
         // Venezuelan gang").
         let following: Vec<String> = ws[after.min(ws.len())..(after + 4).min(ws.len())].iter().map(|w| w.text.to_lowercase()).collect();
-        let armed = following
-            .iter()
-            .enumerate()
-            .find(|(i, w)| DiscoverRules::has(&r.armed_group_words, w) && (*i == 0 || ws[after - 1].stop_after))
-            .map(|(_, w)| w.clone());
+        let armed =
+            following.iter().enumerate().find(|(i, w)| r.armed_group_words.contains(w) && (*i == 0 || ws[after - 1].stop_after)).map(|(_, w)| w.clone());
         let prev = at.checked_sub(1).map(|p| ws[p].text.to_lowercase());
         // "the port of Odesa", "the city of Kherson": a place noun, then "of".
-        let place_noun = (prev.as_deref() == Some("of"))
-            .then(|| at.checked_sub(2).map(|p| bare(ws[p].text).to_lowercase()))
-            .flatten()
-            .filter(|n| DiscoverRules::has(&r.place_nouns, n));
-        let place_head = DiscoverRules::has(&r.place_heads, last).then_some(last);
+        let place_noun =
+            (prev.as_deref() == Some("of")).then(|| at.checked_sub(2).map(|p| bare(ws[p].text).to_lowercase())).flatten().filter(|n| r.place_nouns.contains(n));
+        let place_head = r.place_heads.contains(last).then_some(last);
         let kind = if let Some(h) = place_head {
             Guess::new("place", 3, format!("head word {h:?}"))
         } else if let Some(h) = inner_head {
@@ -591,7 +707,7 @@ impl<'g> Discovery<'g> {
             Guess::new("person", 3, format!("title {t:?}"))
         } else if let Some(n) = place_noun {
             Guess::new("place", 3, format!("after \"{n} of\""))
-        } else if let Some(p) = prev.as_deref().filter(|p| DiscoverRules::has(&r.place_words, p)) {
+        } else if let Some(p) = prev.as_deref().filter(|p| r.place_words.contains(p)) {
             Guess::new("place", 1, format!("after {p:?}"))
         } else if (2..=4).contains(&run.len()) && run.iter().all(|w| !w.text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) {
             Guess::new("person", 1, "two to four name words".to_string())
@@ -642,53 +758,28 @@ impl Candidates {
     /// mentions, then name; examples and roles' dates by document id, so the order documents
     /// came in does not show.
     pub fn suggestions(&self, min_docs: usize) -> Vec<Suggestion> {
-        let mut by: BTreeMap<String, Vec<&Occurrence>> = BTreeMap::new();
-        for o in &self.occurrences {
-            by.entry(o.name.clone()).or_default().push(o);
-        }
-        for occ in by.values_mut() {
-            occ.sort_by(|a, b| self.documents[a.document].0.cmp(&self.documents[b.document].0).then(a.sentence.start.cmp(&b.sentence.start)));
-        }
-        let mut out: Vec<Suggestion> = by
-            .into_iter()
-            .filter_map(|(name, occ)| {
-                let docs: BTreeSet<usize> = occ.iter().map(|o| o.document).collect();
-                if docs.len() < min_docs.max(1) {
+        let most = |m: &BTreeMap<String, usize>| m.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(*s))).map(|(s, _)| s.clone());
+        let mut out: Vec<Suggestion> = self
+            .names
+            .iter()
+            .filter_map(|(name, t)| {
+                if t.documents < min_docs.max(1) {
                     return None;
                 }
                 // A single word also written in lower case where it stands is a common word.
-                if !name.contains(' ') && occ.iter().filter(|o| o.lowercase_too).count() * 3 >= occ.len() {
+                if !name.contains(' ') && t.lowercase_too * 3 >= t.mentions {
                     return None;
                 }
                 // Votes: strong context counts three times a weak one.
-                let mut kinds: BTreeMap<&str, (u32, String)> = BTreeMap::new();
-                for g in occ.iter().filter_map(|o| o.kind.as_ref()) {
-                    let e = kinds.entry(g.kind.as_str()).or_insert((0, g.why.clone()));
-                    e.0 += u32::from(g.weight);
-                }
-                let (kind, type_from) = kinds
+                let (kind, type_from) = t
+                    .kinds
                     .iter()
-                    .max_by_key(|(k, (n, _))| (*n, std::cmp::Reverse(**k)))
-                    .map_or(("person".to_string(), NO_CONTEXT.to_string()), |(k, (_, why))| (k.to_string(), why.clone()));
+                    .max_by_key(|(k, (n, _, _))| (*n, std::cmp::Reverse(*k)))
+                    .map_or(("person".to_string(), NO_CONTEXT.to_string()), |(k, (_, _, why))| (k.clone(), why.clone()));
                 // The state named next to it most often; for a group with none, where it is.
-                let vote = |pick: &dyn Fn(&Place) -> Option<&str>| {
-                    let mut states: BTreeMap<&str, usize> = BTreeMap::new();
-                    for s in occ.iter().filter_map(|o| o.state.as_ref().and_then(pick)) {
-                        *states.entry(s).or_default() += 1;
-                    }
-                    states.iter().max_by_key(|(s, n)| (**n, std::cmp::Reverse(**s))).map(|(s, _)| s.to_string())
-                };
-                let next = vote(&|p| if let Place::Next(s) = p { Some(s.as_str()) } else { None });
-                let inside = vote(&|p| if let Place::In(s) = p { Some(s.as_str()) } else { None });
-                let affiliation = next.or(if kind == "armed_group" || kind == "organisation" { inside } else { None });
-                let mut roles: BTreeMap<&str, usize> = BTreeMap::new();
-                for r in occ.iter().filter_map(|o| o.role.as_deref()) {
-                    *roles.entry(r).or_default() += 1;
-                }
-                let role = roles.iter().max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r))).map(|(r, _)| r.to_string());
-                let role_date = role
-                    .as_ref()
-                    .and_then(|r| occ.iter().filter(|o| o.role.as_deref() == Some(r.as_str())).filter_map(|o| self.documents[o.document].1.clone()).max());
+                let affiliation = most(&t.next).or(if kind == "armed_group" || kind == "organisation" { most(&t.inside) } else { None });
+                let role = t.roles.iter().max_by_key(|(r, (n, _))| (*n, std::cmp::Reverse(*r))).map(|(r, _)| r.clone());
+                let role_date = role.as_ref().and_then(|r| t.roles[r].1.clone());
                 let mut aliases: BTreeSet<String> = BTreeSet::new();
                 aliases.insert(name.clone());
                 if kind == "person" && name.contains(' ') {
@@ -697,30 +788,19 @@ impl Candidates {
                         aliases.insert(last.to_string());
                     }
                 }
-                let mut examples = Vec::new();
-                let mut seen = BTreeSet::new();
-                for o in &occ {
-                    if examples.len() == 2 {
-                        break;
-                    }
-                    if seen.insert(o.document) {
-                        let s = self.sentences.get(&(o.document, o.sentence.start)).cloned().unwrap_or_default();
-                        examples.push((self.documents[o.document].0.clone(), s));
-                    }
-                }
                 Some(Suggestion {
-                    id: crate::gazetteer::slug_of(&name),
+                    id: crate::gazetteer::slug_of(name),
                     aliases: aliases.into_iter().collect(),
-                    documents: docs.len(),
-                    mentions: occ.len(),
+                    documents: t.documents,
+                    mentions: t.mentions,
                     kind,
                     type_from,
                     affiliation,
                     role,
                     role_date,
-                    near_cues: occ.iter().filter(|o| o.near_cue).count(),
-                    examples,
-                    name,
+                    near_cues: t.near_cues,
+                    examples: t.examples.iter().map(|(d, _, s)| (d.clone(), s.clone())).collect(),
+                    name: name.clone(),
                 })
             })
             .collect();
@@ -729,19 +809,39 @@ impl Candidates {
     }
 }
 
+/// Whether `text[span]` may hold a candidate: a capitalised word that no known mention covers
+/// (`inside_known`) and that may begin a name (not "The", "Monday", "S-400"): where a run of
+/// [`Discovery::find`] can start. A cheap scan before [`words`].
+fn may_hold_a_name(text: &str, span: Range<usize>, inside_known: &dyn Fn(&Range<usize>) -> bool, r: &DiscoverRules) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = span.start;
+    while i < span.end {
+        let b = bytes[i];
+        // A word start: an upper-case letter after a byte that is no letter or digit.
+        let boundary = i == span.start || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
+        let upper = if b < 0x80 { b.is_ascii_uppercase() } else { b >= 0xC0 && text[i..].chars().next().is_some_and(char::is_uppercase) };
+        if !(boundary && upper) {
+            i += 1;
+            continue;
+        }
+        let end = bytes[i..span.end].iter().position(u8::is_ascii_whitespace).map_or(span.end, |p| i + p);
+        let word = text[i..end].trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
+        if !word.is_empty() && !inside_known(&(i..i + word.len())) && !RulesExt::is_not_name(r, word) {
+            return true;
+        }
+        i = end.max(i + 1);
+    }
+    false
+}
+
 /// `word` stands in `text` as a whole word (not inside another).
 fn has_word(text: &str, word: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(p) = text[from..].find(word) {
-        let (a, b) = (from + p, from + p + word.len());
-        let edge = |i: Option<&u8>| i.is_none_or(|c| !c.is_ascii_alphanumeric() && *c < 0x80);
-        if edge(a.checked_sub(1).and_then(|i| bytes.get(i))) && edge(bytes.get(b)) {
-            return true;
-        }
-        from = b;
-    }
-    false
+    let edge = |i: Option<&u8>| i.is_none_or(|c| !c.is_ascii_alphanumeric() && *c < 0x80);
+    memchr::memmem::find_iter(bytes, word.as_bytes()).any(|a| {
+        let b = a + word.len();
+        edge(a.checked_sub(1).and_then(|i| bytes.get(i))) && edge(bytes.get(b))
+    })
 }
 
 /// Rule lookups that need more than a list.
@@ -751,7 +851,10 @@ impl RulesExt {
     /// A capitalised word that is not a name: in the list, or all digits.
     fn is_not_name(r: &DiscoverRules, w: &str) -> bool {
         let w = bare(w);
-        DiscoverRules::has(&r.not_names, w) || DiscoverRules::has(&r.not_names, w.trim_end_matches('.')) || w.chars().any(|c| c.is_ascii_digit())
+        if w.bytes().any(|b| b.is_ascii_digit()) {
+            return true;
+        }
+        r.not_names.contains(w.trim_end_matches('.')) || (w.ends_with('.') && r.not_names.contains(w))
     }
 }
 
