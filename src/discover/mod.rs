@@ -360,6 +360,9 @@ pub struct Read<'a> {
     pub mentions: &'a [Mention],
     /// Its publication date.
     pub published: Option<String>,
+    /// Per sentence (index in `layout`), whether it holds a relation cue, when the relation
+    /// rules have said so; `None`: asked of each sentence with a candidate.
+    pub cued: Option<&'a [bool]>,
 }
 
 /// What one document gave: its id and date, the places its candidate names stand, and their
@@ -548,7 +551,14 @@ impl<'g> Discovery<'g> {
             }
             // The paragraph's sentences (sorted by start).
             let first = doc.layout.sentences.partition_point(|s| s.span.start < para.start);
-            for s in doc.layout.sentences[first..].iter().map(|s| s.span.clone()).take_while(|s| s.start < para.end).filter(|s| s.end <= para.end) {
+            for (si, s) in doc.layout.sentences[first..]
+                .iter()
+                .map(|s| s.span.clone())
+                .enumerate()
+                .map(|(k, s)| (first + k, s))
+                .take_while(|(_, s)| s.start < para.end)
+                .filter(|(_, s)| s.end <= para.end)
+            {
                 // Most sentences hold no capitalised word outside known mentions but a common
                 // first word: they are not split into words at all.
                 if !may_hold_a_name(doc.text, s.clone(), &inside_known, r) {
@@ -631,7 +641,10 @@ impl<'g> Discovery<'g> {
                     }
                     let span = run[0].range.start..run[run.len() - 1].range.end;
                     let (kind, state, role) = self.context(doc, &ws, run, span.clone(), (role, title_start));
-                    let near_cue = *near_cue.get_or_insert_with(|| self.lex.has_cue(doc.text, s.clone()));
+                    let near_cue = *near_cue.get_or_insert_with(|| match doc.cued.and_then(|c| c.get(si)) {
+                        Some(&known) if s.len() <= crate::relations::MAX_SENTENCE => known,
+                        _ => self.lex.has_cue(doc.text, s.clone()),
+                    });
                     let lowercase_too = run.len() == 1 && {
                         let lower = name.to_lowercase();
                         lower != name && *lowercase_seen.entry(lower).or_insert_with_key(|l| has_word(doc.text, l))

@@ -65,7 +65,7 @@ fn names_types_states_and_roles_from_context() {
         let layout = crate::text::layout(text, &gaz.text);
         let mentions = tagger.tag(text, &layout.paragraphs, None);
         let mut d = Discovery::new(&gaz, &lexicon, &rules);
-        d.add(&Read { id: "d", text, layout: &layout, mentions: &mentions, published: Some("2025-01-02".into()) });
+        d.add(&Read { id: "d", text, layout: &layout, mentions: &mentions, published: Some("2025-01-02".into()), cued: None });
         let list = d.suggestions(1);
         if text.contains("Talvik") {
             assert_eq!(list[0].mentions, 2, "the surname at a sentence start is counted");

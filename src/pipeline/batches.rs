@@ -117,7 +117,7 @@ pub(super) fn sink_all<T>(results: Option<Vec<T>>, sink: &mut Sink<'_, T>) -> Re
 /// for the graph; with `detail`, keeping what the store needs of its text.
 pub(super) fn analyse_document(doc: &Document, loaded: &Loaded, window: Window, detail: bool) -> Analysis {
     let (layout, mentions) = tag_document(doc, loaded);
-    let mut claims = relations::extract(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
+    let (mut claims, cued) = relations::extract_noting_cues(&doc.text, &layout, &mentions, &loaded.gazetteer, &loaded.lexicon);
     claims.retain(|c| c.confidence >= loaded.min_confidence);
     let mut a = Analysis::new(doc, &layout, &mentions, claims, window);
     a.names = crate::discover::Discovery::new(&loaded.gazetteer, &loaded.lexicon, &loaded.discover).find(&crate::discover::Read {
@@ -126,6 +126,7 @@ pub(super) fn analyse_document(doc: &Document, loaded: &Loaded, window: Window, 
         layout: &layout,
         mentions: &mentions,
         published: doc.meta.published.map(|d| d.to_string()),
+        cued: Some(&cued),
     });
     if detail { a.with_detail(doc, &layout, &mentions) } else { a }
 }

@@ -23,7 +23,14 @@ pub fn suggest(common: &Common, inputs: &[PathBuf], threads: usize, min_docs: us
     let reader = Discovery::new(&loaded.gazetteer, &loaded.lexicon, &loaded.discover);
     let work = |doc: &Document| -> Found {
         let (layout, mentions) = tag_document(doc, &loaded);
-        reader.find(&Read { id: &doc.id, text: &doc.text, layout: &layout, mentions: &mentions, published: doc.meta.published.map(|d| d.to_string()) })
+        reader.find(&Read {
+            id: &doc.id,
+            text: &doc.text,
+            layout: &layout,
+            mentions: &mentions,
+            published: doc.meta.published.map(|d| d.to_string()),
+            cued: None,
+        })
     };
     let warnings = each_document(inputs, common.read, threads, &work, &mut |found: Found| {
         discovery.absorb(found);

@@ -162,6 +162,14 @@ pub fn extract(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazettee
     extract_traced(text, layout, mentions, gaz, lex, None)
 }
 
+/// Like [`extract`], and also which sentences (by index in `layout`) hold a relation cue: what
+/// name discovery asks of a sentence, answered without reading it again.
+pub fn extract_noting_cues(text: &str, layout: &Layout, mentions: &[Mention], gaz: &Gazetteer, lex: &Lexicon) -> (Vec<Claim>, Vec<bool>) {
+    let mut cued = vec![false; layout.sentences.len()];
+    let claims = extract_all(text, layout, mentions, gaz, lex, None, Some(&mut cued));
+    (claims, cued)
+}
+
 /// Like [`extract`], and when `trace` is given, records per sentence index why each claim was
 /// made and why sentences with two actors gave none.
 pub fn extract_traced(
@@ -170,7 +178,20 @@ pub fn extract_traced(
     mentions: &[Mention],
     gaz: &Gazetteer,
     lex: &Lexicon,
+    trace: Option<&mut Vec<(usize, String)>>,
+) -> Vec<Claim> {
+    extract_all(text, layout, mentions, gaz, lex, trace, None)
+}
+
+/// The extraction; `cued`, when given, is set for each sentence index whose words hold a cue.
+fn extract_all(
+    text: &str,
+    layout: &Layout,
+    mentions: &[Mention],
+    gaz: &Gazetteer,
+    lex: &Lexicon,
     mut trace: Option<&mut Vec<(usize, String)>>,
+    mut cued: Option<&mut Vec<bool>>,
 ) -> Vec<Claim> {
     let g = &lex.grammar;
     let mut claims: Vec<Claim> = Vec::new();
@@ -200,6 +221,9 @@ pub fn extract_traced(
         sent_mentions.extend(mentions[m_at..].iter().take_while(|m| m.start < span.end).copied().filter(|m| m.end <= span.end));
         let tokens = lex.tokens(text, span.clone());
         let cues = lex.cues_in(&tokens, 0..tokens.len());
+        if let Some(c) = cued.as_deref_mut() {
+            c[si] = !cues.is_empty();
+        }
         let actors = actors_of(text, &tokens, &cues, &sent_mentions, gaz, g, &quotes, &mut discourse);
         discourse.coordinated(text, &tokens, &actors, gaz, g, si);
         // Without a cue, or (unless the trace wants each cue's reason) without an actor, the
