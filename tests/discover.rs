@@ -159,6 +159,10 @@ fn build_counts_the_unknown_names_and_the_store_keeps_them() {
     let o = run(&["--gazetteer", g, "build", "--update", new.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "json,store"], "");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains(&format!("note: {} actors the gazetteer does not know", near + 1)), "{}", stderr(&o));
+    // An update writing only the store says it too.
+    let o = run(&["--gazetteer", g, "build", "--update", new.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "store"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("note: {} actors the gazetteer does not know", near + 1)), "{}", stderr(&o));
     let o = run(&["gazetteer", "suggest", "--db", db.to_str().unwrap(), "--format", "json"], "");
     let list: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     let talvik = list.iter().find(|s| s["name"] == "Oberon Talvik").unwrap_or_else(|| panic!("{list:#?}"));

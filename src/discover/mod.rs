@@ -104,7 +104,6 @@ impl DiscoverRules {
 /// A list of words from the data, looked up ignoring case in one hash probe.
 #[derive(Debug, Clone, Default)]
 pub struct Words {
-    list: Vec<String>,
     lower: rustc_hash::FxHashSet<String>,
 }
 
@@ -116,25 +115,18 @@ impl Words {
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// The words as written.
-    pub fn as_slice(&self) -> &[String] {
-        &self.list
+        self.lower.is_empty()
     }
 
     fn extend(&mut self, other: Words) {
         self.lower.extend(other.lower);
-        self.list.extend(other.list);
     }
 }
 
 impl<'de> Deserialize<'de> for Words {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Words, D::Error> {
         let list = Vec::<String>::deserialize(d)?;
-        let lower = list.iter().map(|w| w.to_lowercase()).collect();
-        Ok(Words { list, lower })
+        Ok(Words { lower: list.iter().map(|w| w.to_lowercase()).collect() })
     }
 }
 
@@ -184,9 +176,6 @@ fn bare(w: &str) -> &str {
 /// partial record carries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Occurrence {
-    /// The document's index in the discovery (set when absorbed).
-    #[serde(skip)]
-    pub document: usize,
     /// Its sentence (byte range of the document text).
     pub sentence: Range<usize>,
     /// The name, or the full name this surname stands for in the document.
@@ -409,13 +398,12 @@ struct Tally {
     examples: Vec<(String, usize, String)>,
 }
 
-/// Reads documents for names the gazetteer does not know ([`Discovery::find`]) and collects
-/// them ([`Candidates`]).
+/// Reads a document for the names the gazetteer does not know ([`Discovery::find`]); it holds
+/// no state, so workers share one, and [`Candidates`] collects what they find.
 pub struct Discovery<'g> {
     gaz: &'g Gazetteer,
     lex: &'g Lexicon,
     rules: &'g DiscoverRules,
-    candidates: Candidates,
 }
 
 impl Candidates {
@@ -475,39 +463,17 @@ impl Candidates {
             }
         }
     }
-
-    /// Documents absorbed.
-    pub fn documents(&self) -> usize {
-        self.documents
-    }
 }
 
 impl<'g> Discovery<'g> {
     /// A discovery over the gazetteer's names, with its lexicon's cues and the rules.
     pub fn new(gaz: &'g Gazetteer, lex: &'g Lexicon, rules: &'g DiscoverRules) -> Discovery<'g> {
-        Discovery { gaz, lex, rules, candidates: Candidates::default() }
+        Discovery { gaz, lex, rules }
     }
 
-    /// Reads one document's leftover names (see [`Discovery::find`], [`Discovery::absorb`]).
-    pub fn add(&mut self, doc: &Read) {
-        let found = self.find(doc);
-        self.absorb(found);
-    }
-
-    /// Adds what [`Discovery::find`] found in one document.
-    pub fn absorb(&mut self, found: Found) {
-        self.candidates.absorb(found);
-    }
-
-    /// The candidates named in at least `min_docs` documents (see [`Candidates::suggestions`]).
-    pub fn suggestions(&self, min_docs: usize) -> Vec<Suggestion> {
-        self.candidates.suggestions(min_docs)
-    }
-
-    /// One document's leftover names, without changing the discovery: documents can be read
-    /// in parallel, then absorbed in order.
+    /// One document's leftover names: documents are read in parallel, then absorbed into
+    /// [`Candidates`].
     pub fn find(&self, doc: &Read) -> Found {
-        let d = 0;
         let mut sentences = BTreeMap::new();
         // The known mentions (sorted by start) and the furthest end among the first i + 1: a
         // range overlaps a mention when one starting before its end ends after its start.
@@ -569,7 +535,7 @@ impl<'g> Discovery<'g> {
                 let mut near_cue: Option<bool> = None;
                 let mut i = 0;
                 while i < ws.len() {
-                    if !capitalised(ws[i].text) || inside_known(&ws[i].range) || RulesExt::is_not_name(r, ws[i].text) {
+                    if !capitalised(ws[i].text) || inside_known(&ws[i].range) || r.is_not_name(ws[i].text) {
                         i += 1;
                         continue;
                     }
@@ -581,10 +547,7 @@ impl<'g> Discovery<'g> {
                             break;
                         }
                         let next_cap = ws.get(j + 1).is_some_and(|n| capitalised(n.text) && !inside_known(&n.range));
-                        if (capitalised(w.text) && !RulesExt::is_not_name(r, w.text))
-                            || (r.particles.contains(w.text) && next_cap)
-                            || r.suffixes.contains(w.text)
-                        {
+                        if (capitalised(w.text) && !r.is_not_name(w.text)) || (r.particles.contains(w.text) && next_cap) || r.suffixes.contains(w.text) {
                             j += 1;
                         } else {
                             break;
@@ -649,7 +612,7 @@ impl<'g> Discovery<'g> {
                         let lower = name.to_lowercase();
                         lower != name && *lowercase_seen.entry(lower).or_insert_with_key(|l| has_word(doc.text, l))
                     };
-                    found.push(Occurrence { document: d, sentence: s.clone(), name, kind, role, state, near_cue, lowercase_too });
+                    found.push(Occurrence { sentence: s.clone(), name, kind, role, state, near_cue, lowercase_too });
                     initial.push(only_if_surname);
                     sentences.entry(s.start).or_insert_with(|| doc.text[s.clone()].split_whitespace().collect::<Vec<_>>().join(" "));
                 }
@@ -795,11 +758,10 @@ impl Candidates {
                 let role_date = role.as_ref().and_then(|r| t.roles[r].1.clone());
                 let mut aliases: BTreeSet<String> = BTreeSet::new();
                 aliases.insert(name.clone());
-                if kind == "person" && name.contains(' ') {
-                    // The surname alone is how later paragraphs name a person.
-                    if let Some(last) = name.split(' ').rfind(|w| !w.ends_with('.') && !["Jr", "Sr", "II", "III"].contains(w)) {
-                        aliases.insert(last.to_string());
-                    }
+                if kind == "person" {
+                    // The family name alone is how later paragraphs name a person (the rule the
+                    // tagger resolves surnames by).
+                    aliases.extend(crate::gazetteer::family_name(name).map(str::to_string));
                 }
                 Some(Suggestion {
                     id: crate::gazetteer::slug_of(name),
@@ -839,7 +801,7 @@ fn may_hold_a_name(text: &str, span: Range<usize>, inside_known: &dyn Fn(&Range<
         }
         let end = bytes[i..span.end].iter().position(u8::is_ascii_whitespace).map_or(span.end, |p| i + p);
         let word = text[i..end].trim_end_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’');
-        if !word.is_empty() && !inside_known(&(i..i + word.len())) && !RulesExt::is_not_name(r, word) {
+        if !word.is_empty() && !inside_known(&(i..i + word.len())) && !r.is_not_name(word) {
             return true;
         }
         i = end.max(i + 1);
@@ -857,17 +819,14 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Rule lookups that need more than a list.
-struct RulesExt;
-
-impl RulesExt {
-    /// A capitalised word that is not a name: in the list, or all digits.
-    fn is_not_name(r: &DiscoverRules, w: &str) -> bool {
+impl DiscoverRules {
+    /// A capitalised word that is not a name: in `not_names`, or with a digit (a designation).
+    fn is_not_name(&self, w: &str) -> bool {
         let w = bare(w);
         if w.bytes().any(|b| b.is_ascii_digit()) {
             return true;
         }
-        r.not_names.contains(w.trim_end_matches('.')) || (w.ends_with('.') && r.not_names.contains(w))
+        self.not_names.contains(w.trim_end_matches('.')) || (w.ends_with('.') && self.not_names.contains(w))
     }
 }
 

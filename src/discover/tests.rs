@@ -64,9 +64,16 @@ fn names_types_states_and_roles_from_context() {
     for (text, want) in cases {
         let layout = crate::text::layout(text, &gaz.text);
         let mentions = tagger.tag(text, &layout.paragraphs, None);
-        let mut d = Discovery::new(&gaz, &lexicon, &rules);
-        d.add(&Read { id: "d", text, layout: &layout, mentions: &mentions, published: Some("2025-01-02".into()), cued: None });
-        let list = d.suggestions(1);
+        let mut found = Candidates::default();
+        found.absorb(Discovery::new(&gaz, &lexicon, &rules).find(&Read {
+            id: "d",
+            text,
+            layout: &layout,
+            mentions: &mentions,
+            published: Some("2025-01-02".into()),
+            cued: None,
+        }));
+        let list = found.suggestions(1);
         if text.contains("Talvik") {
             assert_eq!(list[0].mentions, 2, "the surname at a sentence start is counted");
         }

@@ -4,9 +4,12 @@
 //! Rows naming one entity (same name, type and affiliation) are one entity with each row's
 //! role and aliases; anything that could be two things is reported and never merged:
 //! - a name the gazetteer already knows is left out (the gazetteer's entry stays as it is);
-//! - one name with two types or affiliations gives two entities, with distinct ids;
-//! - an alias another entity has too is kept, and counts only where a document settles it;
-//! - an affiliation that names no entity of the gazetteer is left out, as a comment.
+//! - one name with two types or affiliations gives two entities, with distinct ids, each
+//!   written as a comment for a person to uncomment the one meant;
+//! - an alias another entity claims too (in the gazetteer or the file) is left out, as a
+//!   comment: it would tag neither;
+//! - an affiliation that names no entity of the gazetteer is left out, as a comment, and so
+//!   are the roles that need it.
 //!
 //! The file written is checked as `gazetteer check` would check it beside the gazetteer: an
 //! error there fails the import.

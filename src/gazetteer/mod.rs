@@ -177,13 +177,19 @@ impl Entity {
         if let Some(s) = &self.surname {
             return Some(s);
         }
-        let words: Vec<&str> = self.name.split_whitespace().filter(|w| !matches!(w.trim_end_matches('.'), "Jr" | "Sr" | "II" | "III" | "IV")).collect();
-        if words.len() < 2 {
-            return None;
-        }
-        let family_first = words[1].split_once('-').is_some_and(|(_, b)| b.chars().next().is_some_and(char::is_lowercase));
-        Some(if family_first { words[0] } else { words[words.len() - 1] }.trim_end_matches('.'))
+        family_name(&self.name)
     }
+}
+
+/// The family name of a person's full name (see [`Entity::short_name`]), for entities and for
+/// names the gazetteer does not know yet (`gazetteer suggest`'s aliases).
+pub fn family_name(name: &str) -> Option<&str> {
+    let words: Vec<&str> = name.split_whitespace().filter(|w| !matches!(w.trim_end_matches('.'), "Jr" | "Sr" | "II" | "III" | "IV")).collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let family_first = words[1].split_once('-').is_some_and(|(_, b)| b.chars().next().is_some_and(char::is_lowercase));
+    Some(if family_first { words[0] } else { words[words.len() - 1] }.trim_end_matches('.'))
 }
 
 /// How serious a [`Problem`] is.

@@ -300,15 +300,19 @@ fn update(config: &BuildConfig, loaded: Loaded, progress: &(dyn Fn(usize) + Sync
     let t = std::time::Instant::now();
     let mut others = config.output.clone();
     others.formats.retain(|f| *f != Format::Store);
+    let suggest = suggest_command(&config.common, &[], Some(&path));
     // Rendered inside the update's transaction, then committed, then renamed into place: a
     // second writer waits until this one's files are written.
     let mut staged = Vec::new();
     if !others.formats.is_empty() {
         let doc = crate::store::graph_doc(&store)?;
-        report.notes.extend(doc.unknown_names.line(&suggest_command(&config.common, &[], Some(&path))).map(|l| format!("note: {l}")));
+        report.notes.extend(doc.unknown_names.line(&suggest).map(|l| format!("note: {l}")));
         let doc = resolve_focus(doc, &others.filters, Some(&loaded.gazetteer))?;
         staged = pool(config.threads)?.install(|| stage_outputs(&doc, &loaded.gazetteer.style, &others, &config.out_dir, &loaded.timings, &mut report))?;
     } else {
+        // No graph is rendered: the store's names are counted alone.
+        let unknown = crate::discover::Unknown::of(&crate::store::unknown_names(&store)?.suggestions(1));
+        report.notes.extend(unknown.line(&suggest).map(|l| format!("note: {l}")));
         let (documents, nodes, edges) = store.graph_counts()?;
         (report.documents, report.nodes, report.edges) = (documents as usize, nodes as usize, edges as usize);
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::*;
-use crate::discover::{Discovery, Found, Read, Suggestion};
+use crate::discover::{Candidates, Discovery, Found, Read, Suggestion};
 use crate::error::Result;
 use crate::text::Document;
 
@@ -19,8 +19,8 @@ pub fn suggest_stored(db: &std::path::Path, min_docs: usize) -> Result<Vec<Sugge
 pub fn suggest(common: &Common, inputs: &[PathBuf], threads: usize, min_docs: usize) -> Result<(Vec<Suggestion>, Vec<String>)> {
     let loaded = load_on(common, threads)?;
     let t = std::time::Instant::now();
-    let mut discovery = Discovery::new(&loaded.gazetteer, &loaded.lexicon, &loaded.discover);
     let reader = Discovery::new(&loaded.gazetteer, &loaded.lexicon, &loaded.discover);
+    let mut candidates = Candidates::default();
     let work = |doc: &Document| -> Found {
         let (layout, mentions) = tag_document(doc, &loaded);
         reader.find(&Read {
@@ -33,10 +33,10 @@ pub fn suggest(common: &Common, inputs: &[PathBuf], threads: usize, min_docs: us
         })
     };
     let warnings = each_document(inputs, common.read, threads, &work, &mut |found: Found| {
-        discovery.absorb(found);
+        candidates.absorb(found);
         Ok(())
     })?;
-    let list = discovery.suggestions(min_docs);
+    let list = candidates.suggestions(min_docs);
     loaded.timings.record("suggest", t.elapsed());
     let mut notes = loaded.notes.clone();
     notes.extend(warnings);

@@ -501,7 +501,6 @@ pub fn unknown_names(store: &Store) -> Result<crate::discover::Candidates> {
             _ => None,
         };
         f.occurrences.push(Occurrence {
-            document: 0,
             sentence: start as usize..end as usize,
             name: r.get(5).map_err(&inp)?,
             kind,
